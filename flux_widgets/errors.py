@@ -1,0 +1,53 @@
+"""The kit's documented errors.
+
+Every error the kit raises on purpose is a subclass of :class:`FluxError`, so a
+caller (the panel, a lesson, a test) can catch exactly the kit's own errors and
+show their message to the learner. Each one also derives from the built-in
+exception a Python programmer would expect (``ValueError``, ``ArithmeticError``),
+so ``except ValueError`` keeps working.
+"""
+
+
+class FluxError(Exception):
+    """Base class of every error the kit raises on purpose."""
+
+
+class ShapeError(FluxError, ValueError):
+    """Matrices whose shapes do not fit the operation.
+
+    The message names the operation and every shape involved, e.g.
+    ``Matrix_Multiply: a is 16x4 but b is 3x8; the columns of a (4) must equal
+    the rows of b (3)``.
+    """
+
+
+class DataError(FluxError, ValueError):
+    """Data that cannot become a matrix: ragged, non-numeric, out of range, a bad CSV."""
+
+
+class ConfigurationError(FluxError, ValueError):
+    """A setting the kit cannot use: layer sizes, activation, learning rate, seed, iterations."""
+
+
+class StorageError(FluxError, ValueError):
+    """A saved network that is missing, truncated, tampered with, or of another format."""
+
+
+class NonFiniteError(FluxError, ArithmeticError):
+    """The cost or a matrix became ``inf`` or ``nan`` during training.
+
+    Attributes
+    ----------
+    iteration : int
+        The iteration (counted from 1) in which it happened.
+    layer : int or None
+        The layer (counted from 1) of the first non-finite matrix; ``None`` for the cost.
+    matrix : str
+        The name of the first matrix that went non-finite, or ``"cost"``.
+    """
+
+    def __init__(self, message, *, iteration, layer, matrix):
+        super().__init__(message)
+        self.iteration = iteration
+        self.layer = layer
+        self.matrix = matrix

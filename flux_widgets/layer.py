@@ -1,0 +1,268 @@
+"""``Neural_Layer``: one connection between two layers of neurons, with its named matrices.
+
+For N samples, n_in inputs and n_out neurons (rows are samples):
+
+========================== ====== ============ =========================================
+matrix                     symbol shape        computed as
+========================== ====== ============ =========================================
+input_matrix               x      N x n_in     the data, or the previous layer's h
+weights_matrix             W      n_in x n_out parameter
+bias_matrix                b      1 x n_out    parameter
+weight_and_input_matrix    x·W    N x n_out    x · W
+weight_input_bias_matrix   a      N x n_out    x·W + broadcast(b)
+activated_output_matrix    h      N x n_out    h(a)
+dh_da_matrix               h'(a)  N x n_out    h'(a)
+dC_dy_matrix               ∂C/∂h  N x n_out    (2/N)(h − t) last layer; ∂C/∂a_next · W_nextᵀ
+dC_da_matrix               ∂C/∂a  N x n_out    ∂C/∂h ⊙ h'(a)
+dC_dw_matrix               ∂C/∂W  n_in x n_out xᵀ · ∂C/∂a
+dC_db_matrix               ∂C/∂b  1 x n_out    Σ over samples of ∂C/∂a
+========================== ====== ============ =========================================
+
+The layer also names the helper matrices of the seed's operations:
+``weight_step_matrix`` and ``bias_step_matrix`` (η · gradient) are stored;
+``broadcasted_bias_matrix`` (the bias row repeated N times),
+``input_transposed_matrix`` and ``weights_transposed_matrix`` are numpy views,
+which read the same cells again or in the other order without copying them,
+exactly what the seed's ``Matrix_Broadcast`` and ``Matrix_Transpose`` produce.
+
+Each matrix is allocated once and then only written in place; assigning to one
+(``layer.weights_matrix = W``) copies the values in after checking the shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import ActivationType, activate, derivative
+from .errors import ShapeError
+from .matrix import (Matrix_Add, Matrix_Hadamard_Product, Matrix_Mean_Squared_Error,
+                     Matrix_Multiply, Matrix_Scalar_Multiply, Matrix_Subtract,
+                     Matrix_Sum_Columns)
+
+__all__ = ["Neural_Layer", "SEED_MATRIX_NAMES", "PARAMETER_NAMES", "HELPER_MATRIX_NAMES"]
+
+# The seed's named matrices, in the order a lesson introduces them.
+SEED_MATRIX_NAMES = (
+    "input_matrix", "weights_matrix", "bias_matrix", "weight_and_input_matrix",
+    "weight_input_bias_matrix", "activated_output_matrix", "dh_da_matrix", "dC_dy_matrix",
+    "dC_da_matrix", "dC_dw_matrix", "dC_db_matrix",
+)
+PARAMETER_NAMES = ("weights_matrix", "bias_matrix")
+HELPER_MATRIX_NAMES = (
+    "broadcasted_bias_matrix", "input_transposed_matrix", "weights_transposed_matrix",
+    "weight_step_matrix", "bias_step_matrix",
+)
+
+
+def matrix_shapes(sample_size, n_in, n_out):
+    """The shape of every matrix a layer stores, parameters first.
+
+    Not listed: ``input_matrix`` (not the layer's own) and the three views
+    (``broadcasted_bias_matrix``, ``input_transposed_matrix``,
+    ``weights_transposed_matrix``), which read other matrices' cells.
+    """
+    rows = (sample_size, n_out)
+    return {
+        "weights_matrix": (n_in, n_out),
+        "bias_matrix": (1, n_out),
+        "weight_and_input_matrix": rows,
+        "weight_input_bias_matrix": rows,
+        "activated_output_matrix": rows,
+        "dh_da_matrix": rows,
+        "dC_dy_matrix": rows,
+        "dC_da_matrix": rows,
+        "dC_dw_matrix": (n_in, n_out),
+        "dC_db_matrix": (1, n_out),
+        "weight_step_matrix": (n_in, n_out),
+        "bias_step_matrix": (1, n_out),
+    }
+
+
+_VIEWS = {"broadcasted_bias_matrix": "bias_matrix", "input_transposed_matrix": "input_matrix",
+          "weights_transposed_matrix": "weights_matrix"}
+
+
+class _NamedMatrix:
+    """A named matrix of a layer: reading gives the stored matrix; assigning copies values in."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, layer, owner=None):
+        if layer is None:
+            return self
+        return layer.matrices[self.name]
+
+    def __set__(self, layer, values):
+        if self.name in _VIEWS:
+            raise ShapeError(f"{self.name} is a view of {_VIEWS[self.name]} and follows it; "
+                             f"assign {_VIEWS[self.name]} instead")
+        target = layer.matrices[self.name]
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != target.shape:
+            raise ShapeError(f"{self.name} is {target.shape[0]}x{target.shape[1]}; cannot assign "
+                             f"a matrix of shape {'x'.join(map(str, values.shape))}")
+        if not target.flags.writeable:
+            raise ShapeError(f"{self.name} is the network's data and cannot be changed; "
+                             "form a new network with other data instead")
+        np.copyto(target, values)
+
+
+class Neural_Layer:
+    """One layer of neurons and the connection that feeds it.
+
+    Parameters
+    ----------
+    input_matrix : ndarray, N x n_in
+        The data (first layer) or the previous layer's ``activated_output_matrix``
+        (the very same matrix, so it updates as that layer computes).
+    matrices : dict
+        Every matrix of :func:`matrix_shapes`, preallocated (the network lays
+        them out in one block of memory).
+    activation : ActivationType
+        ``h``, the activation of these neurons.
+    """
+
+    input_matrix = _NamedMatrix()
+    weights_matrix = _NamedMatrix()
+    bias_matrix = _NamedMatrix()
+    weight_and_input_matrix = _NamedMatrix()
+    broadcasted_bias_matrix = _NamedMatrix()
+    weight_input_bias_matrix = _NamedMatrix()
+    activated_output_matrix = _NamedMatrix()
+    dh_da_matrix = _NamedMatrix()
+    dC_dy_matrix = _NamedMatrix()
+    dC_da_matrix = _NamedMatrix()
+    input_transposed_matrix = _NamedMatrix()
+    dC_dw_matrix = _NamedMatrix()
+    dC_db_matrix = _NamedMatrix()
+    weights_transposed_matrix = _NamedMatrix()
+    weight_step_matrix = _NamedMatrix()
+    bias_step_matrix = _NamedMatrix()
+
+    def __init__(self, input_matrix, matrices, activation):
+        weights, bias = matrices["weights_matrix"], matrices["bias_matrix"]
+        self.matrices = {
+            "input_matrix": input_matrix, **matrices,
+            "broadcasted_bias_matrix": np.broadcast_to(bias, (input_matrix.shape[0],
+                                                              bias.shape[1])),
+            "input_transposed_matrix": input_matrix.T,
+            "weights_transposed_matrix": weights.T,
+        }
+        self.activation = ActivationType.parse(activation)
+
+    @property
+    def sample_size(self):
+        return self.matrices["input_matrix"].shape[0]
+
+    @property
+    def input_size(self):
+        return self.matrices["weights_matrix"].shape[0]
+
+    @property
+    def neuron_count(self):
+        return self.matrices["weights_matrix"].shape[1]
+
+    def __repr__(self):
+        return (f"Neural_Layer({self.input_size} → {self.neuron_count} neurons, "
+                f"{self.activation.name}, {self.sample_size} samples)")
+
+    # ---- forward -------------------------------------------------------
+
+    def compute_weight_and_input(self):
+        """``weight_and_input_matrix = input_matrix · weights_matrix`` (N x n_out)."""
+        m = self.matrices
+        return Matrix_Multiply(m["weight_and_input_matrix"], m["input_matrix"], m["weights_matrix"])
+
+    def compute_weight_input_bias(self):
+        """``weight_input_bias_matrix = weight_and_input_matrix + broadcasted_bias_matrix``: a, N x n_out.
+
+        ``broadcasted_bias_matrix`` is the bias row repeated for every sample.
+        """
+        m = self.matrices
+        return Matrix_Add(m["weight_input_bias_matrix"], m["weight_and_input_matrix"],
+                          m["broadcasted_bias_matrix"])
+
+    def Compute_Weighted_Sum(self):
+        """The seed's weighted sum: ``a = x · W + broadcast(b)`` (both steps above)."""
+        self.compute_weight_and_input()
+        return self.compute_weight_input_bias()
+
+    def Activate(self, activation_type=None):
+        """``activated_output_matrix = h(weight_input_bias_matrix)``.
+
+        ``activation_type`` (as in the seed's ``Activate(activation_type)``)
+        replaces the layer's activation; by default the layer's own is used.
+        """
+        if activation_type is not None:
+            self.activation = ActivationType.parse(activation_type)
+        m = self.matrices
+        return activate(self.activation, m["weight_input_bias_matrix"], m["activated_output_matrix"])
+
+    # ---- backward ------------------------------------------------------
+
+    def compute_output_dC_dy(self, target):
+        """Last layer: the cost ``C = (1/N) Σ (h − t)²`` and ``dC_dy = ∂C/∂h = (2/N) · (h − t)``.
+
+        Shapes: ``target`` and ``dC_dy`` are N x n_out. Returns C.
+        """
+        m = self.matrices
+        cost = Matrix_Mean_Squared_Error(m["activated_output_matrix"], target, m["dC_dy_matrix"])
+        Matrix_Scalar_Multiply(m["dC_dy_matrix"], 2.0 / self.sample_size)
+        return cost
+
+    def compute_hidden_dC_dy(self, next_layer):
+        """Hidden layer: ``dC_dy = ∂C/∂h = next.dC_da · next.weightsᵀ``.
+
+        Entry by entry ``∂C/∂h[n, j] = Σ_k ∂C/∂a_next[n, k] · W_next[j, k]``:
+        neuron j's output reaches the cost through every neuron k it feeds.
+        Shapes: (N x n_next) · (n_next x n_out) = N x n_out.
+        """
+        nm = next_layer.matrices
+        return Matrix_Multiply(self.matrices["dC_dy_matrix"], nm["dC_da_matrix"],
+                               nm["weights_transposed_matrix"])
+
+    def Dh_Da_Function(self, is_last_layer=False):
+        """``dh_da_matrix = h'(weight_input_bias_matrix)`` (N x n_out).
+
+        ``is_last_layer`` is the seed's flag; the derivative of ``h`` does not
+        depend on where the layer sits, so it changes nothing here (the output
+        layer's difference is in ``dC_dy``, see :meth:`compute_output_dC_dy`).
+        """
+        m = self.matrices
+        return derivative(self.activation, m["weight_input_bias_matrix"],
+                          m["activated_output_matrix"], m["dh_da_matrix"])
+
+    def compute_dC_da(self):
+        """``dC_da = dC_dy ⊙ dh_da``: ``∂C/∂a[n, j] = ∂C/∂h[n, j] · h'(a[n, j])`` (N x n_out)."""
+        m = self.matrices
+        return Matrix_Hadamard_Product(m["dC_da_matrix"], m["dC_dy_matrix"], m["dh_da_matrix"])
+
+    def compute_dC_dw(self):
+        """``dC_dw = inputᵀ · dC_da``: ``∂C/∂W[i, j] = Σ_n x[n, i] · ∂C/∂a[n, j]`` (n_in x n_out)."""
+        m = self.matrices
+        return Matrix_Multiply(m["dC_dw_matrix"], m["input_transposed_matrix"], m["dC_da_matrix"])
+
+    def compute_dC_db(self):
+        """``dC_db = Σ_n dC_da[n, :]``: column sums of ``dC_da`` (1 x n_out)."""
+        m = self.matrices
+        return Matrix_Sum_Columns(m["dC_db_matrix"], m["dC_da_matrix"])
+
+    # ---- update --------------------------------------------------------
+
+    def update_weights(self, learning_rate):
+        """``weights_matrix = weights_matrix − η · dC_dw`` (η = learning rate)."""
+        m = self.matrices
+        step = Matrix_Scalar_Multiply(m["dC_dw_matrix"], learning_rate, m["weight_step_matrix"])
+        return Matrix_Subtract(m["weights_matrix"], m["weights_matrix"], step)
+
+    def update_bias(self, learning_rate):
+        """``bias_matrix = bias_matrix − η · dC_db``."""
+        m = self.matrices
+        step = Matrix_Scalar_Multiply(m["dC_db_matrix"], learning_rate, m["bias_step_matrix"])
+        return Matrix_Subtract(m["bias_matrix"], m["bias_matrix"], step)
+
+    # snake_case aliases of the seed's methods
+    compute_weighted_sum = Compute_Weighted_Sum
+    activate = Activate
+    dh_da_function = Dh_Da_Function

@@ -1,0 +1,455 @@
+"""The network: ``Form_Network``, ``Forward_Pass``, ``Back_Propagation``, ``Learn``, ``Predict``.
+
+The cost is the seed's mean squared error over N samples and k outputs::
+
+    C = (1/N) · Σ_n Σ_j (y[n, j] − t[n, j])²
+
+and every gradient the network stores is the exact gradient of that C.
+
+Memory: all matrices a network owns (parameters first, then everything the
+passes write) are views into one float64 block, ``network.state``. Copying
+that block is a complete snapshot, which makes undo, checks and rollback after
+a divergence exact and cheap. The data (``inputMatrix``, ``outputMatrix``) are
+kept outside it, read-only.
+
+Initialisation (seeded, reproducible): ``W ~ Normal(0, gain² / n_in)`` drawn
+layer by layer from ``numpy.random.default_rng(seed)``, with ``gain = √2`` for
+the ReLU family (RELU, LEAKY_RELU, ELU, SWISH; He initialisation) and 1
+otherwise (LeCun); every bias starts at 0.01, so that no pre-activation sits
+exactly on the kink of ReLU at 0 when an input row is all zeros (4-bit parity's
+``0000``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .activations import ActivationType, activate
+from .errors import ConfigurationError, DataError, NonFiniteError
+from .layer import Neural_Layer, matrix_shapes
+from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Matrix_Multiply,
+                     _matrix_key)
+
+__all__ = [
+    "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
+    "Update_Parameters", "Learn", "Predict", "network_cost", "check_learning_rate",
+    "MAX_NETWORK_BYTES", "INITIAL_BIAS",
+]
+
+MAX_NETWORK_BYTES = 2 * 1024 ** 3
+INITIAL_BIAS = 0.01
+_HE_FAMILY = {ActivationType.RELU, ActivationType.LEAKY_RELU, ActivationType.ELU,
+              ActivationType.SWISH}
+
+
+class Neural_Layer_Information:
+    """A formed network: its layers, sizes and data (the seed's ``Neural_Layer_Information``).
+
+    Attributes
+    ----------
+    neural_layers : list of Neural_Layer
+        One per connection: ``4-8-4-1`` has three.
+    layers_vector : list of int
+        Every layer's size, the implicit input layer first: ``[4, 8, 4, 1]``.
+    sample_size : int
+        N, the number of samples (rows).
+    inputMatrix, outputMatrix : ndarray
+        The data (N x n_in) and the targets t (N x k), read-only.
+    state : ndarray
+        The one block of memory every owned matrix lives in (see module docs).
+    cost : float
+        The cost of the last ``Back_Propagation`` (``nan`` before the first).
+    iteration : int
+        How many whole iterations (forward, backward, update) have run.
+    seed : int or None
+        The seed the weights were drawn with.
+    """
+
+    def __init__(self, neural_layers, layers_vector, inputMatrix, outputMatrix, state,
+                 parameter_size, seed):
+        self.neural_layers = neural_layers
+        self.layers_vector = layers_vector
+        self.sample_size = inputMatrix.shape[0]
+        self.inputMatrix = inputMatrix
+        self.outputMatrix = outputMatrix
+        self.state = state
+        self.parameters = state[:parameter_size]
+        self.seed = seed
+        self.cost = math.nan
+        self.iteration = 0
+
+    # snake_case views of the seed's camelCase names
+    @property
+    def input_matrix(self):
+        return self.inputMatrix
+
+    @property
+    def output_matrix(self):
+        return self.outputMatrix
+
+    @property
+    def hidden_activations(self):
+        return [layer.activation for layer in self.neural_layers[:-1]]
+
+    @property
+    def output_activation(self):
+        return self.neural_layers[-1].activation
+
+    @property
+    def output(self):
+        """The network's output y = the last layer's ``activated_output_matrix`` (N x k)."""
+        return self.neural_layers[-1].activated_output_matrix
+
+    def describe(self):
+        """``'4(implicit)-8-4-1, hidden LEAKY_RELU, output SIGMOID, 16 samples'``."""
+        sizes = "-".join(str(n) for n in self.layers_vector[1:])
+        hidden = sorted({a.name for a in self.hidden_activations}) or ["none"]
+        return (f"{self.layers_vector[0]}(implicit)-{sizes}, hidden {'/'.join(hidden)}, "
+                f"output {self.output_activation.name}, {self.sample_size} samples")
+
+    def __repr__(self):
+        return f"Neural_Layer_Information({self.describe()})"
+
+    def matrix_names(self):
+        """``{key: 'layer 2.dC_da_matrix'}`` for every matrix, for :func:`record_operations`.
+
+        A matrix that is two things at once is named by both:
+        ``'layer 1.activated_output_matrix = layer 2.input_matrix'``.
+        """
+        names = {_matrix_key(self.outputMatrix): "target (outputMatrix)"}
+        for number, layer in enumerate(self.neural_layers, start=1):
+            for name, matrix in layer.matrices.items():
+                key = _matrix_key(matrix)
+                label = f"layer {number}.{name}"
+                names[key] = f"{names[key]} = {label}" if key in names else label
+        return names
+
+    def snapshot(self):
+        """A copy of every matrix the network owns, plus its counters (for :meth:`restore`)."""
+        return self.state.copy(), self.cost, self.iteration
+
+    def restore(self, snapshot):
+        """Put the network back exactly as it was when ``snapshot`` was taken."""
+        state, self.cost, self.iteration = snapshot
+        np.copyto(self.state, state)
+
+
+# --------------------------------------------------------------------------
+# Forming a network: validation, layout, initialisation.
+# --------------------------------------------------------------------------
+
+def _data_matrix(name, data):
+    try:
+        matrix = np.array(data, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be a matrix of numbers (rows of equal length)") from None
+    if matrix.ndim == 1:
+        matrix = matrix.reshape(-1, 1)
+    if matrix.ndim != 2 or matrix.size == 0:
+        raise DataError(f"{name} must be a non-empty 2-D matrix (rows are samples), "
+                        f"got shape {matrix.shape}")
+    bad = np.argwhere(~np.isfinite(matrix))
+    if len(bad):
+        r, c = bad[0]
+        raise DataError(f"{name}: row {r}, column {c} is {matrix[r, c]}, not a finite number")
+    matrix.flags.writeable = False
+    return matrix
+
+
+def _layer_sizes(layers):
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+        raise ConfigurationError(
+            f"layers must be a list of whole numbers such as [8, 4, 1], got {layers!r}")
+    sizes = list(layers)
+    if not sizes:
+        raise ConfigurationError("layers must name at least one layer, e.g. [8, 4, 1]")
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+            raise ConfigurationError(
+                f"layer sizes must be whole numbers ≥ 1, got {size!r} in {sizes!r}")
+    return [int(s) for s in sizes]
+
+
+def _hidden_activations(hidden_activation, hidden_count):
+    if isinstance(hidden_activation, (list, tuple)):
+        if len(hidden_activation) != hidden_count:
+            raise ConfigurationError(
+                f"{len(hidden_activation)} hidden activations were given for "
+                f"{hidden_count} hidden layers; give one per hidden layer or a single one")
+        return [ActivationType.parse(a) for a in hidden_activation]
+    return [ActivationType.parse(hidden_activation)] * hidden_count
+
+
+def _check_seed(seed):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
+                             or seed < 0):
+        raise ConfigurationError(f"seed must be a whole number ≥ 0 or None, got {seed!r}")
+
+
+def Form_Network(layers, input_matrix, output_matrix,
+                 hidden_activation=ActivationType.LEAKY_RELU,
+                 output_activation=ActivationType.SIGMOID, seed=None):
+    """Build a network ready for ``Forward_Pass`` (the seed's ``Form_Network``).
+
+    Parameters
+    ----------
+    layers : list of int
+        The sizes of the layers after the implicit input layer: ``[8, 4, 1]``
+        on 4 inputs is ``4-8-4-1``. The last size must equal the number of
+        target columns.
+    input_matrix : array-like, N x n_in
+        The data, one sample per row.
+    output_matrix : array-like, N x k
+        The targets t (a 1-D array is taken as one column).
+    hidden_activation : ActivationType, name, or list of them
+        One activation for every hidden layer (the seed's way), or a list with
+        one per hidden layer.
+    output_activation : ActivationType or name
+    seed : int or None
+        Seed of the weight initialisation (see module docs); ``None`` draws fresh.
+
+    Returns
+    -------
+    Neural_Layer_Information
+    """
+    sizes = _layer_sizes(layers)
+    inputs = _data_matrix("input_matrix", input_matrix)
+    targets = _data_matrix("output_matrix", output_matrix)
+    if targets.shape[0] != inputs.shape[0]:
+        raise DataError(f"input_matrix has {inputs.shape[0]} samples (rows) but output_matrix "
+                        f"has {targets.shape[0]}; they must match")
+    if sizes[-1] != targets.shape[1]:
+        raise ConfigurationError(
+            f"the last layer has {sizes[-1]} neurons but the targets have {targets.shape[1]} "
+            f"columns; make the last layer size {targets.shape[1]}")
+    activations = _hidden_activations(hidden_activation, len(sizes) - 1)
+    activations.append(ActivationType.parse(output_activation))
+    _check_seed(seed)
+
+    layers_vector = [inputs.shape[1], *sizes]
+    samples = inputs.shape[0]
+    shapes = [matrix_shapes(samples, n_in, n_out)
+              for n_in, n_out in zip(layers_vector[:-1], layers_vector[1:])]
+    parameter_size = sum(math.prod(s[name]) for s in shapes for name in ("weights_matrix",
+                                                                           "bias_matrix"))
+    total_size = sum(math.prod(shape) for s in shapes for shape in s.values())
+    if total_size * 8 > MAX_NETWORK_BYTES:
+        raise ConfigurationError(
+            f"a {'-'.join(map(str, layers_vector))} network on {samples} samples would need "
+            f"{total_size * 8 / 1e9:.1f} GB of memory, more than the kit's limit of "
+            f"{MAX_NETWORK_BYTES / 1e9:.1f} GB; use fewer neurons or samples")
+
+    state = np.zeros(total_size)
+    parameter_offset, work_offset = 0, parameter_size
+    rng = np.random.default_rng(seed)
+    neural_layers = []
+    layer_input = inputs
+    for layer_shapes, activation in zip(shapes, activations):
+        matrices = {}
+        for name, shape in layer_shapes.items():
+            size = math.prod(shape)
+            if name in ("weights_matrix", "bias_matrix"):
+                offset, parameter_offset = parameter_offset, parameter_offset + size
+            else:
+                offset, work_offset = work_offset, work_offset + size
+            matrices[name] = state[offset:offset + size].reshape(shape)
+        n_in = layer_shapes["weights_matrix"][0]
+        gain = math.sqrt(2.0) if activation in _HE_FAMILY else 1.0
+        matrices["weights_matrix"][...] = rng.standard_normal(layer_shapes["weights_matrix"]) \
+            * (gain / math.sqrt(n_in))
+        matrices["bias_matrix"][...] = INITIAL_BIAS
+        layer = Neural_Layer(layer_input, matrices, activation)
+        neural_layers.append(layer)
+        layer_input = layer.activated_output_matrix
+    return Neural_Layer_Information(neural_layers, layers_vector, inputs, targets, state,
+                                    parameter_size, seed)
+
+
+# --------------------------------------------------------------------------
+# The passes.
+# --------------------------------------------------------------------------
+
+def Forward_Pass(network):
+    """Compute every layer's ``a = x·W + b`` and ``h = h(a)``, first layer to last."""
+    for layer in network.neural_layers:
+        layer.Compute_Weighted_Sum()
+        layer.Activate()
+    return network.output
+
+
+def Back_Propagation(network):
+    """Compute the cost and every gradient, last layer to first; return the cost.
+
+    Assumes ``Forward_Pass`` has run. Per layer: ``dC_dy`` (from the targets
+    for the last layer, from the next layer otherwise), ``dh_da``,
+    ``dC_da = dC_dy ⊙ dh_da``, ``dC_dw = inputᵀ · dC_da`` and
+    ``dC_db = Σ_n dC_da``.
+    """
+    layers = network.neural_layers
+    last = len(layers) - 1
+    for index in range(last, -1, -1):
+        layer = layers[index]
+        if index == last:
+            network.cost = layer.compute_output_dC_dy(network.outputMatrix)
+        else:
+            layer.compute_hidden_dC_dy(layers[index + 1])
+        layer.Dh_Da_Function(index == last)
+        layer.compute_dC_da()
+        layer.compute_dC_dw()
+        layer.compute_dC_db()
+    return network.cost
+
+
+def check_learning_rate(learning_rate):
+    """Return the learning rate as a float if it is a positive finite number; refuse it otherwise."""
+    if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
+            or not math.isfinite(learning_rate) or learning_rate <= 0):
+        raise ConfigurationError(
+            f"the learning rate must be a positive finite number such as 0.1, got {learning_rate!r}")
+    return float(learning_rate)
+
+
+def Update_Parameters(network, learning_rate):
+    """Gradient descent: ``W −= η · dC_dw`` and ``b −= η · dC_db`` in every layer."""
+    learning_rate = check_learning_rate(learning_rate)
+    for layer in network.neural_layers:
+        layer.update_weights(learning_rate)
+        layer.update_bias(learning_rate)
+
+
+def _iterate(network, learning_rate):
+    """One whole iteration (forward, backward, update); returns the cost before the update."""
+    Forward_Pass(network)
+    cost = Back_Propagation(network)
+    for layer in network.neural_layers:
+        layer.update_weights(learning_rate)
+        layer.update_bias(learning_rate)
+    network.iteration += 1
+    return cost
+
+
+def computation_order(network):
+    """Every owned matrix in the order one iteration writes it: ``[(layer number, name), ...]``.
+
+    ``"cost"`` stands between the forward and the backward pass, with layer ``None``.
+    """
+    count = len(network.neural_layers)
+    order = [(n, name) for n in range(1, count + 1)
+             for name in ("weight_and_input_matrix", "weight_input_bias_matrix",
+                          "activated_output_matrix")]
+    order.append((None, "cost"))
+    order += [(n, name) for n in range(count, 0, -1)
+              for name in ("dC_dy_matrix", "dh_da_matrix", "dC_da_matrix", "dC_dw_matrix",
+                           "dC_db_matrix")]
+    order += [(n, name) for n in range(1, count + 1)
+              for name in ("weight_step_matrix", "weights_matrix", "bias_step_matrix",
+                           "bias_matrix")]
+    return order
+
+
+def first_non_finite(network, cost):
+    """The first ``(layer number, name)`` in computation order holding inf/nan, or ``None``."""
+    for number, name in computation_order(network):
+        if number is None:
+            if not math.isfinite(cost):
+                return None, "cost"
+        elif not np.isfinite(network.neural_layers[number - 1].matrices[name]).all():
+            return number, name
+    return None
+
+
+def Learn(network, learning_rate, iterations):
+    """Train by gradient descent (the seed's ``Learn``).
+
+    Each iteration runs ``Forward_Pass``, ``Back_Propagation`` and
+    ``Update_Parameters``. Returns ``(mse_values, iteration_points)``: the cost
+    of every iteration (before its update) and the iteration's number, counted
+    over the network's life (so a second ``Learn`` continues the count).
+
+    If the cost or any matrix becomes inf or nan, training stops at that
+    iteration and raises :class:`~flux_widgets.errors.NonFiniteError` naming
+    the iteration, the layer and the first matrix that went non-finite; the
+    network is put back exactly as it was after the last finite iteration, and
+    the error carries ``mse_values`` and ``iteration_points`` up to there.
+    """
+    learning_rate = check_learning_rate(learning_rate)
+    if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral) \
+            or iterations < 0:
+        raise ConfigurationError(f"iterations must be a whole number ≥ 0, got {iterations!r}")
+    iterations = int(iterations)
+    mse_values = np.empty(iterations)
+    first_point = network.iteration + 1
+    start = network.snapshot()
+    parameters = network.parameters
+    # Parameters at the start of the last two iterations: enough to rebuild the
+    # state after the previous iteration exactly, should the current one fail.
+    ring = np.empty((2, parameters.size))
+    # Learn finds and reports non-finite numbers itself; numpy's warnings would only repeat it.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for k in range(iterations):
+            np.copyto(ring[k & 1], parameters)
+            cost = _iterate(network, learning_rate)
+            mse_values[k] = cost
+            if not (math.isfinite(cost) and math.isfinite(network.state.sum())):
+                where = first_non_finite(network, cost)
+                if where is not None:
+                    _roll_back(network, learning_rate, k, start, ring)
+                    raise _divergence(where, k, first_point, learning_rate,
+                                      mse_values[:k], np.arange(first_point, first_point + k))
+    return mse_values, np.arange(first_point, first_point + iterations)
+
+
+def _roll_back(network, learning_rate, k, start, ring):
+    """Restore the state after iteration ``k − 1`` of this ``Learn`` (the start if k = 0)."""
+    if k == 0:
+        network.restore(start)
+        return
+    np.copyto(network.parameters, ring[(k - 1) & 1])
+    network.iteration -= 2
+    _iterate(network, learning_rate)
+
+
+def _divergence(where, k, first_point, learning_rate, mse_values, iteration_points):
+    layer, matrix = where
+    iteration = first_point + k
+    what = "the cost" if layer is None else f"layer {layer}'s {matrix}"
+    error = NonFiniteError(
+        f"training stopped at iteration {iteration}: {what} became non-finite (inf or nan). "
+        f"The learning rate {learning_rate:g} is probably too large for this network; it was "
+        f"put back as it was after iteration {iteration - 1}.",
+        iteration=iteration, layer=layer, matrix=matrix)
+    error.mse_values = mse_values
+    error.iteration_points = iteration_points
+    return error
+
+
+# --------------------------------------------------------------------------
+# Using a network without disturbing it.
+# --------------------------------------------------------------------------
+
+def Predict(network, new_input):
+    """The network's outputs for new rows, leaving every stored matrix as it is.
+
+    Shapes: ``new_input`` is M x n_in, one row per new sample (a 1-D list is
+    one sample); the result is M x k.
+    """
+    if np.ndim(new_input) == 1:
+        new_input = [new_input]
+    rows = _data_matrix("new_input", new_input)
+    if rows.shape[1] != network.layers_vector[0]:
+        raise DataError(f"new_input has {rows.shape[1]} columns but the network takes "
+                        f"{network.layers_vector[0]} inputs")
+    for layer in network.neural_layers:
+        weighted = Matrix_Multiply(None, rows, layer.weights_matrix)
+        bias = Matrix_Broadcast(None, layer.bias_matrix, *weighted.shape)
+        rows = activate(layer.activation, Matrix_Add(weighted, weighted, bias),
+                        np.empty_like(weighted))
+    return rows
+
+
+def network_cost(network):
+    """The cost C of the network's current parameters, computed without touching its matrices."""
+    return Matrix_Mean_Squared_Error(Predict(network, network.inputMatrix), network.outputMatrix)

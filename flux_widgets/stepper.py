@@ -1,0 +1,382 @@
+"""The step engine: run a network one computation, one layer, one pass or one iteration at a time.
+
+One iteration of a network with L layers is this list of computations (the
+panel walks it; a lesson prints it)::
+
+    forward,  layer 1..L:  weight_and_input_matrix   = input_matrix · weights_matrix
+                           weight_input_bias_matrix  = weight_and_input_matrix + broadcast(bias)
+                           activated_output_matrix   = h(weight_input_bias_matrix)
+    backward, layer L:     cost C and dC_dy_matrix   = (2/N)(y − t)
+              layer L−1..1: dC_dy_matrix             = next dC_da_matrix · next weights_matrixᵀ
+              every layer:  dh_da_matrix, dC_da_matrix, dC_dw_matrix, dC_db_matrix
+    update,   layer 1..L:  weights_matrix −= η·dC_dw_matrix;  bias_matrix −= η·dC_db_matrix
+
+Every step can be undone exactly: before a step the stepper keeps a snapshot
+of the network (one copy of ``network.state``). The history is bounded: at
+most ``history_limit`` steps (default 200) and ``history_bytes`` of snapshots
+(default 64 MiB), whichever is smaller, and at least one; older steps are
+forgotten. The state the network was formed in is always kept: ``reset()``
+goes back to it (and can itself be undone).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .errors import ConfigurationError, NonFiniteError
+from .network import Learn, check_learning_rate
+
+__all__ = ["Computation", "Step", "Stepper", "GRANULARITIES"]
+
+GRANULARITIES = ("computation", "layer", "phase", "iteration")
+
+
+@dataclass(frozen=True)
+class Computation:
+    """One named computation of an iteration.
+
+    ``writes`` names the matrices it writes in its layer (``"cost"`` for the
+    cost); ``description`` says it in words and ``formula`` in symbols, with
+    the shapes.
+    """
+
+    phase: str
+    layer: int
+    writes: tuple
+    description: str
+    formula: str
+    run: Callable = field(repr=False, compare=False)
+
+    def __str__(self):
+        return f"layer {self.layer}: {self.description}   {self.formula}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one call of :meth:`Stepper.step` did.
+
+    ``computations`` ran in order; ``iteration`` is the iteration they belong
+    to (counted from 1); ``cost`` is the network's cost after the step
+    (``nan`` before the first cost); ``non_finite`` is ``(layer, matrix)`` of
+    the first computed matrix holding inf or nan, or ``None``.
+    """
+
+    computations: tuple
+    iteration: int
+    cost: float
+    non_finite: tuple = None
+    note: str = ""
+
+    @property
+    def written(self):
+        """``[(layer, matrix name), ...]`` for everything this step wrote."""
+        return [(c.layer, name) for c in self.computations for name in c.writes]
+
+    @property
+    def narration(self):
+        """One line for the learner: what was just computed, with the formula."""
+        done = self.computations
+        if self.note:
+            text = self.note
+        elif not done:
+            text = "Nothing was computed."
+        elif len(done) == 1:
+            text = f"Iteration {self.iteration}, {done[0]}"
+        else:
+            layers = sorted({c.layer for c in done})
+            phases = " + ".join(dict.fromkeys(c.phase for c in done))
+            where = (f"layer {layers[0]}" if len(layers) == 1
+                     else f"layers {layers[0]}–{layers[-1]}")
+            names = " → ".join(dict.fromkeys(n for c in done for n in c.writes
+                                             if not n.endswith("step_matrix")))
+            text = f"Iteration {self.iteration}, {phases} of {where}: {names}"
+        if any("cost" in c.writes for c in done) and not self.note:
+            text += f"   (C = {self.cost:.6g})"
+        if self.non_finite:
+            layer, name = self.non_finite
+            what = "the cost" if layer is None else f"layer {layer}'s {name}"
+            text += (f"  ⚠ {what} is no longer finite (inf or nan): step back and lower the "
+                     "learning rate.")
+        return text
+
+
+def _shape(matrix):
+    return "x".join(str(n) for n in matrix.shape)
+
+
+def _layer_computations(network, index, learning_rate_of):
+    """The forward, backward and update computations of layer ``index`` (0-based)."""
+    layers = network.neural_layers
+    layer = layers[index]
+    number = index + 1
+    last = index == len(layers) - 1
+    m = layer.matrices
+    x, w, a = m["input_matrix"], m["weights_matrix"], m["weight_input_bias_matrix"]
+    samples = layer.sample_size
+    kind = layer.activation
+    input_name = "input_matrix" if index == 0 else f"input_matrix (= layer {index}'s output)"
+
+    forward = [
+        Computation("forward", number, ("weight_and_input_matrix",),
+                    f"weight_and_input_matrix = {input_name} · weights_matrix",
+                    f"x·W  [{_shape(x)} · {_shape(w)} → {_shape(a)}]",
+                    layer.compute_weight_and_input),
+        Computation("forward", number, ("weight_input_bias_matrix",),
+                    "weight_input_bias_matrix = weight_and_input_matrix + bias_matrix "
+                    f"(the bias row repeated for each of the {samples} samples)",
+                    f"a = x·W + b  [{_shape(a)} + 1x{a.shape[1]}]",
+                    layer.compute_weight_input_bias),
+        Computation("forward", number, ("activated_output_matrix",),
+                    f"activated_output_matrix = h(weight_input_bias_matrix), h = {kind.name}",
+                    f"{kind.formula}  [{_shape(a)}]",
+                    layer.Activate),
+    ]
+
+    if last:
+        def cost_and_dC_dy():
+            network.cost = layer.compute_output_dC_dy(network.outputMatrix)
+
+        backward = [Computation(
+            "backward", number, ("cost", "dC_dy_matrix"),
+            "cost C = (1/N)·Σ(y − t)² and dC_dy_matrix = (2/N)·(y − t)",
+            f"∂C/∂y = (2/N)(y − t), N = {samples}  [{_shape(a)}]", cost_and_dC_dy)]
+    else:
+        following = layers[index + 1]
+        w_next = following.weights_matrix
+        backward = [Computation(
+            "backward", number, ("dC_dy_matrix",),
+            f"dC_dy_matrix = layer {number + 1}'s dC_da_matrix · layer {number + 1}'s "
+            "weights_matrixᵀ",
+            f"∂C/∂h = ∂C/∂a_next · W_nextᵀ  [{samples}x{w_next.shape[1]} · "
+            f"{w_next.shape[1]}x{w_next.shape[0]} → {_shape(a)}]",
+            lambda: layer.compute_hidden_dC_dy(following))]
+    backward += [
+        Computation("backward", number, ("dh_da_matrix",),
+                    f"dh_da_matrix = h'(weight_input_bias_matrix), h = {kind.name}",
+                    f"{kind.derivative_formula}  [{_shape(a)}]",
+                    lambda: layer.Dh_Da_Function(last)),
+        Computation("backward", number, ("dC_da_matrix",),
+                    "dC_da_matrix = dC_dy_matrix ⊙ dh_da_matrix",
+                    f"∂C/∂a = ∂C/∂h ⊙ h'(a)  [{_shape(a)}]",
+                    layer.compute_dC_da),
+        Computation("backward", number, ("dC_dw_matrix",),
+                    "dC_dw_matrix = input_matrixᵀ · dC_da_matrix",
+                    f"∂C/∂W = xᵀ·∂C/∂a  [{x.shape[1]}x{x.shape[0]} · {_shape(a)} → {_shape(w)}]",
+                    layer.compute_dC_dw),
+        Computation("backward", number, ("dC_db_matrix",),
+                    "dC_db_matrix = column sums of dC_da_matrix",
+                    f"∂C/∂b = Σ over the {samples} samples of ∂C/∂a  [1x{a.shape[1]}]",
+                    layer.compute_dC_db),
+    ]
+
+    update = [
+        Computation("update", number, ("weight_step_matrix", "weights_matrix"),
+                    "weights_matrix = weights_matrix − η·dC_dw_matrix",
+                    f"W ← W − η·∂C/∂W  [{_shape(w)}]",
+                    lambda: layer.update_weights(learning_rate_of())),
+        Computation("update", number, ("bias_step_matrix", "bias_matrix"),
+                    "bias_matrix = bias_matrix − η·dC_db_matrix",
+                    f"b ← b − η·∂C/∂b  [1x{a.shape[1]}]",
+                    lambda: layer.update_bias(learning_rate_of())),
+    ]
+    return forward, backward, update
+
+
+class Stepper:
+    """Drive a formed network step by step, with exact undo.
+
+    Parameters
+    ----------
+    network : Neural_Layer_Information
+    learning_rate : float
+        η, a positive finite number (change it later with :attr:`learning_rate`).
+    history_limit : int
+        The most steps that can be undone.
+    history_bytes : int
+        The most memory the undo snapshots may take.
+
+    Attributes
+    ----------
+    computations : list of Computation
+        One iteration, in order.
+    position : int
+        Index in ``computations`` of the next computation.
+    mse_values, iteration_points : list
+        The cost of every completed iteration and its number (for the chart).
+    last_step : Step or None
+    """
+
+    def __init__(self, network, learning_rate=0.1, history_limit=200,
+                 history_bytes=64 * 1024 ** 2):
+        self.network = network
+        self.learning_rate = learning_rate
+        for name, value in (("history_limit", history_limit), ("history_bytes", history_bytes)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigurationError(f"{name} must be a whole number ≥ 1, got {value!r}")
+        capacity = max(1, min(history_limit, history_bytes // max(1, network.state.nbytes)))
+        self._history = deque(maxlen=capacity)
+        per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
+                     for index in range(len(network.neural_layers))]
+        forward = [c for f, _, _ in per_layer for c in f]
+        backward = [c for _, b, _ in reversed(per_layer) for c in b]  # last layer first
+        update = [c for _, _, u in per_layer for c in u]
+        self.computations = forward + backward + update
+        self.position = 0
+        self.mse_values = []
+        self.iteration_points = []
+        self.last_step = None
+        self._formed = self._checkpoint()
+
+    # ---- settings --------------------------------------------------------
+
+    @property
+    def learning_rate(self):
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = check_learning_rate(value)
+
+    @property
+    def history_capacity(self):
+        """How many steps can be undone at most (``history_limit`` within ``history_bytes``)."""
+        return self._history.maxlen
+
+    # ---- where we are ----------------------------------------------------
+
+    @property
+    def next_computation(self):
+        return self.computations[self.position]
+
+    @property
+    def can_undo(self):
+        return bool(self._history)
+
+    def _checkpoint(self, keep_curve=False):
+        """What undo needs. Steps only append to the MSE curve, so its length is
+        enough, except before a reset, which needs the curve itself."""
+        curve = (list(self.mse_values), list(self.iteration_points)) if keep_curve else None
+        return (self.network.snapshot(), self.position, len(self.mse_values), curve,
+                self.last_step)
+
+    def _go_back_to(self, checkpoint):
+        snapshot, self.position, count, curve, self.last_step = checkpoint
+        self.network.restore(snapshot)
+        if curve is not None:
+            self.mse_values[:], self.iteration_points[:] = curve
+        del self.mse_values[count:]
+        del self.iteration_points[count:]
+
+    # ---- stepping --------------------------------------------------------
+
+    def _span(self, granularity):
+        """How many computations the next step of this granularity runs."""
+        if granularity not in GRANULARITIES:
+            raise ConfigurationError(
+                f"granularity must be one of {', '.join(GRANULARITIES)}; got {granularity!r}")
+        start = self.computations[self.position]
+        end = self.position + 1
+        if granularity == "computation":
+            return 1
+        while end < len(self.computations):
+            following = self.computations[end]
+            if granularity == "layer" and (following.phase, following.layer) != (start.phase,
+                                                                                  start.layer):
+                break
+            if granularity == "phase" and following.phase != start.phase:
+                break
+            end += 1
+        return end - self.position
+
+    def step(self, granularity="computation"):
+        """Run the next computation, layer, pass (``"phase"``) or the rest of the iteration.
+
+        Returns the :class:`Step`; it never raises for non-finite numbers but
+        reports them in ``Step.non_finite`` (undo goes back).
+        """
+        count = self._span(granularity)
+        self._history.append(self._checkpoint())
+        iteration = self.network.iteration + 1
+        done = self.computations[self.position:self.position + count]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
+            for computation in done:
+                computation.run()
+        self.position += count
+        if self.position == len(self.computations):
+            self.position = 0
+            self.network.iteration = iteration
+            self.mse_values.append(self.network.cost)
+            self.iteration_points.append(iteration)
+        wrote_cost = any("cost" in c.writes for c in done)
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = self.network.state.sum()
+        finite = math.isfinite(total) and not (wrote_cost and not math.isfinite(self.network.cost))
+        self.last_step = Step(tuple(done), iteration, self.network.cost,
+                              None if finite else self._first_non_finite(done))
+        return self.last_step
+
+    def _first_non_finite(self, done):
+        """``(layer, name)`` of the first matrix (or the cost) ``done`` left non-finite, or None."""
+        for computation in done:
+            layer = self.network.neural_layers[computation.layer - 1]
+            for name in computation.writes:
+                if name == "cost":
+                    if not math.isfinite(self.network.cost):
+                        return None, "cost"
+                elif not np.isfinite(layer.matrices[name]).all():
+                    return computation.layer, name
+        return None
+
+    def train(self, iterations, undoable=True):
+        """Run ``iterations`` whole iterations with ``Learn`` (a started one is finished first and counts).
+
+        Returns the :class:`Step` (its computations are those of the finished
+        partial iteration, if any). On divergence ``Learn``'s
+        :class:`~flux_widgets.errors.NonFiniteError` is raised after the
+        network was put back to its last finite iteration, whose costs are kept.
+        With ``undoable=False`` (a long run in chunks) no new undo step is made.
+        """
+        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
+            raise ConfigurationError(f"iterations must be a whole number ≥ 1, got {iterations!r}")
+        if undoable:
+            self._history.append(self._checkpoint())
+        done = ()
+        if self.position:
+            done = tuple(self.computations[self.position:])
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                for computation in done:
+                    computation.run()
+            self.position = 0
+            self.network.iteration += 1
+            self.mse_values.append(self.network.cost)
+            self.iteration_points.append(self.network.iteration)
+            iterations -= 1
+        try:
+            mse_values, points = Learn(self.network, self._learning_rate, iterations)
+        except NonFiniteError as error:
+            self.mse_values.extend(error.mse_values.tolist())
+            self.iteration_points.extend(error.iteration_points.tolist())
+            raise
+        self.mse_values.extend(mse_values.tolist())
+        self.iteration_points.extend(points.tolist())
+        self.last_step = Step(done, self.network.iteration, self.network.cost, note=(
+            f"Trained to iteration {self.network.iteration} with learning rate "
+            f"{self._learning_rate:g}: cost C = {self.network.cost:.6g}"))
+        return self.last_step
+
+    def undo(self):
+        """Go back one step exactly; return ``False`` if there is nothing to undo."""
+        if not self._history:
+            return False
+        self._go_back_to(self._history.pop())
+        return True
+
+    def reset(self):
+        """Go back to the state the network was formed in (undoable)."""
+        self._history.append(self._checkpoint(keep_curve=True))
+        self._go_back_to(self._formed)

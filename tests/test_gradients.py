@@ -1,0 +1,173 @@
+"""Every stored gradient against central finite differences of the displayed cost.
+
+Oracle: a plain-numpy reference of the forward pass written here, independent
+of the engine, plus the engine's own ``finite_difference`` (which uses
+``Predict``). An entry agrees if
+
+    |backprop − fd| ≤ 1e-6 · max(|backprop|, |fd|) + floor,
+
+i.e. relative error below 1e-6, except where both are so small that the
+central difference's own rounding error (``floor = 16·2⁻⁵²·max(C, 1)/ε``)
+is the larger; ε = 1e-6.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from flux_widgets import ActivationType, Back_Propagation, Form_Network, Forward_Pass
+from flux_widgets.derivation import check_gradients, finite_difference
+
+EPSILON = 1e-6
+RTOL = 1e-6
+KINKED = {ActivationType.RELU, ActivationType.LEAKY_RELU}
+
+
+def reference_activation(kind, a):
+    """h(a) from the textbook formulas, independent of flux_widgets.activations."""
+    with np.errstate(over="ignore"):
+        sigma = 1.0 / (1.0 + np.exp(-a))
+    return {
+        ActivationType.RELU: lambda: np.where(a > 0, a, 0.0),
+        ActivationType.SIGMOID: lambda: sigma,
+        ActivationType.TANH: lambda: np.tanh(a),
+        ActivationType.LEAKY_RELU: lambda: np.where(a > 0, a, 0.01 * a),
+        ActivationType.SWISH: lambda: a * sigma,
+        ActivationType.LINEAR: lambda: a.copy(),
+        ActivationType.ELU: lambda: np.where(a > 0, a, np.expm1(np.minimum(a, 0.0))),
+    }[kind]()
+
+
+def reference_cost(network, start_layer=0, start_pre_activation=None):
+    """C = (1/N) Σ (y − t)², optionally starting from a given pre-activation of a layer."""
+    layers = network.neural_layers
+    h = network.inputMatrix
+    for index, layer in enumerate(layers):
+        if index < start_layer:
+            continue
+        if index == start_layer and start_pre_activation is not None:
+            a = start_pre_activation
+        else:
+            a = h @ layer.weights_matrix + layer.bias_matrix
+        h = reference_activation(layer.activation, a)
+    return float(np.sum((h - network.outputMatrix) ** 2)) / network.sample_size
+
+
+def agree(backprop, fd, cost):
+    floor = 16 * np.finfo(float).eps * max(abs(cost), 1.0) / EPSILON
+    return abs(backprop - fd) <= RTOL * max(abs(backprop), abs(fd)) + floor
+
+
+def formed(sizes, inputs, hidden, output, samples, outputs, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(samples, inputs))
+    t = rng.uniform(size=(samples, outputs))
+    network = Form_Network([*sizes, outputs], x, t, hidden, output, seed=seed)
+    for layer in network.neural_layers:  # biases away from 0.01 so every neuron differs
+        layer.bias_matrix = rng.normal(scale=0.5, size=layer.bias_matrix.shape)
+    Forward_Pass(network)
+    cost = Back_Propagation(network)
+    return network, cost
+
+
+def near_kink(network):
+    return any(layer.activation in KINKED
+               and np.min(np.abs(layer.weight_input_bias_matrix)) < 1e-4
+               for layer in network.neural_layers)
+
+
+def assert_all_gradients(network, cost):
+    assert math.isclose(cost, reference_cost(network), rel_tol=1e-12)
+    for number, layer in enumerate(network.neural_layers, start=1):
+        for parameter, stored in (("weights", layer.dC_dw_matrix), ("bias", layer.dC_db_matrix)):
+            for (i, j), value in np.ndenumerate(stored):
+                fd = finite_difference(network, number, parameter, i, j, EPSILON)
+                assert agree(value, fd, cost), (number, parameter, i, j, value, fd)
+        a = layer.weight_input_bias_matrix.copy()
+        for (n, j), value in np.ndenumerate(layer.dC_da_matrix):
+            up, down = a.copy(), a.copy()
+            up[n, j] += EPSILON
+            down[n, j] -= EPSILON
+            fd = (reference_cost(network, number - 1, up)
+                  - reference_cost(network, number - 1, down)) / (2 * EPSILON)
+            assert agree(value, fd, cost), (number, "dC_da", n, j, value, fd)
+
+
+activations = st.sampled_from(list(ActivationType))
+
+
+@settings(max_examples=60, deadline=None)
+@given(sizes=st.lists(st.integers(1, 6), min_size=0, max_size=4),
+       inputs=st.integers(1, 5), outputs=st.integers(1, 3), samples=st.integers(1, 32),
+       hidden=activations, output=activations, seed=st.integers(0, 2**16))
+def test_random_architectures_match_finite_differences(sizes, inputs, outputs, samples,
+                                                       hidden, output, seed):
+    network, cost = formed(sizes, inputs, hidden, output, samples, outputs, seed)
+    assume(not near_kink(network))
+    assert_all_gradients(network, cost)
+
+
+@pytest.mark.parametrize("hidden", list(ActivationType))
+@pytest.mark.parametrize("output", list(ActivationType))
+def test_every_activation_pair(hidden, output):
+    for seed in range(20):
+        network, cost = formed([4, 3], 3, hidden, output, 8, 2, seed)
+        if not near_kink(network):
+            break
+    assert not near_kink(network)
+    assert_all_gradients(network, cost)
+
+
+def test_per_layer_hidden_activations():
+    x = np.random.default_rng(3).normal(size=(10, 3))
+    t = np.random.default_rng(4).uniform(size=(10, 1))
+    network = Form_Network([5, 4, 3, 1], x, t, ["tanh", "swish", "elu"], "linear", seed=2)
+    assert [layer.activation for layer in network.neural_layers] == [
+        ActivationType.TANH, ActivationType.SWISH, ActivationType.ELU, ActivationType.LINEAR]
+    Forward_Pass(network)
+    assert_all_gradients(network, Back_Propagation(network))
+
+
+def test_check_gradients_reports_agreement_and_leaves_the_network_alone():
+    network, _ = formed([6, 4], 4, ActivationType.TANH, ActivationType.SIGMOID, 16, 1, 5)
+    before = network.state.copy()
+    report = check_gradients(network)
+    assert report.passed
+    assert len(report.entries) == sum(l.weights_matrix.size + l.bias_matrix.size
+                                      for l in network.neural_layers)
+    assert report.max_relative_error < 1e-4
+    assert np.array_equal(network.state, before)
+    assert "all agree" in str(report)
+
+
+def test_check_gradients_catches_a_wrong_gradient():
+    """A deliberately broken backward rule must be caught by the checker."""
+    network, _ = formed([3], 2, ActivationType.TANH, ActivationType.SIGMOID, 6, 1, 1)
+    layer = network.neural_layers[0]
+    original = type(layer).compute_dC_dw
+
+    def broken(self):
+        original(self)
+        self.dC_dw_matrix[0, 0] *= 1.01
+    type(layer).compute_dC_dw = broken
+    try:
+        report = check_gradients(network)
+    finally:
+        type(layer).compute_dC_dw = original
+    assert not report.passed
+    assert report.failures[0][:4] == (1, "weights", 0, 0)
+
+
+def test_seed_section_4_2_formula_is_wrong_and_the_exact_rule_is_right():
+    """∂C/∂w_AB = ∂C/∂a_B · h_A (exact) vs the seed's extra factor ∂h_A/∂a_A."""
+    network, cost = formed([3], 2, ActivationType.TANH, ActivationType.SIGMOID, 6, 1, 7)
+    hidden, out = network.neural_layers
+    fd = finite_difference(network, 2, "weights", 1, 0)
+    exact = float(np.sum(hidden.activated_output_matrix[:, 1] * out.dC_da_matrix[:, 0]))
+    seed_rule = float(np.sum(hidden.activated_output_matrix[:, 1] * out.dC_da_matrix[:, 0]
+                             * hidden.dh_da_matrix[:, 1]))
+    assert agree(exact, fd, cost)
+    assert not agree(seed_rule, fd, cost)

@@ -1,0 +1,238 @@
+"""Form_Network, the passes, Learn, Predict and their errors."""
+
+import math
+
+import numpy as np
+import pytest
+
+import flux_widgets as fw
+from flux_widgets import (ActivationType, ConfigurationError, DataError, Form_Network,
+                          Forward_Pass, Learn, NonFiniteError, Predict, ShapeError)
+from flux_widgets.__main__ import PARITY_SETTINGS
+from flux_widgets.datasets import accuracy, load_dataset
+from flux_widgets.layer import SEED_MATRIX_NAMES
+from flux_widgets.matrix import record_operations
+
+PARITY_X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
+PARITY_T = (PARITY_X.sum(axis=1) % 2).reshape(-1, 1)
+
+
+def parity_network(seed=0, **kwargs):
+    return Form_Network([8, 4, 1], PARITY_X, PARITY_T, "leaky_relu", "sigmoid", seed=seed,
+                        **kwargs)
+
+
+def test_implicit_input_layer_and_shapes():
+    network = parity_network()
+    assert network.layers_vector == [4, 8, 4, 1]
+    assert len(network.neural_layers) == 3
+    assert network.sample_size == 16
+    assert network.outputMatrix.shape == (16, 1)
+    expected = {  # layer 2 of 4-8-4-1 on 16 samples
+        "input_matrix": (16, 8), "weights_matrix": (8, 4), "bias_matrix": (1, 4),
+        "weight_and_input_matrix": (16, 4), "weight_input_bias_matrix": (16, 4),
+        "activated_output_matrix": (16, 4), "dh_da_matrix": (16, 4), "dC_dy_matrix": (16, 4),
+        "dC_da_matrix": (16, 4), "dC_dw_matrix": (8, 4), "dC_db_matrix": (1, 4)}
+    layer = network.neural_layers[1]
+    for name in SEED_MATRIX_NAMES:
+        matrix = getattr(layer, name)
+        assert matrix.shape == expected[name] and matrix.dtype == np.float64
+    assert layer.input_matrix is network.neural_layers[0].activated_output_matrix
+    assert "4(implicit)-8-4-1" in network.describe()
+
+
+def test_initialisation_is_seeded_and_documented():
+    a, b, c = parity_network(seed=3), parity_network(seed=3), parity_network(seed=4)
+    assert np.array_equal(a.state, b.state)
+    assert not np.array_equal(a.state, c.state)
+    for layer in a.neural_layers:
+        assert np.all(layer.bias_matrix == fw.network.INITIAL_BIAS)
+    # He scale for the ReLU family: std ≈ sqrt(2 / n_in) over many draws
+    wide = Form_Network([400], np.ones((2, 300)), np.ones((2, 400)), "relu", "relu", seed=0)
+    assert wide.neural_layers[0].weights_matrix.std() == pytest.approx(math.sqrt(2 / 300),
+                                                                        rel=0.02)
+
+
+def test_forward_pass_is_the_textbook_formula():
+    network = parity_network()
+    Forward_Pass(network)
+    h = PARITY_X
+    for layer in network.neural_layers:
+        a = h @ layer.weights_matrix + layer.bias_matrix
+        assert np.allclose(layer.weight_input_bias_matrix, a, rtol=1e-14, atol=0)
+        h = layer.activated_output_matrix
+    assert np.allclose(Predict(network, PARITY_X), network.output, rtol=1e-15, atol=0)
+
+
+def test_cost_is_the_seeds_mse_over_samples():
+    x = np.random.default_rng(0).normal(size=(5, 2))
+    t = np.random.default_rng(1).normal(size=(5, 3))
+    network = Form_Network([4, 3], x, t, "tanh", "linear", seed=0)
+    Forward_Pass(network)
+    cost = fw.Back_Propagation(network)
+    assert cost == pytest.approx(np.sum((network.output - t) ** 2) / 5, rel=1e-14)
+    assert network.neural_layers[-1].dC_dy_matrix == pytest.approx(2 * (network.output - t) / 5)
+
+
+def test_hidden_dC_dy_is_computed_for_every_layer():
+    network = parity_network()
+    Forward_Pass(network)
+    fw.Back_Propagation(network)
+    layers = network.neural_layers
+    for layer, following in zip(layers, layers[1:]):
+        assert np.allclose(layer.dC_dy_matrix, following.dC_da_matrix @ following.weights_matrix.T)
+
+
+def test_learn_reaches_full_accuracy_on_parity_with_documented_settings():
+    data = load_dataset("parity4")
+    s = PARITY_SETTINGS
+    network = Form_Network(s["layers"], data.inputs, data.targets, s["hidden_activation"],
+                           s["output_activation"], seed=s["seed"])
+    mse, points = Learn(network, s["learning_rate"], s["iterations"])
+    assert len(mse) == len(points) == s["iterations"]
+    assert list(points[:3]) == [1, 2, 3] and network.iteration == s["iterations"]
+    assert mse[-1] < mse[0] / 100
+    assert accuracy(Predict(network, data.inputs), data.labels) == 1.0
+
+
+def test_learn_continues_the_iteration_count_and_matches_one_long_run():
+    one, two = parity_network(), parity_network()
+    mse_long, _ = Learn(one, 0.5, 30)
+    first, _ = Learn(two, 0.5, 10)
+    second, points = Learn(two, 0.5, 20)
+    assert list(points[[0, -1]]) == [11, 30]
+    assert np.array_equal(np.concatenate([first, second]), mse_long)
+    assert np.array_equal(one.state, two.state)
+
+
+def test_predict_leaves_stored_matrices_alone_and_takes_any_number_of_rows():
+    network = parity_network()
+    Learn(network, 1.0, 50)
+    before = network.state.copy()
+    assert Predict(network, PARITY_X[:3]).shape == (3, 1)
+    assert Predict(network, [1, 0, 1, 1]).shape == (1, 1)
+    assert Predict(network, np.zeros((100, 4))).shape == (100, 1)
+    assert np.array_equal(network.state, before)
+    with pytest.raises(DataError, match="3 columns but the network takes 4"):
+        Predict(network, np.zeros((2, 3)))
+    with pytest.raises(DataError, match="not a finite number"):
+        Predict(network, [[0, 1, np.nan, 0]])
+
+
+def test_divergence_stops_names_the_matrix_and_rolls_back_to_the_last_finite_state():
+    network = Form_Network([8, 1], PARITY_X, PARITY_T * 1e3, "relu", "linear", seed=1)
+    reference = Form_Network([8, 1], PARITY_X, PARITY_T * 1e3, "relu", "linear", seed=1)
+    with pytest.raises(NonFiniteError) as caught:
+        Learn(network, 50.0, 1000)
+    error = caught.value
+    assert isinstance(error, ArithmeticError)
+    assert error.iteration > 1
+    assert error.matrix in ("cost",) + SEED_MATRIX_NAMES + ("weight_step_matrix",
+                                                            "bias_step_matrix")
+    assert f"iteration {error.iteration}" in str(error) and error.matrix in str(error)
+    assert "learning rate 50" in str(error)
+    # the network is exactly as after iteration - 1: replay that many on a twin
+    finite = error.iteration - 1
+    assert network.iteration == finite and len(error.mse_values) == finite
+    mse, _ = Learn(reference, 50.0, finite)
+    assert np.array_equal(network.state, reference.state)
+    assert np.array_equal(error.mse_values, mse)
+    assert np.isfinite(network.state).all()
+
+
+def test_divergence_in_the_first_iteration_restores_the_start():
+    network = Form_Network([2, 1], PARITY_X, PARITY_T, "linear", "linear", seed=0)
+    network.neural_layers[0].weights_matrix = np.full((4, 2), 1e200)
+    network.neural_layers[1].weights_matrix = np.full((2, 1), 1e200)
+    before = network.state.copy()
+    with pytest.raises(NonFiniteError) as caught:
+        Learn(network, 0.1, 5)
+    assert caught.value.iteration == 1
+    assert (caught.value.layer, caught.value.matrix) == (2, "weight_and_input_matrix")
+    assert np.array_equal(network.state, before) and network.iteration == 0
+
+
+@pytest.mark.parametrize("rate", [0, -0.1, math.nan, math.inf, "abc", None, True, "0.1"])
+def test_learning_rate_must_be_positive_and_finite(rate):
+    network = parity_network()
+    with pytest.raises(ConfigurationError, match="learning rate"):
+        Learn(network, rate, 10)
+    with pytest.raises(ConfigurationError, match="learning rate"):
+        fw.Update_Parameters(network, rate)
+
+
+@pytest.mark.parametrize("iterations", [-1, 2.5, "10", None, True])
+def test_iterations_must_be_whole(iterations):
+    with pytest.raises(ConfigurationError, match="iterations"):
+        Learn(parity_network(), 0.1, iterations)
+
+
+@pytest.mark.parametrize("layers, message", [
+    ([0, 1], "whole numbers ≥ 1"), ([-3, 1], "whole numbers ≥ 1"), ([8.5, 1], "8.5"),
+    ([], "at least one"), ("8,4,1", "list of whole numbers"), (8, "list of whole numbers"),
+    ([True, 1], "True"), ([8, 2], "last layer has 2 neurons"),
+    ([10**9, 1], "more than the kit's limit"),
+])
+def test_bad_layer_sizes(layers, message):
+    with pytest.raises(ConfigurationError, match=message):
+        Form_Network(layers, PARITY_X, PARITY_T)
+
+
+def test_bad_data_and_settings():
+    with pytest.raises(DataError, match="16 samples .* but output_matrix has 15"):
+        Form_Network([1], PARITY_X, PARITY_T[:15])
+    with pytest.raises(DataError, match="row 2, column 1"):
+        bad = PARITY_X.copy()
+        bad[2, 1] = np.inf
+        Form_Network([1], bad, PARITY_T)
+    with pytest.raises(DataError, match="matrix of numbers"):
+        Form_Network([1], [[1, 2], [3]], [1, 2])
+    with pytest.raises(DataError, match="non-empty"):
+        Form_Network([1], np.zeros((0, 3)), np.zeros((0, 1)))
+    with pytest.raises(ConfigurationError, match="unknown activation 'softmax'"):
+        Form_Network([1], PARITY_X, PARITY_T, "softmax")
+    with pytest.raises(ConfigurationError, match="2 hidden activations were given for 1"):
+        Form_Network([3, 1], PARITY_X, PARITY_T, ["tanh", "relu"])
+    with pytest.raises(ConfigurationError, match="seed"):
+        Form_Network([1], PARITY_X, PARITY_T, seed=-1)
+
+
+def test_the_data_is_read_only_and_assignment_checks_shapes():
+    network = parity_network()
+    layer = network.neural_layers[0]
+    with pytest.raises(ValueError):
+        network.inputMatrix[0, 0] = 5
+    with pytest.raises(ShapeError, match="network's data"):
+        layer.input_matrix = np.zeros((16, 4))
+    with pytest.raises(ShapeError, match="4x8; cannot assign a matrix of shape 8x4"):
+        layer.weights_matrix = np.zeros((8, 4))
+    with pytest.raises(ShapeError, match="view of bias_matrix"):
+        layer.broadcasted_bias_matrix = np.zeros((16, 8))
+    layer.weights_matrix = np.ones((4, 8))
+    assert np.all(network.state[:32] == 1.0)  # written in place into the one block
+
+
+def test_recording_shows_each_operation_on_named_matrices():
+    network = parity_network()
+    with record_operations(network.matrix_names()) as operations:
+        Forward_Pass(network)
+        fw.Back_Propagation(network)
+        fw.Update_Parameters(network, 0.1)
+    functions = [op.function for op in operations]
+    assert functions[:3] == ["Matrix_Multiply", "Matrix_Add", "Activate[LEAKY_RELU]"]
+    first = operations[0]
+    assert first.result == "layer 1.weight_and_input_matrix"
+    assert first.operands == ("layer 1.input_matrix", "layer 1.weights_matrix")
+    assert first.shapes == ((16, 8), (16, 4), (4, 8))
+    assert operations[1].operands[1] == "layer 1.broadcasted_bias_matrix"
+    gradient = next(op for op in operations if op.result == "layer 1.dC_dw_matrix")
+    assert gradient.operands == ("layer 1.input_transposed_matrix", "layer 1.dC_da_matrix")
+    assert "matrix" not in [n for op in operations for n in op.names]  # everything has a name
+    assert len(operations) == 9 + 3 + 2 + 5 * 3 - 1 + 12
+
+
+def test_snake_case_aliases():
+    assert fw.form_network is Form_Network and fw.learn is Learn
+    layer = parity_network().neural_layers[0]
+    assert layer.compute_weighted_sum.__func__ is type(layer).Compute_Weighted_Sum
+    assert ActivationType.parse("Leaky_ReLU") is ActivationType.LEAKY_RELU
