@@ -166,7 +166,10 @@ _DERIVATIVE = {
 
 
 def activate(kind, a, out):
-    """Write ``h(a)`` into ``out`` and return it. Shapes: ``a`` and ``out`` are N x n."""
+    """Write ``h(a)`` into ``out`` and return it.
+
+    Shapes: ``a`` and ``out`` are N x n, two different matrices.
+    """
     _ACTIVATE[kind](a, out)
     if _RECORDERS:
         record_operation(f"Activate[{kind.name}]", out, a)
@@ -177,7 +180,8 @@ def derivative(kind, a, h, out):
     """Write ``h'(a)`` into ``out`` and return it.
 
     Shapes: ``a`` (the pre-activation), ``h`` (``h(a)``, already computed) and
-    ``out`` are N x n. ``h`` saves recomputing σ or tanh.
+    ``out`` are N x n; ``out`` is a matrix of its own. ``h`` saves recomputing
+    σ or tanh.
     """
     _DERIVATIVE[kind](a, h, out)
     if _RECORDERS:

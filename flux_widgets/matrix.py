@@ -117,6 +117,7 @@ class OperationRecorder:
 
 
 _RECORDERS = []
+_FLOAT64 = np.dtype(np.float64)
 
 
 def record_operations(names=None):
@@ -190,13 +191,17 @@ def Matrix_Multiply(result, a, b):
     Shapes: ``a`` is n x k, ``b`` is k x m, ``result`` is n x m, with
     ``result[i, j] = Σ_k a[i, k] · b[k, j]``.
     """
-    if type(result) is not np.ndarray or result.ndim != 2:
+    try:
+        fits = a.ndim == b.ndim == result.ndim == 2 and result.dtype == _FLOAT64
+    except AttributeError:
+        fits = False
+    if not fits:
         result = _product_result(result, a, b)
     try:
-        # With a 2-D result numpy checks every shape itself; what it refuses is
-        # checked again to say exactly what is wrong.
+        # For 2-D operands numpy checks the remaining shapes itself; what it
+        # refuses is checked again to say exactly what is wrong.
         np.matmul(a, b, out=result)
-    except (TypeError, ValueError):
+    except ValueError:
         _product_result(result, a, b)
         raise
     if _RECORDERS:
@@ -233,16 +238,13 @@ def _element_wise(operation, ufunc, formula):
 
     def function(result, a, b):
         try:
-            fits = result.shape == a.shape == b.shape and a.ndim == 2
+            fits = (result.shape == a.shape == b.shape and a.ndim == 2
+                    and result.dtype == _FLOAT64)
         except AttributeError:
             fits = False
         if not fits:
             result = _same_shape(operation, result, a, b)
-        try:
-            ufunc(a, b, out=result)
-        except TypeError:
-            _result(operation, result, a.shape)
-            raise
+        ufunc(a, b, out=result)
         if _RECORDERS:
             record_operation(operation, result, a, b)
         return result
@@ -287,7 +289,12 @@ def Matrix_Scalar_Multiply(matrix, scalar, result=None):
     """
     if result is None:
         result = matrix
-    if not (type(scalar) is float and result.shape == matrix.shape and matrix.ndim == 2):
+    try:
+        fits = (type(scalar) is float and result.shape == matrix.shape and matrix.ndim == 2
+                and result.dtype == _FLOAT64)
+    except AttributeError:
+        fits = False
+    if not fits:
         _require_matrix("Matrix_Scalar_Multiply", "matrix", matrix)
         if isinstance(scalar, bool) or not isinstance(scalar, numbers.Real):
             raise ShapeError(f"Matrix_Scalar_Multiply: the scalar must be a number, got {scalar!r}")
@@ -305,17 +312,14 @@ def Matrix_Sum_Columns(result, m):
     contributions of every sample.
     """
     try:
-        fits = result.shape[0] == 1 and result.shape[1] == m.shape[1] and m.ndim == 2
-    except (AttributeError, IndexError):
+        fits = (result.ndim == m.ndim == 2 and result.shape[0] == 1
+                and result.shape[1] == m.shape[1] and result.dtype == _FLOAT64)
+    except AttributeError:
         fits = False
     if not fits:
         _require_matrix("Matrix_Sum_Columns", "m", m)
         result = _result("Matrix_Sum_Columns", result, (1, m.shape[1]))
-    try:
-        np.add.reduce(m, axis=0, out=result, keepdims=True)
-    except TypeError:
-        _result("Matrix_Sum_Columns", result, result.shape)
-        raise
+    np.add.reduce(m, axis=0, out=result, keepdims=True)
     if _RECORDERS:
         record_operation("Matrix_Sum_Columns", result, m)
     return result
@@ -329,6 +333,13 @@ def Matrix_Mean_Squared_Error(output, target, error=None):
     ``∂C/∂output = (2/N) · (output − target)`` exactly. If ``error`` (N x k)
     is given, ``output − target`` is left in it.
     """
+    try:
+        fits = (output.shape == target.shape and output.ndim == 2
+                and (error is None or error.shape == output.shape and error.dtype == _FLOAT64))
+    except AttributeError:
+        fits = False
+    if not fits:
+        error = _same_shape("Matrix_Mean_Squared_Error", error, output, target)
     error = Matrix_Subtract(error, output, target)
     cost = float(np.vdot(error, error)) / output.shape[0]
     if _RECORDERS:
@@ -391,7 +402,7 @@ def _number(value, row, column):
         raise DataError(f"{where}: {value!r} is not a number")
     try:
         number = float(value.strip() if isinstance(value, str) else value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise DataError(f"{where}: {value!r} is not a number") from None
     if not math.isfinite(number):
         raise DataError(f"{where}: {value!r} is not a finite number")
