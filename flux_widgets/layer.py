@@ -262,6 +262,11 @@ class Neural_Layer:
         step = Matrix_Scalar_Multiply(m["dC_db_matrix"], learning_rate, m["bias_step_matrix"])
         return Matrix_Subtract(m["bias_matrix"], m["bias_matrix"], step)
 
+    def update_parameters(self, learning_rate):
+        """Both updates: ``W −= η · dC_dw`` and ``b −= η · dC_db``."""
+        self.update_weights(learning_rate)
+        self.update_bias(learning_rate)
+
     # snake_case aliases of the seed's methods
     compute_weighted_sum = Compute_Weighted_Sum
     activate = Activate

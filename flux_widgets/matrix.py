@@ -340,7 +340,9 @@ def Matrix_Mean_Squared_Error(output, target, error=None):
         fits = False
     if not fits:
         error = _same_shape("Matrix_Mean_Squared_Error", error, output, target)
-    error = Matrix_Subtract(error, output, target)
+    elif error is None:
+        error = np.empty(output.shape)
+    np.subtract(output, target, out=error)
     cost = float(np.vdot(error, error)) / output.shape[0]
     if _RECORDERS:
         record_operation("Matrix_Mean_Squared_Error", np.array([[cost]]), error)

@@ -316,8 +316,7 @@ def Update_Parameters(network, learning_rate):
     """Gradient descent: ``W −= η · dC_dw`` and ``b −= η · dC_db`` in every layer."""
     learning_rate = check_learning_rate(learning_rate)
     for layer in network.neural_layers:
-        layer.update_weights(learning_rate)
-        layer.update_bias(learning_rate)
+        layer.update_parameters(learning_rate)
 
 
 def _iterate(network, learning_rate):
@@ -325,8 +324,7 @@ def _iterate(network, learning_rate):
     Forward_Pass(network)
     cost = Back_Propagation(network)
     for layer in network.neural_layers:
-        layer.update_weights(learning_rate)
-        layer.update_bias(learning_rate)
+        layer.update_parameters(learning_rate)
     network.iteration += 1
     return cost
 
