@@ -192,7 +192,7 @@ def Matrix_Multiply(result, a, b):
     ``result[i, j] = Σ_k a[i, k] · b[k, j]``.
     """
     try:
-        fits = a.ndim == b.ndim == result.ndim == 2 and result.dtype == _FLOAT64
+        fits = a.ndim == b.ndim == result.ndim == 2 and result.dtype is _FLOAT64
     except AttributeError:
         fits = False
     if not fits:
@@ -237,14 +237,21 @@ def _element_wise(operation, ufunc, formula):
     """Make the matrix function ``result = ufunc(a, b)`` for three matrices of one shape."""
 
     def function(result, a, b):
+        # Fast check: equal sizes and 2-D. numpy then refuses any remaining
+        # mismatch (equal sizes leave it no room to broadcast), and the slow
+        # path names what is wrong.
         try:
-            fits = (result.shape == a.shape == b.shape and a.ndim == 2
-                    and result.dtype == _FLOAT64)
+            fits = (result.size == a.size == b.size and a.ndim == b.ndim == 2
+                    and result.dtype is _FLOAT64)
         except AttributeError:
             fits = False
         if not fits:
             result = _same_shape(operation, result, a, b)
-        ufunc(a, b, out=result)
+        try:
+            ufunc(a, b, out=result)
+        except ValueError:
+            _same_shape(operation, result, a, b)
+            raise
         if _RECORDERS:
             record_operation(operation, result, a, b)
         return result
@@ -290,8 +297,8 @@ def Matrix_Scalar_Multiply(matrix, scalar, result=None):
     if result is None:
         result = matrix
     try:
-        fits = (type(scalar) is float and result.shape == matrix.shape and matrix.ndim == 2
-                and result.dtype == _FLOAT64)
+        fits = (type(scalar) is float and result.size == matrix.size and matrix.ndim == 2
+                and result.ndim == 2 and result.dtype is _FLOAT64)
     except AttributeError:
         fits = False
     if not fits:
@@ -299,7 +306,11 @@ def Matrix_Scalar_Multiply(matrix, scalar, result=None):
         if isinstance(scalar, bool) or not isinstance(scalar, numbers.Real):
             raise ShapeError(f"Matrix_Scalar_Multiply: the scalar must be a number, got {scalar!r}")
         _result("Matrix_Scalar_Multiply", result, matrix.shape)
-    np.multiply(matrix, scalar, out=result)
+    try:
+        np.multiply(matrix, scalar, out=result)  # numpy refuses an equal-size other shape
+    except ValueError:
+        _result("Matrix_Scalar_Multiply", result, matrix.shape)
+        raise
     if _RECORDERS:
         record_operation("Matrix_Scalar_Multiply", result, matrix, float(scalar))
     return result
@@ -312,14 +323,17 @@ def Matrix_Sum_Columns(result, m):
     contributions of every sample.
     """
     try:
-        fits = (result.ndim == m.ndim == 2 and result.shape[0] == 1
-                and result.shape[1] == m.shape[1] and result.dtype == _FLOAT64)
+        fits = result.ndim == m.ndim == 2 and result.dtype is _FLOAT64
     except AttributeError:
         fits = False
     if not fits:
         _require_matrix("Matrix_Sum_Columns", "m", m)
         result = _result("Matrix_Sum_Columns", result, (1, m.shape[1]))
-    np.add.reduce(m, axis=0, out=result, keepdims=True)
+    try:
+        np.add.reduce(m, axis=0, out=result, keepdims=True)  # numpy checks the shape
+    except ValueError:
+        _result("Matrix_Sum_Columns", result, (1, m.shape[1]))
+        raise
     if _RECORDERS:
         record_operation("Matrix_Sum_Columns", result, m)
     return result
