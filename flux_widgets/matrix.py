@@ -113,7 +113,7 @@ class OperationRecorder:
     def name_of(self, operand):
         if isinstance(operand, np.ndarray):
             return self.names.get(_matrix_key(operand), "matrix"), operand.shape
-        return f"{operand:g}", None
+        return f"{operand:.6g}", None
 
 
 _RECORDERS = []
@@ -359,7 +359,8 @@ def Matrix_Mean_Squared_Error(output, target, error=None):
     np.subtract(output, target, out=error)
     cost = float(np.vdot(error, error)) / output.shape[0]
     if _RECORDERS:
-        record_operation("Matrix_Mean_Squared_Error", np.array([[cost]]), error)
+        record_operation("Matrix_Subtract", error, output, target)
+        record_operation("Matrix_Mean_Squared_Error", cost, error)
     return cost
 
 

@@ -228,7 +228,14 @@ def test_recording_shows_each_operation_on_named_matrices():
     gradient = next(op for op in operations if op.result == "layer 1.dC_dw_matrix")
     assert gradient.operands == ("layer 1.input_transposed_matrix", "layer 1.dC_da_matrix")
     assert "matrix" not in [n for op in operations for n in op.names]  # everything has a name
-    assert len(operations) == 9 + 3 + 2 + 5 * 3 - 1 + 12
+    output_layer = [(op.function, op.result) for op in operations[9:13]]
+    assert output_layer == [
+        ("Matrix_Subtract", "layer 3.dC_dy_matrix"),
+        ("Matrix_Mean_Squared_Error", f"{network.cost:.6g}"),
+        ("Matrix_Scalar_Multiply", "layer 3.dC_dy_matrix"),
+        ("Dh_Da[SIGMOID]", "layer 3.dh_da_matrix")]
+    per_layer_backward = 4  # dh_da, dC_da, dC_dw, dC_db
+    assert len(operations) == 9 + 3 + 3 * per_layer_backward + 2 + 3 * 4
 
 
 def test_snake_case_aliases():
