@@ -275,7 +275,8 @@ def Form_Network(layers, input_matrix, output_matrix,
 def Forward_Pass(network):
     """Compute every layer's ``a = x·W + b`` and ``h = h(a)``, first layer to last."""
     for layer in network.neural_layers:
-        layer.Compute_Weighted_Sum()
+        layer.compute_weight_and_input()  # the two halves of Compute_Weighted_Sum
+        layer.compute_weight_input_bias()
         layer.Activate()
     return network.output
 
@@ -384,7 +385,7 @@ def Learn(network, learning_rate, iterations):
     parameters = network.parameters
     # Parameters at the start of the last two iterations: enough to rebuild the
     # state after the previous iteration exactly, should the current one fail.
-    ring = np.empty((2, parameters.size))
+    ring = list(np.empty((2, parameters.size)))
     # Learn finds and reports non-finite numbers itself; numpy's warnings would only repeat it.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(iterations):
