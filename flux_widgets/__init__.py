@@ -2,9 +2,14 @@
 
 The engine (this package's top-level modules) needs numpy only and never
 imports the widgets; ``flux_widgets.widgets`` holds everything that draws.
+The seed's names work as in the seed (``Form_Network``, ``Learn``, …), with
+snake_case aliases.
 """
 
 from .activations import ActivationType
+from .datasets import Dataset, load_csv, load_dataset, train_test_split
+from .derivation import (check_gradients, derive_bias_gradient, derive_weight_gradient,
+                         finite_difference)
 from .errors import (ConfigurationError, DataError, FluxError, NonFiniteError, ShapeError,
                      StorageError)
 from .layer import Neural_Layer
@@ -12,8 +17,12 @@ from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Data_Preprocessor,
                      Matrix_Hadamard_Product, Matrix_Mean_Squared_Error, Matrix_Multiply,
                      Matrix_Scalar_Multiply, Matrix_Subtract, Matrix_Sum_Columns,
                      Matrix_Transpose, Operation, record_operations)
+from .mse_graph import MSEGraphPlotter
 from .network import (Back_Propagation, Form_Network, Forward_Pass, Learn,
                       Neural_Layer_Information, Predict, Update_Parameters, network_cost)
+from .stepper import Step, Stepper
+from .storage import load_network, save_network
+from .text import NNStructureVis
 
 # snake_case aliases of the seed's names
 form_network = Form_Network
@@ -24,3 +33,20 @@ learn = Learn
 predict = Predict
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "ActivationType", "Neural_Layer", "Neural_Layer_Information",
+    "Form_Network", "Forward_Pass", "Back_Propagation", "Update_Parameters", "Learn", "Predict",
+    "form_network", "forward_pass", "back_propagation", "update_parameters", "learn", "predict",
+    "network_cost",
+    "Matrix_Multiply", "Matrix_Broadcast", "Matrix_Add", "Matrix_Subtract", "Matrix_Transpose",
+    "Matrix_Hadamard_Product", "Matrix_Scalar_Multiply", "Matrix_Sum_Columns",
+    "Matrix_Mean_Squared_Error", "Matrix_Data_Preprocessor", "Operation", "record_operations",
+    "Stepper", "Step",
+    "derive_weight_gradient", "derive_bias_gradient", "finite_difference", "check_gradients",
+    "Dataset", "load_dataset", "load_csv", "train_test_split",
+    "save_network", "load_network",
+    "NNStructureVis", "MSEGraphPlotter",
+    "FluxError", "ShapeError", "DataError", "ConfigurationError", "StorageError",
+    "NonFiniteError",
+]

@@ -136,8 +136,8 @@ def test_check_gradients_reports_agreement_and_leaves_the_network_alone():
     before = network.state.copy()
     report = check_gradients(network)
     assert report.passed
-    assert len(report.entries) == sum(l.weights_matrix.size + l.bias_matrix.size
-                                      for l in network.neural_layers)
+    assert len(report.entries) == sum(layer.weights_matrix.size + layer.bias_matrix.size
+                                      for layer in network.neural_layers)
     assert report.max_relative_error < 1e-4
     assert np.array_equal(network.state, before)
     assert "all agree" in str(report)

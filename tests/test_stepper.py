@@ -30,7 +30,7 @@ def test_one_iteration_is_thirty_named_computations_in_order():
 def test_stepping_equals_forward_backward_update(granularity):
     stepped, direct = network(), network()
     stepper = Stepper(stepped, 0.5)
-    for iteration in range(3):
+    for _ in range(3):
         Forward_Pass(direct)
         cost = Back_Propagation(direct)
         while True:

@@ -34,8 +34,8 @@ def test_round_trip_is_exact_and_training_resumes_identically(tmp_path, layers, 
     assert np.array_equal(loaded.state, network.state)
     assert (loaded.cost, loaded.iteration, loaded.seed) == (network.cost, 20, 1)
     assert loaded.layers_vector == network.layers_vector
-    assert [l.activation for l in loaded.neural_layers] == \
-        [l.activation for l in network.neural_layers]
+    assert [layer.activation for layer in loaded.neural_layers] == \
+        [layer.activation for layer in network.neural_layers]
     for a, b in zip(loaded.neural_layers, network.neural_layers):
         for name, matrix in b.matrices.items():
             assert np.array_equal(a.matrices[name], matrix), name
