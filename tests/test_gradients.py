@@ -20,25 +20,11 @@ from hypothesis import strategies as st
 
 from flux_widgets import ActivationType, Back_Propagation, Form_Network, Forward_Pass
 from flux_widgets.derivation import check_gradients, finite_difference
+from reference import reference_activation
 
 EPSILON = 1e-6
 RTOL = 1e-6
 KINKED = {ActivationType.RELU, ActivationType.LEAKY_RELU}
-
-
-def reference_activation(kind, a):
-    """h(a) from the textbook formulas, independent of flux_widgets.activations."""
-    with np.errstate(over="ignore"):
-        sigma = 1.0 / (1.0 + np.exp(-a))
-    return {
-        ActivationType.RELU: lambda: np.where(a > 0, a, 0.0),
-        ActivationType.SIGMOID: lambda: sigma,
-        ActivationType.TANH: lambda: np.tanh(a),
-        ActivationType.LEAKY_RELU: lambda: np.where(a > 0, a, 0.01 * a),
-        ActivationType.SWISH: lambda: a * sigma,
-        ActivationType.LINEAR: lambda: a.copy(),
-        ActivationType.ELU: lambda: np.where(a > 0, a, np.expm1(np.minimum(a, 0.0))),
-    }[kind]()
 
 
 def reference_cost(network, start_layer=0, start_pre_activation=None):
