@@ -17,6 +17,8 @@ LINEAR     a                                1
 ELU        a if a > 0 else e^a − 1          1 if a > 0 else e^a
 ========== ================================ =====================================
 
+ELU is written with α = 1, the leaky slope is 0.01 (``LEAKY_SLOPE``).
+
 At the kink ``a = 0`` of RELU and LEAKY_RELU the derivative is taken from the
 left (0 and 0.01): the function has no derivative there, and a finite-difference
 check straddling 0 will disagree with either choice.
@@ -31,10 +33,9 @@ import numpy as np
 from .errors import ConfigurationError
 from .matrix import _RECORDERS, record_operation
 
-__all__ = ["ActivationType", "LEAKY_SLOPE", "ELU_ALPHA", "activate", "derivative"]
+__all__ = ["ActivationType", "LEAKY_SLOPE", "activate", "derivative"]
 
 LEAKY_SLOPE = 0.01
-ELU_ALPHA = 1.0  # the formulas below are written for α = 1
 # e^700 ≈ 1e304 is still finite; clipping there keeps σ free of overflow.
 _EXP_LIMIT = 700.0
 

@@ -39,7 +39,7 @@ from .matrix import (Matrix_Add, Matrix_Hadamard_Product, Matrix_Mean_Squared_Er
                      Matrix_Multiply, Matrix_Scalar_Multiply, Matrix_Subtract,
                      Matrix_Sum_Columns)
 
-__all__ = ["Neural_Layer", "SEED_MATRIX_NAMES", "PARAMETER_NAMES", "HELPER_MATRIX_NAMES"]
+__all__ = ["Neural_Layer", "SEED_MATRIX_NAMES", "PARAMETER_NAMES"]
 
 # The seed's named matrices, in the order a lesson introduces them.
 SEED_MATRIX_NAMES = (
@@ -48,10 +48,6 @@ SEED_MATRIX_NAMES = (
     "dC_da_matrix", "dC_dw_matrix", "dC_db_matrix",
 )
 PARAMETER_NAMES = ("weights_matrix", "bias_matrix")
-HELPER_MATRIX_NAMES = (
-    "broadcasted_bias_matrix", "input_transposed_matrix", "weights_transposed_matrix",
-    "weight_step_matrix", "bias_step_matrix",
-)
 
 
 def matrix_shapes(sample_size, n_in, n_out):

@@ -29,7 +29,7 @@ import numpy as np
 
 from .activations import ActivationType, activate
 from .errors import ConfigurationError, DataError, NonFiniteError
-from .layer import Neural_Layer, matrix_shapes
+from .layer import PARAMETER_NAMES, Neural_Layer, matrix_shapes
 from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Matrix_Multiply,
                      _matrix_key)
 
@@ -233,8 +233,7 @@ def Form_Network(layers, input_matrix, output_matrix,
     samples = inputs.shape[0]
     shapes = [matrix_shapes(samples, n_in, n_out)
               for n_in, n_out in zip(layers_vector[:-1], layers_vector[1:])]
-    parameter_size = sum(math.prod(s[name]) for s in shapes for name in ("weights_matrix",
-                                                                           "bias_matrix"))
+    parameter_size = sum(math.prod(s[name]) for s in shapes for name in PARAMETER_NAMES)
     total_size = sum(math.prod(shape) for s in shapes for shape in s.values())
     if total_size * 8 > MAX_NETWORK_BYTES:
         raise ConfigurationError(
@@ -251,7 +250,7 @@ def Form_Network(layers, input_matrix, output_matrix,
         matrices = {}
         for name, shape in layer_shapes.items():
             size = math.prod(shape)
-            if name in ("weights_matrix", "bias_matrix"):
+            if name in PARAMETER_NAMES:
                 offset, parameter_offset = parameter_offset, parameter_offset + size
             else:
                 offset, work_offset = work_offset, work_offset + size
