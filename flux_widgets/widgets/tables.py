@@ -1,0 +1,120 @@
+"""Matrix tables: every named matrix of a layer, as HTML, with what the last step wrote marked.
+
+A table shows a window of at most ``max_rows`` x ``max_columns`` cells (MNIST's
+784 inputs do not fit on a screen); the window moves with ``row_start`` and
+``column_start``. Matrices the last step wrote get a coloured heading, and the
+cells whose value changed are marked.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..layer import SEED_MATRIX_NAMES
+
+__all__ = ["matrix_html", "MatrixTables"]
+
+_STYLE = """<style>
+.flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-family:monospace; font-size:12px}
+.flux-matrix {border:1px solid #ccc; border-radius:4px; padding:4px}
+.flux-matrix.flux-written {border-color:#2b6cb0; box-shadow:0 0 0 2px #bee3f8}
+.flux-matrix h4 {margin:0 0 3px 0; font-size:12px}
+.flux-matrix table {border-collapse:collapse}
+.flux-matrix td {padding:1px 5px; text-align:right}
+.flux-matrix td.flux-changed {background:#fefcbf}
+.flux-matrix td.flux-index {color:#999}
+</style>"""
+
+
+def _number(value):
+    if not np.isfinite(value):
+        return "nan" if np.isnan(value) else ("inf" if value > 0 else "−inf")
+    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3e}"
+
+
+def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_start=0,
+                max_rows=16, max_columns=10):
+    """One matrix as an HTML table: heading ``name (R x C)``, a window of cells.
+
+    ``changed`` is a boolean matrix of the same shape marking changed cells.
+    """
+    rows, columns = matrix.shape
+    r0 = min(max(0, row_start), max(0, rows - max_rows))
+    c0 = min(max(0, column_start), max(0, columns - max_columns))
+    r1, c1 = min(rows, r0 + max_rows), min(columns, c0 + max_columns)
+    window = ""
+    if (r0, c0, r1, c1) != (0, 0, rows, columns):
+        window = f" — rows {r0}–{r1 - 1}, columns {c0}–{c1 - 1}"
+    cells = ["<tr><td></td>" + "".join(f"<td class='flux-index'>{c}</td>"
+                                       for c in range(c0, c1)) + "</tr>"]
+    for r in range(r0, r1):
+        row = [f"<td class='flux-index'>{r}</td>"]
+        for c in range(c0, c1):
+            mark = " class='flux-changed'" if changed is not None and changed[r, c] else ""
+            row.append(f"<td{mark}>{_number(matrix[r, c])}</td>")
+        cells.append("<tr>" + "".join(row) + "</tr>")
+    css = "flux-matrix flux-written" if written else "flux-matrix"
+    return (f"<div class='{css}' data-matrix='{html.escape(name)}'><h4>{html.escape(name)} "
+            f"({rows} x {columns}){window}</h4><table>{''.join(cells)}</table></div>")
+
+
+class MatrixTables:
+    """The named matrices of one layer (or of all layers) in an ``ipywidgets.HTML``.
+
+    Call :meth:`show` after every step with the names it wrote; cells are
+    compared with the values shown before, so changed cells are marked.
+    """
+
+    def __init__(self, network, max_rows=16, max_columns=10):
+        self.network = network
+        self.max_rows, self.max_columns = max_rows, max_columns
+        count = len(network.neural_layers)
+        self.layer = widgets.ToggleButtons(
+            options=[(f"Layer {n}", n) for n in range(1, count + 1)] + [("All layers", 0)],
+            value=1, style={"button_width": "90px"})
+        self.row_start = widgets.BoundedIntText(value=0, min=0, max=network.sample_size - 1,
+                                                description="first row",
+                                                layout=widgets.Layout(width="160px"))
+        self.column_start = widgets.BoundedIntText(
+            value=0, min=0, max=max(network.layers_vector) - 1, description="first column",
+            layout=widgets.Layout(width="170px"))
+        self.html = widgets.HTML()
+        self.box = widgets.VBox([widgets.HBox([self.layer, self.row_start, self.column_start]),
+                                 self.html])
+        self._shown = {}
+        self._written = set()
+        for control in (self.layer, self.row_start, self.column_start):
+            control.observe(lambda change: self.show(self._written, compare=False), "value")
+        self.show()
+
+    def select(self, layer, row=None):
+        """Show ``layer`` (1-based; 0 = all), scrolled to ``row`` if given."""
+        with self.html.hold_sync():
+            if row is not None:
+                self.row_start.value = row
+            self.layer.value = layer
+        self.show(self._written, compare=False)
+
+    def show(self, written=(), compare=True):
+        """Redraw; ``written`` holds ``(layer, matrix name)`` pairs the last step wrote."""
+        self._written = set(written)
+        layers = (range(1, len(self.network.neural_layers) + 1) if self.layer.value == 0
+                  else [self.layer.value])
+        parts = [_STYLE]
+        for number in layers:
+            layer = self.network.neural_layers[number - 1]
+            tables = []
+            for name in SEED_MATRIX_NAMES:
+                matrix = layer.matrices[name]
+                before = self._shown.get((number, name))
+                changed = (matrix != before) if compare and before is not None else None
+                self._shown[(number, name)] = matrix.copy()
+                tables.append(matrix_html(name, matrix, (number, name) in self._written, changed,
+                                          self.row_start.value, self.column_start.value,
+                                          self.max_rows, self.max_columns))
+            parts.append(f"<h3>Layer {number} · {layer.activation.name}</h3>"
+                         f"<div class='flux-tables'>{''.join(tables)}</div>")
+        self.html.value = "".join(parts)
