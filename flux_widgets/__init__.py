@@ -34,6 +34,14 @@ predict = Predict
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    """``flux_widgets.Panel`` without importing ipywidgets until it is asked for."""
+    if name == "Panel":
+        from .widgets.panel import Panel
+        return Panel
+    raise AttributeError(f"module 'flux_widgets' has no attribute {name!r}")
+
 __all__ = [
     "ActivationType", "Neural_Layer", "Neural_Layer_Information",
     "Form_Network", "Forward_Pass", "Back_Propagation", "Update_Parameters", "Learn", "Predict",
