@@ -1,10 +1,12 @@
-"""The kit's datasets: the bundled ones and a learner's own CSV.
+"""The kit's datasets: the bundled ones and a learner's own CSV file.
 
-Every dataset is a :class:`Dataset` with ``inputs`` (N x d), ``targets``
-(N x k: one 0/1 column for two classes, one-hot columns for more) and the
-class ``labels`` (N). The files are copies of public datasets kept in
-``flux_widgets/data/`` (sources and licences in its README); nothing is
-fetched at run time.
+A :class:`Dataset` holds N labelled samples: ``inputs`` (N x d), ``targets``
+(N x 1 holding 0/1 for two classes, N x c one-hot for c > 2 classes) and
+``labels`` (N class indices). :func:`load_dataset` opens the public datasets
+bundled in ``flux_widgets/data/`` (sources and licences in its README.md;
+nothing is downloaded), :func:`load_csv` reads a learner's CSV file,
+:func:`train_test_split` splits a dataset in two and :func:`accuracy` scores a
+network's outputs against the labels.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 import gzip
 import math
 import numbers
+import os
+import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,279 +24,532 @@ import numpy as np
 
 from .errors import ConfigurationError, DataError
 
-__all__ = ["Dataset", "DATASET_NAMES", "load_dataset", "load_csv", "train_test_split",
-           "accuracy"]
+__all__ = ["DATASET_NAMES", "Dataset", "accuracy", "load_csv", "load_dataset",
+           "train_test_split"]
 
-DATA = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).with_name("data")
 DATASET_NAMES = ("parity4", "xor", "iris", "banknote", "wine", "breast_cancer", "mnist")
-MAX_CSV_BYTES = 200 * 1024 ** 2
-_DESCRIPTIONS = {
-    "parity4": "4-bit parity, the seed's example: all 16 patterns of 4 bits, label = XOR of "
-               "the bits. Generated; public domain.",
-    "xor": "XOR of two bits: the 4 patterns. Generated; public domain.",
-    "iris": "Fisher's iris flowers (1936): 150 flowers, 4 measurements, 3 species. UCI, CC BY 4.0.",
-    "banknote": "Banknote authentication (Lohweg 2012): 1372 images, 4 wavelet features, "
-                "2 classes. UCI, CC BY 4.0.",
-    "wine": "Wine (Forina et al.): 178 wines, 13 chemical measurements, 3 cultivars. "
-            "UCI, CC BY 4.0.",
-    "breast_cancer": "Breast cancer Wisconsin diagnostic (Wolberg et al. 1995): 569 samples, "
-                     "30 features, malignant (0) or benign (1). UCI, CC BY 4.0.",
-    "mnist": "MNIST handwritten digits (LeCun, Cortes, Burges): 28x28 images as 784 values "
-             "in [0, 1], 10 classes; from a 10,000-image training subset. CC BY-SA 3.0.",
+MAX_CSV_BYTES = 200_000_000
+MNIST_DEFAULT_SAMPLES = 1000
+
+_ALIASES = {"parity": "parity4"}
+_STANDARDIZED_BY_DEFAULT = frozenset({"iris", "banknote", "wine", "breast_cancer"})
+_CLASS_NAMES = {
+    "iris": ("setosa", "versicolor", "virginica"),
+    "breast_cancer": ("malignant", "benign"),
 }
-_STANDARDIZED = {"iris", "banknote", "wine", "breast_cancer"}
-_mnist_cache = {}
+_DESCRIPTIONS = {
+    "parity4": "4-bit parity, the seed's example: all 16 patterns of 4 bits, labelled with "
+               "the XOR of the bits. Generated; public domain.",
+    "xor": "XOR of two bits: the 4 patterns of the truth table. Generated; public domain.",
+    "iris": "Fisher's iris flowers (1936): 150 flowers, 4 measurements in cm, 3 species. "
+            "UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
+    "banknote": "Banknote authentication (Lohweg 2012): 1372 banknote images, 4 wavelet "
+                "features, 2 classes. UCI Machine Learning Repository, CC BY 4.0.",
+    "wine": "Wine (Forina et al.): 178 Italian wines, 13 chemical measurements, 3 cultivars. "
+            "UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
+    "breast_cancer": "Breast cancer Wisconsin diagnostic (Wolberg, Street, Mangasarian 1995): "
+                     "569 cell samples, 30 features, malignant or benign. UCI Machine "
+                     "Learning Repository (via scikit-learn), CC BY 4.0.",
+    "mnist": "MNIST handwritten digits (LeCun, Cortes, Burges): 28x28 grey images as 784 "
+             "values in [0, 1], digits 0-9, from a shuffled 10,000-image subset of the "
+             "training set. CC BY-SA 3.0.",
+}
+_MNIST_CACHE: dict[str, np.ndarray] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
-    """Inputs, targets and labels of one dataset (arrays are read-only).
+    """N labelled samples for a classifier; every array is a read-only copy.
 
-    ``inputs`` is N x d float64, ``targets`` N x k float64 (k = 1 holding 0/1
-    for two classes, else one-hot), ``labels`` N int64 class indices.
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"iris"``.
+    inputs : numpy.ndarray
+        N x d float64, C-contiguous: one row of d feature values per sample.
+    targets : numpy.ndarray
+        N x k float64: what the network should output. Two classes: k = 1,
+        holding 0.0 or 1.0; c > 2 classes: k = c, one-hot rows.
+    labels : numpy.ndarray
+        N int64: the class index (0 .. c-1) of each sample.
+    feature_names : tuple of str
+        d names, one per input column.
+    class_names : tuple of str
+        c names, one per class index.
+    description : str
+        What the data is and where it comes from.
+
+    Raises
+    ------
+    DataError
+        If the shapes of the arrays and names do not fit together.
     """
 
     name: str
     inputs: np.ndarray
     targets: np.ndarray
     labels: np.ndarray
-    feature_names: tuple
-    class_names: tuple
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
     description: str
 
+    def __post_init__(self):
+        try:
+            inputs = np.array(self.inputs, dtype=np.float64, order="C")
+            targets = np.array(self.targets, dtype=np.float64, order="C")
+            labels = np.array(self.labels, dtype=np.int64)
+        except (TypeError, ValueError) as error:
+            raise DataError(f"dataset {self.name!r}: the arrays must hold numbers ({error})") \
+                from error
+        feature_names = tuple(self.feature_names)
+        if (inputs.ndim != 2 or targets.ndim != 2 or labels.ndim != 1
+                or not inputs.shape[0] == targets.shape[0] == labels.shape[0]
+                or inputs.shape[1] != len(feature_names)):
+            raise DataError(
+                f"dataset {self.name!r}: inputs {inputs.shape}, targets {targets.shape}, "
+                f"labels {labels.shape} and {len(feature_names)} feature names do not fit "
+                "together; they must be N x d, N x k, N and d")
+        for field, array in (("inputs", inputs), ("targets", targets), ("labels", labels)):
+            array.flags.writeable = False
+            object.__setattr__(self, field, array)
+        object.__setattr__(self, "feature_names", feature_names)
+        object.__setattr__(self, "class_names", tuple(self.class_names))
+
+    def __repr__(self):
+        return (f"Dataset({self.name!r}: {self.sample_count} samples x "
+                f"{self.feature_count} features, {self.class_count} classes)")
+
     @property
-    def sample_count(self):
+    def sample_count(self) -> int:
+        """N, the number of samples (rows of ``inputs``)."""
         return self.inputs.shape[0]
 
     @property
-    def feature_count(self):
+    def feature_count(self) -> int:
+        """d, the number of features (columns of ``inputs``)."""
         return self.inputs.shape[1]
 
     @property
-    def class_count(self):
+    def class_count(self) -> int:
+        """c, the number of classes (length of ``class_names``)."""
         return len(self.class_names)
 
 
-def _targets(labels, class_count):
-    if class_count == 2:
-        return labels.reshape(-1, 1).astype(np.float64)
-    return np.eye(class_count)[labels]
-
-
-def _dataset(name, inputs, labels, feature_names, class_names, description):
-    inputs = np.ascontiguousarray(inputs, dtype=np.float64)
+def _make(name, inputs, labels, feature_names, class_names, description):
+    """A :class:`Dataset` whose N x k targets are derived from the N labels."""
     labels = np.asarray(labels, dtype=np.int64)
-    targets = _targets(labels, len(class_names))
-    for array in (inputs, targets, labels):
-        array.flags.writeable = False
-    return Dataset(name, inputs, targets, labels, tuple(feature_names), tuple(class_names),
-                   description)
+    if len(class_names) == 2:
+        targets = labels[:, None].astype(np.float64)
+    else:
+        targets = np.eye(len(class_names))[labels]
+    return Dataset(name, inputs, targets, labels, feature_names, class_names, description)
 
 
 def _standardize(inputs):
-    """z-scores per column (population std); a constant column becomes 0."""
-    std = inputs.std(axis=0)
-    return (inputs - inputs.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    """Z-scores of each column of an N x d array (population std); returns N x d.
+
+    A constant column becomes 0. Each column is first divided by its largest
+    magnitude (z-scores do not change) so that huge values cannot overflow.
+    """
+    constant = inputs.max(axis=0) == inputs.min(axis=0)
+    scaled = inputs / np.where(constant, 1.0, np.abs(inputs).max(axis=0))
+    std = np.where(constant, 1.0, scaled.std(axis=0))
+    return np.where(constant, 0.0, (scaled - scaled.mean(axis=0)) / std)
 
 
-def _check_samples(samples, available):
-    if samples is None:
-        return available
-    if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) \
-            or not 1 <= samples <= available:
+def _whole_number(value):
+    """``value`` as an int if it is a whole number (not a bool), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real) and float(value).is_integer():
+        return int(value)
+    return None
+
+
+def _rng(seed):
+    """``np.random.default_rng(seed)`` for a whole-number seed >= 0."""
+    number = _whole_number(seed)
+    if number is None or number < 0:
+        raise ConfigurationError(f"seed must be a whole number >= 0, got {seed!r}")
+    return np.random.default_rng(number)
+
+
+def _sample_count(samples, available):
+    """``samples`` checked to be a whole number from 1 to ``available``."""
+    count = _whole_number(samples)
+    if count is None or not 1 <= count <= available:
         raise ConfigurationError(
             f"samples must be a whole number from 1 to {available}, got {samples!r}")
-    return int(samples)
+    return count
 
 
-def load_dataset(name, *, standardize=None, samples=None):
-    """A bundled dataset by name (one of :data:`DATASET_NAMES`; ``"parity"`` also works).
+def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
+    """One of the bundled datasets.
 
-    ``standardize`` (z-scores per feature) defaults to True for iris,
-    banknote, wine and breast_cancer, False for the 0/1 and pixel data.
-    ``samples`` takes the first rows (MNIST: default 1000 of 10,000; the file
-    is already shuffled; other datasets: all rows).
+    Parameters
+    ----------
+    name : str
+        One of :data:`DATASET_NAMES` (any case); ``"parity"`` means ``"parity4"``.
+    standardize : bool or None
+        Replace each feature column by its z-scores (population std; a constant
+        column becomes 0). ``None`` means True for iris, banknote, wine and
+        breast_cancer, False for the 0/1 inputs of parity4 and xor and the
+        pixels of mnist.
+    samples : int or None
+        How many samples to keep. mnist: the first ``samples`` images (the
+        file is already shuffled), default 1000 of 10,000. Other datasets: all
+        rows by default; otherwise a random subset of ``samples`` rows chosen
+        with ``seed``, kept in file order (their files are grouped by class, so
+        the first rows would hold one class only).
+    seed : int
+        Seed of the random subset (not used for mnist or when all rows are kept).
+
+    Returns
+    -------
+    Dataset
+        ``inputs`` N x d, ``targets`` N x 1 (two classes) or N x c (one-hot),
+        ``labels`` N. parity4: 16 x 4 raw 0/1 bits, targets 16 x 1. xor:
+        4 x 2. iris: 150 x 4, 3 classes. banknote: 1372 x 4, 2 classes. wine:
+        178 x 13, 3 classes. breast_cancer: 569 x 30, 2 classes. mnist:
+        ``samples`` x 784 pixels / 255 in [0, 1], 10 classes.
+
+    Raises
+    ------
+    ConfigurationError
+        For an unknown name, or a bad ``standardize``, ``samples`` or ``seed``.
+    DataError
+        If a bundled file is missing or damaged.
     """
-    key = str(name).strip().lower() if isinstance(name, str) else name
-    key = {"parity": "parity4"}.get(key, key)
+    key = name.strip().lower() if isinstance(name, str) else None
+    key = _ALIASES.get(key, key)
     if key not in DATASET_NAMES:
         raise ConfigurationError(
             f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}")
+    if standardize is not None and not isinstance(standardize, bool):
+        raise ConfigurationError(f"standardize must be True, False or None, got {standardize!r}")
+    rng = _rng(seed)
     if key == "mnist":
         images, labels = _mnist()
-        count = _check_samples(1000 if samples is None else samples, len(labels))
+        count = _sample_count(MNIST_DEFAULT_SAMPLES if samples is None else samples,
+                              len(labels))
         inputs = images[:count].reshape(count, -1) / 255.0
-        if standardize:
-            inputs = _standardize(inputs)
-        return _dataset("mnist", inputs, labels[:count],
-                        [f"pixel_{i}" for i in range(inputs.shape[1])],
-                        [str(d) for d in range(10)], _DESCRIPTIONS["mnist"])
-    table = load_csv(DATA / f"{key}.csv", standardize=False, name=key)
-    count = _check_samples(samples, table.sample_count)
-    inputs = table.inputs[:count]
-    if key in _STANDARDIZED if standardize is None else standardize:
+        labels = labels[:count]
+        feature_names = [f"pixel_{i}" for i in range(inputs.shape[1])]
+        class_names = [str(digit) for digit in range(10)]
+    else:
+        table = load_csv(DATA_DIR / f"{key}.csv", name=key)
+        rows = np.arange(table.sample_count)
+        if samples is not None:
+            count = _sample_count(samples, table.sample_count)
+            rows = np.sort(rng.choice(table.sample_count, count, replace=False))
+        inputs, labels = table.inputs[rows], table.labels[rows]
+        feature_names = table.feature_names
+        class_names = _CLASS_NAMES.get(key, table.class_names)
+    if key in _STANDARDIZED_BY_DEFAULT if standardize is None else standardize:
         inputs = _standardize(inputs)
-    return _dataset(key, inputs, table.labels[:count], table.feature_names, table.class_names,
-                    _DESCRIPTIONS[key])
+    return _make(key, inputs, labels, feature_names, class_names, _DESCRIPTIONS[key])
 
 
-def _idx(path, magic, dimensions):
-    """Read a gzip IDX file: big-endian uint32 magic, sizes, then uint8 data."""
+def _read_idx(path, magic, dimensions):
+    """The array in a gzip IDX file: big-endian uint32 magic and sizes, then uint8 data.
+
+    Returns a read-only uint8 array of the ``dimensions`` sizes in the header.
+    """
     try:
         raw = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError) as error:
-        raise DataError(f"cannot read {path.name}: {error}") from None
+    except (OSError, EOFError, zlib.error) as error:
+        raise DataError(f"cannot read the MNIST file {path}: {error}") from error
     header = 4 * (1 + dimensions)
     if len(raw) < header:
-        raise DataError(f"{path.name} is too short to be an IDX file")
-    fields = np.frombuffer(raw[:header], dtype=">u4")
+        raise DataError(f"{path.name} is too short to be an IDX file ({len(raw)} bytes)")
+    fields = np.frombuffer(raw, dtype=">u4", count=1 + dimensions)
     if fields[0] != magic:
         raise DataError(f"{path.name}: magic number {fields[0]}, expected {magic}")
-    shape = tuple(int(n) for n in fields[1:])
+    shape = tuple(int(size) for size in fields[1:])
     if len(raw) - header != math.prod(shape):
-        raise DataError(f"{path.name}: {len(raw) - header} data bytes, expected "
-                        f"{math.prod(shape)} for shape {shape}")
+        raise DataError(f"{path.name}: {len(raw) - header} data bytes, but the header "
+                        f"announces {' x '.join(map(str, shape))} = {math.prod(shape)}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
 def _mnist():
-    if not _mnist_cache:
-        folder = DATA / "mnist"
-        images = _idx(folder / "train-10k-images-idx3-ubyte.gz", 2051, 3)
-        labels = _idx(folder / "train-10k-labels-idx1-ubyte.gz", 2049, 1)
+    """The bundled MNIST images (N x 28 x 28 uint8) and labels (N int64), cached."""
+    if not _MNIST_CACHE:
+        folder = DATA_DIR / "mnist"
+        images = _read_idx(folder / "train-10k-images-idx3-ubyte.gz", 2051, 3)
+        labels = _read_idx(folder / "train-10k-labels-idx1-ubyte.gz", 2049, 1)
+        if images.shape[1:] != (28, 28):
+            raise DataError(f"MNIST images are {images.shape[1]} x {images.shape[2]} "
+                            "pixels, expected 28 x 28")
         if len(images) != len(labels):
-            raise DataError(f"MNIST: {len(images)} images but {len(labels)} labels")
-        _mnist_cache.update(images=images, labels=labels.astype(np.int64))
-    return _mnist_cache["images"], _mnist_cache["labels"]
+            raise DataError(f"MNIST has {len(images)} images but {len(labels)} labels")
+        if labels.size and labels.max() > 9:
+            raise DataError(f"MNIST label {labels.max()} is not a digit 0-9")
+        labels = labels.astype(np.int64)
+        labels.flags.writeable = False
+        _MNIST_CACHE.update(images=images, labels=labels)
+    return _MNIST_CACHE["images"], _MNIST_CACHE["labels"]
 
 
 def _read_text(path):
-    path = Path(path)
+    """The text of a CSV file of at most :data:`MAX_CSV_BYTES`, without a BOM."""
     try:
-        if path.is_dir():
-            raise DataError(f"{path} is a folder, not a CSV file")
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise DataError(f"{path.name} is {size / 1e6:.0f} MB; the kit reads CSV files up "
-                            f"to {MAX_CSV_BYTES / 1e6:.0f} MB")
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"there is no file {path}") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path.name} is not a text (UTF-8) CSV file") from None
+        info = path.stat()
+    except FileNotFoundError as error:
+        raise DataError(f"there is no file {path}") from error
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot open {path}: {error}") from error
+    if stat.S_ISDIR(info.st_mode):
+        raise DataError(f"{path} is a folder, not a CSV file")
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{path} is not a regular file")
+    too_large = (f"{path.name} is larger than {MAX_CSV_BYTES // 1_000_000} MB, the largest "
+                 "CSV file the kit reads")
+    if info.st_size > MAX_CSV_BYTES:
+        raise DataError(too_large)
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_CSV_BYTES + 1)
     except OSError as error:
-        raise DataError(f"cannot read {path}: {error.strerror or error}") from None
-
-
-def _cell(text, path, line, column):
+        raise DataError(f"cannot read {path}: {error}") from error
+    if len(raw) > MAX_CSV_BYTES:
+        raise DataError(too_large)
     try:
-        value = float(text)
-    except ValueError:
-        raise DataError(f"{path.name}, line {line}, column '{column}': {text!r} is not a "
-                        "number") from None
-    if not math.isfinite(value):
-        raise DataError(f"{path.name}, line {line}, column '{column}': {text!r} is not a "
-                        "finite number")
-    return value
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path.name} is not UTF-8 text (byte 0x{raw[error.start]:02x} at "
+                        f"position {error.start}); save it as a UTF-8 CSV file") from error
+    if "\x00" in text:
+        raise DataError(f"{path.name} is not a text file: it contains NUL bytes")
+    return text
 
 
-def load_csv(path, *, label="label", standardize=False, name=None):
-    """A learner's CSV as a :class:`Dataset`.
+def _show(text):
+    """``repr`` of a field, cut short if it is long."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
 
-    The file has a header row, one label column (by default ``label``) and
-    numeric feature columns. Labels 0, 1, … are used as class indices; any
-    other labels (numbers or words) are sorted and numbered. Raises
-    :class:`~flux_widgets.errors.DataError` naming the file, line and column
-    of anything it cannot use.
-    """
-    path = Path(path)
-    lines = [(number, text) for number, text in enumerate(_read_text(path).splitlines(), 1)
-             if text.strip()]
-    if not lines:
-        raise DataError(f"{path.name} is empty")
-    header = [field.strip() for field in lines[0][1].split(",")]
-    if any(not field for field in header):
-        raise DataError(f"{path.name}: the header (line {lines[0][0]}) has an empty column name")
-    duplicates = sorted({field for field in header if header.count(field) > 1})
-    if duplicates:
-        raise DataError(f"{path.name}: the header names {', '.join(duplicates)} more than once")
+
+def _header(file, number, line, label):
+    """The column names in header ``line`` (line ``number`` of ``file``), checked."""
+    header = [field.strip() for field in line.split(",")]
+    for position, column in enumerate(header, 1):
+        if not column:
+            raise DataError(f"{file}: line {number}: column {position} of the header has "
+                            "no name")
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise DataError(f"{file}: line {number}: the header names "
+                        f"{', '.join(map(repr, repeated))} more than once")
     if label not in header:
-        raise DataError(f"{path.name} has no column named {label!r}; the columns are: "
+        raise DataError(f"{file}: no column named {label!r}; the columns are: "
                         f"{', '.join(header)}")
-    if len(header) < 2:
-        raise DataError(f"{path.name} has no feature columns besides {label!r}")
-    if len(lines) < 2:
-        raise DataError(f"{path.name} has a header but no data rows")
-    label_column = header.index(label)
-    features = [c for c in header if c != label]
-    rows, raw_labels = [], []
-    for number, text in lines[1:]:
-        fields = [field.strip() for field in text.split(",")]
+    if len(header) == 1:
+        raise DataError(f"{file} has no feature columns, only the label column {label!r}")
+    return header
+
+
+def _value_error(file, number, columns, fields):
+    """The DataError for the first field of a row that ``float`` refuses."""
+    for column, field in zip(columns, fields):
+        try:
+            float(field)
+        except ValueError:
+            problem = " is empty" if not field else f": {_show(field)} is not a number"
+            return DataError(f"{file}: line {number}, column {column!r}{problem}")
+
+
+def _not_finite(file, number, column, field):
+    return DataError(f"{file}: line {number}, column {column!r}: {_show(field)} is not a "
+                     "finite number (nan and inf are not allowed)")
+
+
+def _classes(file, label, texts, numbers_):
+    """Class indices (N int64) and class names for the N label ``texts``.
+
+    If every label is a number they are ordered by value, else as strings; the
+    class names are the labels as written in the file. ``numbers_`` holds the
+    line number of each label.
+    """
+    try:
+        keys = [float(text) for text in texts]
+    except ValueError:
+        keys = texts
+    else:
+        for key, text, number in zip(keys, texts, numbers_):
+            if not math.isfinite(key):
+                raise _not_finite(file, number, label, text)
+    names = {}
+    for key, text in zip(keys, texts):
+        names.setdefault(key, text)
+    order = sorted(names)
+    if len(order) < 2:
+        raise DataError(f"{file}: the label column {label!r} has only one class "
+                        f"({_show(texts[0])}); a classifier needs at least two")
+    index = {key: position for position, key in enumerate(order)}
+    return np.array([index[key] for key in keys], dtype=np.int64), [names[k] for k in order]
+
+
+def load_csv(path, *, label="label", standardize=False, name=None) -> Dataset:
+    """A learner's CSV file as a :class:`Dataset`.
+
+    The file is UTF-8 text (a BOM, CRLF line endings, spaces around fields and
+    blank lines are fine) with a header row, one label column and numeric
+    feature columns; fields are split at every comma (no quoting).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file, at most 200 MB.
+    label : str
+        Name of the label column; every other column is a feature.
+    standardize : bool
+        Replace each feature column by its z-scores (population std; a
+        constant column becomes 0).
+    name : str or None
+        Name of the dataset; default: the file name without its extension.
+
+    Returns
+    -------
+    Dataset
+        ``inputs`` N x d (d = columns - 1, in file order), ``labels`` N and
+        ``targets`` N x 1 (two classes) or N x c one-hot. Labels that are the
+        numbers 0 .. c-1 are the class indices; any other labels (numbers or
+        words) are sorted and numbered 0 .. c-1. ``class_names`` are the labels
+        as written in the file.
+
+    Raises
+    ------
+    DataError
+        For anything in the file the kit cannot use: no such file, a folder,
+        too large, not UTF-8 text, empty, no data rows, a bad header, a row of
+        the wrong length, a value that is not a finite number, fewer than two
+        classes. The message names the file and, where it applies, the line
+        (the header is line 1) and the column.
+    ConfigurationError
+        If ``path`` is not a path or ``label`` is not a string.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigurationError(f"path must be a file path, got {path!r}")
+    if not isinstance(label, str):
+        raise ConfigurationError(f"label must be a column name, got {label!r}")
+    path = Path(path)
+    file = path.name
+    text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [(number, line) for number, line in enumerate(text.split("\n"), 1)
+             if line.strip()]
+    if not lines:
+        raise DataError(f"{file} is empty")
+    header = _header(file, *lines[0], label)
+    if len(lines) == 1:
+        raise DataError(f"{file} has a header but no data rows")
+    at = header.index(label)
+    features = header[:at] + header[at + 1:]
+    rows, texts, numbers_ = [], [], []
+    for number, line in lines[1:]:
+        fields = [field.strip() for field in line.split(",")]
         if len(fields) != len(header):
-            raise DataError(f"{path.name}: line {number} has {len(fields)} values but the "
-                            f"header has {len(header)} columns")
-        raw_labels.append(fields[label_column])
-        rows.append([_cell(f, path, number, c) for c, f in zip(header, fields)
-                     if c != label])
-    labels, class_names = _classes(raw_labels, path, label)
-    inputs = np.array(rows)
+            raise DataError(f"{file}: line {number} has {len(fields)} values but the header "
+                            f"has {len(header)} columns")
+        texts.append(fields.pop(at))
+        if not texts[-1]:
+            raise DataError(f"{file}: line {number}, column {label!r} is empty")
+        try:
+            rows.append([float(field) for field in fields])
+        except ValueError:
+            raise _value_error(file, number, features, fields) from None
+        numbers_.append(number)
+    inputs = np.array(rows, dtype=np.float64)
+    bad = np.argwhere(~np.isfinite(inputs))
+    if bad.size:
+        row, column = bad[0]
+        fields = [field.strip() for field in lines[1 + row][1].split(",")]
+        fields.pop(at)
+        raise _not_finite(file, numbers_[row], features[column], fields[column])
+    labels, class_names = _classes(file, label, texts, numbers_)
     if standardize:
         inputs = _standardize(inputs)
-    return _dataset(name or path.stem, inputs, labels, features, class_names,
-                    f"{path.name}: {len(rows)} rows, {len(features)} features, "
-                    f"{len(class_names)} classes.")
+    return _make(path.stem if name is None else str(name), inputs, labels, features,
+                 class_names, f"From the CSV file {file}: {len(rows)} samples, "
+                              f"{len(features)} features, {len(class_names)} classes.")
 
 
-def _classes(raw_labels, path, label):
-    distinct = sorted(set(raw_labels))
-    if len(distinct) < 2:
-        raise DataError(f"{path.name}: the label column {label!r} has only one class "
-                        f"({distinct[0]!r}); a classifier needs at least two")
-    try:
-        numbers_ = [float(v) for v in raw_labels]
-    except ValueError:
-        numbers_ = None
-    if numbers_ is not None and all(math.isfinite(v) and v == int(v) and v >= 0
-                                    for v in numbers_):
-        values = sorted({int(v) for v in numbers_})
-        if values == list(range(len(values))):
-            return np.array([int(v) for v in numbers_]), tuple(str(v) for v in values)
-        index = {v: i for i, v in enumerate(values)}
-        return np.array([index[int(v)] for v in numbers_]), tuple(str(v) for v in values)
-    if numbers_ is not None and all(math.isfinite(v) for v in numbers_):
-        values = sorted(set(numbers_))
-        index = {v: i for i, v in enumerate(values)}
-        return np.array([index[v] for v in numbers_]), tuple(f"{v:g}" for v in values)
-    index = {v: i for i, v in enumerate(distinct)}
-    return np.array([index[v] for v in raw_labels]), tuple(distinct)
+def train_test_split(dataset, test_fraction=0.25, seed=0) -> tuple[Dataset, Dataset]:
+    """Split a dataset at random into a training part and a test part.
 
+    Parameters
+    ----------
+    dataset : Dataset
+        N samples.
+    test_fraction : float
+        The share of samples for the test part, in (0, 1); the test part gets
+        ``round(N * test_fraction)`` samples.
+    seed : int
+        Seed of ``np.random.default_rng``; the same seed gives the same split.
 
-def train_test_split(dataset, test_fraction=0.25, seed=0):
-    """A seeded random split into ``(train, test)`` datasets, both non-empty."""
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real) \
-            or not 0 < test_fraction < 1:
+    Returns
+    -------
+    tuple of Dataset
+        ``(train, test)`` with N - t and t samples (same d, k and classes),
+        named ``"<name> (train)"`` and ``"<name> (test)"``.
+
+    Raises
+    ------
+    ConfigurationError
+        If ``test_fraction`` is not a finite number in (0, 1), ``seed`` is not
+        a whole number >= 0, or either part would be empty.
+    """
+    if (isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real)
+            or not 0 < test_fraction < 1):
         raise ConfigurationError(
             f"test_fraction must be a number between 0 and 1, got {test_fraction!r}")
     count = dataset.sample_count
     test_count = round(count * test_fraction)
     if not 0 < test_count < count:
-        raise ConfigurationError(f"cannot split {count} samples into two non-empty parts "
-                                 f"with test_fraction {test_fraction}")
-    order = np.random.default_rng(seed).permutation(count)
-    parts = []
-    for part, indices in (("train", order[test_count:]), ("test", order[:test_count])):
-        parts.append(_dataset(f"{dataset.name} ({part})", dataset.inputs[indices],
-                              dataset.labels[indices], dataset.feature_names,
-                              dataset.class_names, dataset.description))
-    return tuple(parts)
+        raise ConfigurationError(
+            f"test_fraction {test_fraction} of {count} samples gives {test_count} test and "
+            f"{count - test_count} training samples; both parts need at least one")
+    order = _rng(seed).permutation(count)
+    return tuple(
+        Dataset(f"{dataset.name} ({part})", dataset.inputs[rows], dataset.targets[rows],
+                dataset.labels[rows], dataset.feature_names, dataset.class_names,
+                dataset.description)
+        for part, rows in (("train", order[test_count:]), ("test", order[:test_count])))
 
 
-def accuracy(outputs, labels):
-    """The fraction of samples classified right: outputs (N x 1: > 0.5; N x c: argmax) vs labels."""
-    outputs = np.asarray(outputs, dtype=np.float64)
-    labels = np.asarray(labels).reshape(-1)
-    if outputs.ndim != 2 or outputs.shape[0] != labels.shape[0]:
-        raise DataError(f"accuracy: outputs of shape {outputs.shape} do not match "
-                        f"{labels.shape[0]} labels")
-    predicted = (outputs[:, 0] > 0.5) if outputs.shape[1] == 1 else outputs.argmax(axis=1)
+def accuracy(outputs, labels) -> float:
+    """The fraction of samples a network classifies right.
+
+    Parameters
+    ----------
+    outputs : array_like
+        N x 1 (two classes: an output above 0.5 means class 1) or N x c (the
+        class is the column of the largest output).
+    labels : array_like
+        N class indices.
+
+    Returns
+    -------
+    float
+        Correct predictions / N, in [0, 1].
+
+    Raises
+    ------
+    DataError
+        If the outputs are not numbers, or their shape does not fit N labels.
+    """
+    try:
+        outputs = np.asarray(outputs, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"accuracy: the outputs are not a matrix of numbers ({error})") \
+            from error
+    labels = np.asarray(labels)
+    if (outputs.ndim != 2 or labels.ndim != 1 or outputs.shape[0] != labels.shape[0]
+            or outputs.size == 0):
+        raise DataError(f"accuracy: outputs of shape {outputs.shape} do not match labels of "
+                        f"shape {labels.shape}; expected N x 1 or N x c outputs and N labels "
+                        "with N >= 1")
+    predicted = outputs[:, 0] > 0.5 if outputs.shape[1] == 1 else outputs.argmax(axis=1)
     return float(np.mean(predicted == labels))
