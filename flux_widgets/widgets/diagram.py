@@ -93,6 +93,17 @@ class NetworkDiagram:
         self.widget.on("node", "click", self._node_clicked)
         self.update()
 
+    def fit(self):
+        """Fit the whole network into the view.
+
+        ipycytoscape 1.3.3 draws first into a container that has no size yet,
+        so the first view is cropped. Its front end calls ``cy.resize()`` and
+        ``cy.fit()`` whenever the widget's layout height changes: nudging the
+        height by a pixel is the one way from Python to fit a drawn view.
+        """
+        height = int(self.widget.layout.height.rstrip("px"))
+        self.widget.layout.height = f"{height + 1 if height % 2 == 0 else height - 1}px"
+
     def _label(self, column, neuron):
         if column == 0:
             return f"x{neuron}"

@@ -24,9 +24,10 @@ from .tables import MatrixTables
 
 __all__ = ["Panel"]
 
-_GRANULARITIES = [("one computation", "computation"), ("one layer", "layer"),
-                  ("one pass", "phase"), ("one iteration", "iteration")]
+_GRANULARITIES = [("computation", "computation"), ("layer", "layer"), ("pass", "phase"),
+                  ("iteration", "iteration")]
 TRAIN_CHUNK_SECONDS = 0.05
+DIAGRAM_FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: the browser has drawn the view
 
 
 class Panel(widgets.VBox):
@@ -43,7 +44,8 @@ class Panel(widgets.VBox):
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.granularity = widgets.ToggleButtons(options=_GRANULARITIES, value="computation",
-                                                 style={"button_width": "120px"})
+                                                 description="Step size",
+                                                 style={"button_width": "118px"})
         button = widgets.Button
         self.step_button = button(description="Step", icon="step-forward", button_style="info",
                                   tooltip="Run the next step at the chosen size")
@@ -59,8 +61,9 @@ class Panel(widgets.VBox):
         self.progress = widgets.IntProgress(value=0, min=0, max=1,
                                             layout=widgets.Layout(width="200px"))
         self.quantity = widgets.ToggleButtons(options=[("weights", "weights"),
-                                                       ("gradients dC/dw", "gradients")],
-                                              value="weights", style={"button_width": "110px"})
+                                                       ("dC/dw", "gradients")],
+                                              value="weights", description="Edges show",
+                                              style={"button_width": "80px"})
         self.sample = widgets.BoundedIntText(value=0, min=0, max=0, description="sample",
                                              layout=widgets.Layout(width="150px"))
         self.info = widgets.HTML()
@@ -106,6 +109,7 @@ class Panel(widgets.VBox):
         self.sample.max = network.sample_size - 1
         self.sample.value = 0
         self._layout()
+        self._fit_soon()
         self.narration.value = (f"Formed {network.describe()} on {data.description} "
                                 "Press <b>Step</b> to compute the first matrix.")
         self._refresh(())
@@ -241,6 +245,19 @@ class Panel(widgets.VBox):
         self.stop_button.disabled = not busy
 
     # ---- views -----------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Display, then fit the diagram once the browser has drawn it (see NetworkDiagram.fit)."""
+        self._fit_soon()
+        return super()._repr_mimebundle_(**kwargs)
+
+    def _fit_soon(self):
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for delay in DIAGRAM_FIT_DELAYS:
+            loop.call_later(delay, self.diagram.fit)
 
     def _restyle(self):
         if self.diagram is not None:
