@@ -369,6 +369,20 @@ class Stepper:
             f"{self._learning_rate:g}: cost C = {self.network.cost:.6g}"))
         return self.last_step
 
+    def set_parameter(self, layer, name, row, column, value):
+        """Set one weight or bias by hand (undoable); the next forward pass shows its effect.
+
+        ``layer`` counts from 1, ``name`` is ``"weights_matrix"`` or ``"bias_matrix"``.
+        """
+        matrix = self.network.neural_layers[layer - 1].matrices[name]
+        if name not in ("weights_matrix", "bias_matrix") or not (0 <= row < matrix.shape[0]
+                                                                and 0 <= column < matrix.shape[1]):
+            raise ConfigurationError(f"there is no {name}[{row}, {column}] in layer {layer}")
+        if not (isinstance(value, (int, float)) and math.isfinite(value)):
+            raise ConfigurationError(f"a weight must be a finite number, got {value!r}")
+        self._history.append(self._checkpoint())
+        matrix[row, column] = value
+
     def undo(self):
         """Go back one step exactly; return ``False`` if there is nothing to undo."""
         if not self._history:

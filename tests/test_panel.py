@@ -82,6 +82,26 @@ def test_clicking_an_edge_shows_its_derivation(panel):
     assert "Σ_n" in panel.info.value
     panel.show_neuron(2, 1)
     assert panel.tables.layer.value == 2
+    panel.check_selected_weight()  # after the backward pass the gradient is current
+    assert "finite difference" in panel.info.value
+    fd = float(panel.info.value.split("/ 2ε = ")[1].split("\n")[0])
+    stored = panel.network.neural_layers[1].dC_dw_matrix[3, 1]
+    assert abs(fd - stored) <= 1e-6 * abs(stored) + 1e-9
+
+
+def test_setting_a_weight_by_hand_acts_on_the_next_forward_pass_and_can_be_undone(panel):
+    panel.show_edge(1, 0, 2)
+    before = panel.network.state.copy()
+    panel.weight_value.value = 5.0
+    panel.set_weight_button.click()
+    assert panel.network.neural_layers[0].weights_matrix[0, 2] == 5.0
+    panel.forward_button.click()
+    layer = panel.network.neural_layers[0]
+    assert np.allclose(layer.weight_and_input_matrix[:, 2], 5.0 * layer.input_matrix[:, 0]
+                       + layer.input_matrix[:, 1:] @ layer.weights_matrix[1:, 2])
+    panel.undo_button.click()
+    panel.undo_button.click()
+    assert np.array_equal(panel.network.state, before)
 
 
 @pytest.mark.parametrize("field, value, message", [

@@ -14,6 +14,7 @@ import time
 import ipywidgets as widgets
 
 from ..datasets import load_dataset
+from ..derivation import finite_difference
 from ..errors import FluxError, NonFiniteError
 from ..network import Form_Network
 from ..stepper import Stepper
@@ -67,6 +68,14 @@ class Panel(widgets.VBox):
         self.sample = widgets.BoundedIntText(value=0, min=0, max=0, description="sample",
                                              layout=widgets.Layout(width="150px"))
         self.info = widgets.HTML()
+        self.weight_value = widgets.FloatText(description="set weight",
+                                              layout=widgets.Layout(width="200px"))
+        self.set_weight_button = widgets.Button(description="Set", icon="pencil")
+        self.check_button = widgets.Button(description="Finite-difference check", icon="check")
+        self.edge_tools = widgets.HBox([self.weight_value, self.set_weight_button,
+                                        self.check_button],
+                                       layout=widgets.Layout(display="none"))
+        self.selected_edge = None
         self.chart = mse_figure([], [])
         self.chart.layout = widgets.Layout(width="420px", height="260px")
         self._stop_requested = False
@@ -82,6 +91,8 @@ class Panel(widgets.VBox):
         self.reset_button.on_click(lambda _: self.reset())
         self.train_button.on_click(lambda _: self.start_training())
         self.stop_button.on_click(lambda _: self.stop())
+        self.set_weight_button.on_click(lambda _: self.set_selected_weight(self.weight_value.value))
+        self.check_button.on_click(lambda _: self.check_selected_weight())
         self.quantity.observe(lambda _: self._restyle(), "value")
         self.sample.observe(lambda _: self._restyle(), "value")
         self.form_network()
@@ -123,7 +134,8 @@ class Panel(widgets.VBox):
         diagram = widgets.VBox([widgets.HBox([self.quantity, self.sample]),
                                 self.diagram.widget,
                                 widgets.HTML(f"<i>{self.diagram.summary_note}</i>")
-                                if self.diagram.summary_note else widgets.HTML(), self.info])
+                                if self.diagram.summary_note else widgets.HTML(), self.info,
+                                self.edge_tools])
         self.children = [self.controls.box, self.granularity, buttons, training, self.narration,
                          widgets.HBox([diagram, self.chart]), self.tables.box]
 
@@ -278,7 +290,38 @@ class Panel(widgets.VBox):
 
     def show_edge(self, layer, row, column):
         """Info box for a clicked edge: the weight, its gradient and its derivation."""
+        self.selected_edge = (layer, row, column)
+        self.weight_value.value = float(
+            self.network.neural_layers[layer - 1].weights_matrix[row, column])
+        self.edge_tools.layout.display = "flex"
         self.info.value = f"<pre>{self.diagram.edge_summary(layer, row, column)}</pre>"
+
+    def set_selected_weight(self, value):
+        """Set the clicked weight by hand (Step back undoes it); then step forward to see it act."""
+        if self.selected_edge is None or self._training is not None:
+            return
+        layer, row, column = self.selected_edge
+        try:
+            self.stepper.set_parameter(layer, "weights_matrix", row, column, value)
+        except FluxError as error:
+            self.narration.value = f"⚠ {error}"
+            return
+        self.narration.value = (f"Set layer {layer}'s weights_matrix[{row}, {column}] to "
+                                f"{value:g}. The next forward pass uses it; Step back undoes it.")
+        self._refresh([(layer, "weights_matrix")])
+
+    def check_selected_weight(self):
+        """Compare the clicked weight's stored gradient with a central finite difference."""
+        if self.selected_edge is None:
+            return
+        layer, row, column = self.selected_edge
+        numeric = finite_difference(self.network, layer, "weights", row, column)
+        stored = float(self.network.neural_layers[layer - 1].dC_dw_matrix[row, column])
+        self.info.value += (
+            f"<pre>finite difference (C(w+ε) − C(w−ε)) / 2ε = {numeric:.10g}\n"
+            f"stored dC_dw (from the last backward pass) = {stored:.10g}\n"
+            f"difference {abs(numeric - stored):.2e} (they agree when the weights have not "
+            "changed since the backward pass)</pre>")
 
     def show_neuron(self, column, neuron):
         """A clicked neuron: show its layer's tables (column 0, the inputs, shows layer 1)."""
