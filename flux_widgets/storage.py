@@ -1,38 +1,57 @@
-"""Save a network to a file and load it back, safely.
+"""Save a network to one file and load it back exactly, trusting nothing in the file.
 
-The format is one ``.npz`` file (a zip of ``.npy`` arrays) holding exactly:
+The format (version 1) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
+holding exactly these four:
 
-``meta``
-    a unicode string with a JSON object: ``format`` ("flux-network"),
-    ``version`` (1), ``layers_vector``, ``activations`` (one name per layer,
-    hidden layers first), ``seed``, ``iteration``, ``cost`` (null before the
-    first), ``extra`` (whatever JSON the caller adds, e.g. the panel's step
-    position) and ``sha256``, a checksum over all of it;
-``inputs``, ``targets``
-    the data, N x n_in and N x k float64;
+``inputs``
+    the data, N x n_in float64;
+``targets``
+    the targets t, N x k float64;
 ``state``
-    the network's one block of matrices (see :mod:`flux_widgets.network`).
+    the network's one block of matrices, 1-D float64 (see
+    :mod:`flux_widgets.network`; its layout follows from ``layers_vector`` and N);
+``meta``
+    a 0-d unicode array holding a JSON object::
 
-Loading uses ``numpy.load(..., allow_pickle=False)`` and JSON only: nothing in
-a file is ever executed. Every check that fails raises
-:class:`~flux_widgets.errors.StorageError` with a message a learner can act on;
-no other exception escapes :func:`load_network`.
+        {"format": "flux-network", "version": 1,
+         "layers_vector": [4, 8, 4, 1],
+         "activations": ["LEAKY_RELU", "LEAKY_RELU", "SIGMOID"],
+         "seed": 1, "iteration": 20, "cost": 0.24,
+         "extra": {"position": 7, "learning_rate": 0.5},
+         "sha256": "..."}
+
+    ``activations`` has one name per layer, hidden layers first; ``seed`` and
+    ``cost`` may be ``null`` (no seed; no cost before the first iteration);
+    ``extra`` is whatever JSON object the caller saved with the network.
+    ``sha256`` is the hex SHA-256 of the bytes of ``inputs``, ``targets`` and
+    ``state`` (in that order, little-endian float64, C order) followed by
+    ``json.dumps(meta_without_sha256, sort_keys=True)`` encoded as UTF-8.
+
+Loading reads only JSON and plain float64 arrays; a file holding Python
+objects (pickles) is refused before any of it is read, so nothing in a file is
+ever executed. Sizes are checked before anything is unpacked: the file may be
+at most ``MAX_FILE_BYTES`` and unpack to at most ``MAX_UNPACKED_BYTES``, and
+each array's header must agree with the archive's directory. Every problem
+with a file raises :class:`~flux_widgets.errors.StorageError`, with a message
+a learner can act on; no other exception escapes :func:`load_network`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
 from .activations import ActivationType
 from .errors import FluxError, StorageError
+from .layer import matrix_shapes
 from .network import MAX_NETWORK_BYTES, Form_Network, Neural_Layer_Information
 
 __all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
@@ -40,157 +59,360 @@ __all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
 FORMAT = "flux-network"
 VERSION = 1
 MAX_FILE_BYTES = 512 * 1024 ** 2
+MAX_UNPACKED_BYTES = MAX_NETWORK_BYTES
+MAX_META_BYTES = 16 * 1024 ** 2
 _ARRAYS = ("inputs", "targets", "state")
-_KEYS = {"format", "version", "layers_vector", "activations", "seed", "iteration", "cost",
-         "extra", "sha256"}
+_MEMBERS = ("meta", *_ARRAYS)
+_KEYS = ("format", "version", "layers_vector", "activations", "seed", "iteration", "cost",
+         "extra", "sha256")
+_MB = 1024 ** 2
 
 
-def _checksum(meta, arrays):
+# --------------------------------------------------------------------------
+# Shared by saving and loading.
+# --------------------------------------------------------------------------
+
+def _canonical(meta):
+    """The JSON the checksum covers: every meta field but ``sha256``, keys sorted."""
+    return json.dumps({key: value for key, value in meta.items() if key != "sha256"},
+                      sort_keys=True, allow_nan=False)
+
+
+def _checksum(meta, inputs, targets, state):
     digest = hashlib.sha256()
-    digest.update(json.dumps({k: v for k, v in meta.items() if k != "sha256"},
-                             sort_keys=True).encode())
-    for name in _ARRAYS:
-        digest.update(np.ascontiguousarray(arrays[name], dtype="<f8").tobytes())
+    for array in (inputs, targets, state):
+        digest.update(np.ascontiguousarray(array, dtype="<f8"))
+    digest.update(_canonical(meta).encode())
     return digest.hexdigest()
 
 
-def save_network(network, path, extra=None):
-    """Write ``network`` (and a JSON-serialisable ``extra`` dict) to ``path``.
+def _file_too_large(size):
+    if size > MAX_FILE_BYTES:
+        return (f"is {size / _MB:.1f} MB; a saved network may be at most "
+                f"{MAX_FILE_BYTES / _MB:.1f} MB")
+    return None
 
-    The file is written to a temporary name first and then renamed, so an
-    interrupted save never leaves half a file. Raises StorageError for
-    something that is not a network or an ``extra`` that JSON cannot hold.
+
+def _unpacks_too_large(infos):
+    meta = sum(info.file_size for info in infos if info.filename == "meta.npy")
+    if meta > MAX_META_BYTES:
+        return (f"has a {meta / _MB:.1f} MB description (meta); at most "
+                f"{MAX_META_BYTES / _MB:.1f} MB is allowed")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED_BYTES:
+        return (f"would unpack to {total / _MB:.1f} MB; a saved network may unpack to at most "
+                f"{MAX_UNPACKED_BYTES / _MB:.1f} MB")
+    return None
+
+
+# --------------------------------------------------------------------------
+# Saving.
+# --------------------------------------------------------------------------
+
+def save_network(network, path, extra=None):
+    """Write ``network`` and ``extra`` to the ``.npz`` file ``path`` (see module docs).
+
+    ``path`` is used exactly as given; no suffix is added. ``extra`` is a dict
+    of plain JSON data (numbers, text, lists, dicts), e.g. the panel's step
+    position and learning rate; :func:`load_network` gives it back as JSON
+    does (tuples come back as lists, keys as text). The file is written under
+    a temporary name in the same folder and then renamed over ``path``, so an
+    interrupted save never leaves half a file.
+
+    Returns ``None``. Raises StorageError for something that is not a network,
+    an ``extra`` that is not a JSON object, a network holding inf or nan, a
+    file that would be too large to load again, or a file that cannot be written.
     """
     if not isinstance(network, Neural_Layer_Information):
         raise StorageError(f"save_network needs a formed network, got {type(network).__name__}")
-    extra = {} if extra is None else extra
-    try:
-        json.dumps(extra, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise StorageError(f"extra must be plain JSON data (numbers, text, lists, dicts): "
-                           f"{error}") from None
+    if extra is None:
+        extra = {}
     if not isinstance(extra, dict):
         raise StorageError(f"extra must be a dict, got {type(extra).__name__}")
-    meta = {"format": FORMAT, "version": VERSION, "layers_vector": network.layers_vector,
+    try:
+        extra = json.loads(json.dumps(extra, allow_nan=False))
+    except (TypeError, ValueError, RecursionError) as error:
+        raise StorageError(f"extra must hold plain JSON data (finite numbers, text, lists, "
+                           f"dicts): {error}") from None
+    if not np.isfinite(network.state).all():
+        raise StorageError("the network holds inf or nan; it cannot be saved")
+    cost = float(network.cost)
+    meta = {"format": FORMAT, "version": VERSION,
+            "layers_vector": [int(size) for size in network.layers_vector],
             "activations": [layer.activation.name for layer in network.neural_layers],
-            "seed": network.seed, "iteration": network.iteration,
-            "cost": network.cost if math.isfinite(network.cost) else None, "extra": extra}
+            "seed": None if network.seed is None else int(network.seed),
+            "iteration": int(network.iteration),
+            "cost": cost if math.isfinite(cost) else None,
+            "extra": extra}
     arrays = {"inputs": network.inputMatrix, "targets": network.outputMatrix,
               "state": network.state}
-    meta["sha256"] = _checksum(meta, arrays)
-    path = Path(path)
+    meta["sha256"] = _checksum(meta, *arrays.values())
+    _write_atomically(path, np.array(json.dumps(meta)), arrays)
+
+
+def _write_atomically(path, meta, arrays):
+    directory, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent or ".", suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
-            np.savez_compressed(file, meta=np.array(json.dumps(meta)), **arrays)
-        os.replace(temporary, path)
+        file = open(temporary, "xb")
     except OSError as error:
         raise StorageError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with file:
+            np.savez_compressed(file, meta=meta, **arrays)
+            file.flush()
+            os.fsync(file.fileno())
+        with zipfile.ZipFile(temporary) as archive:
+            problem = _file_too_large(os.path.getsize(temporary)) \
+                or _unpacks_too_large(archive.infolist())
+        if problem:
+            raise StorageError(f"cannot save {path}: the file {problem}, too large to load again")
+        os.replace(temporary, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        if isinstance(error, OSError):
+            raise StorageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise
+
+
+# --------------------------------------------------------------------------
+# Loading: read the archive.
+# --------------------------------------------------------------------------
+
+def _open_archive(path, file):
+    """The zip archive in ``file``; refuse a file that is not one."""
+    head = file.read(4)
+    file.seek(0)
+    try:
+        return zipfile.ZipFile(file)
+    except Exception:  # zipfile fails in many ways on junk: BadZipFile, EOFError, ValueError…
+        if head.startswith(b"PK"):
+            raise StorageError(f"{path} is damaged or truncated: its zip archive cannot be "
+                               "read") from None
+        if head[:1] == b"\x80":
+            raise StorageError(f"{path} looks like a pickle: the file holds Python objects, "
+                               "which FLUX never loads") from None
+        raise StorageError(f"{path} is not a FLUX network file (not an .npz archive)") from None
+
+
+def _check_members(path, infos):
+    names = [info.filename for info in infos]
+    expected = [f"{member}.npy" for member in _MEMBERS]
+    if sorted(names) != sorted(expected):
+        missing = [name for name in expected if name not in names]
+        unknown = sorted({name for name in names if name not in expected
+                          or names.count(name) > 1})
+        details = "; ".join(part for part in (
+            missing and f"it lacks {', '.join(missing)}",
+            unknown and f"it has unexpected or repeated {', '.join(unknown)}") if part)
+        raise StorageError(f"{path} is not a FLUX network file: it should hold exactly "
+                           f"meta, inputs, targets and state; {details}")
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+                or info.flag_bits & 0x1:
+            raise StorageError(f"{path} is not a FLUX network file: {info.filename} is "
+                               "encrypted or compressed in a way FLUX never writes")
+    problem = _unpacks_too_large(infos)
+    if problem:
+        raise StorageError(f"{path} {problem}")
+
+
+def _read_member(path, archive, member):
+    """One array, its ``.npy`` header checked before its data are read."""
+    info = archive.getinfo(f"{member}.npy")
+    label = "the description (meta)" if member == "meta" else member
+    with archive.open(info) as stream:
+        version = np.lib.format.read_magic(stream)
+        if version not in ((1, 0), (2, 0)):
+            raise StorageError(f"{path} is damaged: {label} has an unknown .npy version")
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran_order, dtype = read_header(stream)
+        if dtype.hasobject:
+            raise StorageError(f"{path}: {label} holds Python objects, which FLUX never loads")
+        if member == "meta" and (dtype.kind != "U" or dtype.itemsize == 0):
+            raise StorageError(f"{path}: {label} should be text, but holds {dtype}")
+        if member != "meta" and (dtype.kind != "f" or dtype.itemsize != 8):
+            raise StorageError(f"{path}: {member} should hold float64 numbers, but holds {dtype}")
+        size = math.prod(shape) * dtype.itemsize
+        if stream.tell() + size != info.file_size:
+            raise StorageError(f"{path} is damaged: the header of {label} does not match its "
+                               "size")
+        data = stream.read(size)
+        if len(data) != size or stream.read(1):  # reading to the end checks the CRC
+            raise StorageError(f"{path} is damaged: {label} is cut short")
+    return np.frombuffer(data, dtype, count=math.prod(shape)).reshape(
+        shape, order="F" if fortran_order else "C")
 
 
 def _read_arrays(path):
+    """``{"meta": …, "inputs": …, "targets": …, "state": …}`` from the file at ``path``."""
     try:
-        if path.is_dir():
-            raise StorageError(f"{path} is a folder, not a saved network")
-        size = path.stat().st_size
+        status = os.stat(path)
     except FileNotFoundError:
         raise StorageError(f"there is no file {path}") from None
+    except (OSError, ValueError) as error:
+        raise StorageError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") \
+            from None
+    if stat.S_ISDIR(status.st_mode):
+        raise StorageError(f"{path} is a folder, not a saved network")
+    if not stat.S_ISREG(status.st_mode):
+        raise StorageError(f"{path} is not a regular file, so not a saved network")
+    if status.st_size == 0:
+        raise StorageError(f"{path} is empty")
+    problem = _file_too_large(status.st_size)
+    if problem:
+        raise StorageError(f"{path} {problem}")
+    try:
+        file = open(path, "rb")
     except OSError as error:
         raise StorageError(f"cannot read {path}: {error.strerror or error}") from None
-    if size == 0:
-        raise StorageError(f"{path.name} is empty")
-    if size > MAX_FILE_BYTES:
-        raise StorageError(f"{path.name} is {size / 1e6:.0f} MB, larger than any network the "
-                           "kit saves")
-    not_ours = f"{path.name} is not a FLUX network file (or it is damaged)"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {info.filename: info.file_size for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise StorageError(not_ours) from None
-    expected = {f"{name}.npy" for name in ("meta", *_ARRAYS)}
-    if set(members) != expected:
-        raise StorageError(f"{not_ours}: it holds {', '.join(sorted(members)) or 'nothing'}")
-    if sum(members.values()) > MAX_NETWORK_BYTES + 2 * MAX_FILE_BYTES:
-        raise StorageError(f"{path.name} would unpack to more than any network the kit saves")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in ("meta", *_ARRAYS)}
-    except ValueError as error:
-        if "pickle" in str(error).lower():
-            raise StorageError(f"{path.name} holds Python objects, which FLUX never loads") \
+    with file:
+        try:
+            with _open_archive(path, file) as archive:
+                _check_members(path, archive.infolist())
+                return {member: _read_member(path, archive, member) for member in _MEMBERS}
+        except StorageError:
+            raise
+        except MemoryError:
+            raise StorageError(f"there is not enough memory to load {path}") from None
+        except Exception:  # a damaged archive fails in many ways in zipfile, zlib and numpy
+            raise StorageError(f"{path} is damaged or truncated: it cannot be unpacked") \
                 from None
-        raise StorageError(f"{not_ours}: {error}") from None
-    except Exception:  # a damaged zip member can fail in many ways inside numpy and zlib
-        raise StorageError(not_ours) from None
 
 
-def _meta(raw, name):
-    if raw.dtype.kind != "U" or raw.ndim != 0:
-        raise StorageError(f"{name}: the description (meta) is not text")
+# --------------------------------------------------------------------------
+# Loading: check the description and the arrays.
+# --------------------------------------------------------------------------
+
+def _whole(value, allow_none=False):
+    return (value is None and allow_none) or (type(value) is int and value >= 0)
+
+
+def _not_json(constant):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _parse_meta(path, raw):
+    if raw.shape not in ((), (1,)):
+        raise StorageError(f"{path}: the description (meta) should be one piece of text, but "
+                           f"has shape {raw.shape}")
     try:
-        meta = json.loads(str(raw))
-    except ValueError:
-        raise StorageError(f"{name}: the description (meta) is not valid JSON") from None
+        meta = json.loads(raw.item(), parse_constant=_not_json)
+    except (ValueError, RecursionError):
+        raise StorageError(f"{path}: the description (meta) is not valid JSON") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise StorageError(f"{name} is not a FLUX network file")
-    if meta.get("version") != VERSION:
-        raise StorageError(f"{name} was saved in format version {meta.get('version')!r}; this "
-                           f"kit reads version {VERSION}")
-    if set(meta) != _KEYS:
-        missing, unknown = sorted(_KEYS - set(meta)), sorted(set(meta) - _KEYS)
-        raise StorageError(f"{name}: the description lacks {missing} / has unknown {unknown}")
-    sizes = meta["layers_vector"]
-    if not (isinstance(sizes, list) and len(sizes) >= 2
-            and all(type(n) is int and n >= 1 for n in sizes)):
-        raise StorageError(f"{name}: layers_vector {sizes!r} is not a list of sizes ≥ 1")
-    activations = meta["activations"]
-    if not (isinstance(activations, list) and len(activations) == len(sizes) - 1
-            and all(isinstance(a, str) and a in ActivationType.__members__
-                    for a in activations)):
-        raise StorageError(f"{name}: activations {activations!r} do not fit the layers")
-    for key, kinds in (("seed", (int, type(None))), ("iteration", (int,)),
-                       ("cost", (int, float, type(None))), ("extra", (dict,))):
-        if type(meta[key]) not in kinds or type(meta[key]) is bool:
-            raise StorageError(f"{name}: {key} has the wrong kind of value")
-    if meta["iteration"] < 0 or (meta["seed"] is not None and meta["seed"] < 0):
-        raise StorageError(f"{name}: iteration and seed cannot be negative")
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise StorageError(f"{path} is not a FLUX network file (its format is {found!r}, "
+                           f"not {FORMAT!r})")
+    version = meta.get("version")
+    if type(version) is not int or version != VERSION:
+        raise StorageError(f"{path} was saved by a newer or other version of FLUX (file "
+                           f"format version {version!r}); this kit reads version {VERSION}")
+    missing = [key for key in _KEYS if key not in meta]
+    if missing:
+        raise StorageError(f"{path}: the description (meta) lacks {', '.join(missing)}")
+    unknown = sorted(set(meta) - set(_KEYS))
+    if unknown:
+        raise StorageError(f"{path}: the description (meta) has unknown entries "
+                           f"{', '.join(unknown)}")
+    _check_meta_values(path, meta)
     return meta
 
 
-def load_network(path):
-    """Load a network saved by :func:`save_network`; return ``(network, extra)``.
+def _check_meta_values(path, meta):
+    sizes, activations, cost = meta["layers_vector"], meta["activations"], meta["cost"]
+    if not (isinstance(sizes, list) and len(sizes) >= 2
+            and all(_whole(size) and size >= 1 for size in sizes)):
+        raise StorageError(f"{path}: layers_vector should be a list of at least two whole "
+                           f"numbers ≥ 1 such as [4, 8, 1], got {sizes!r}")
+    if not (isinstance(activations, list) and all(isinstance(a, str) for a in activations)):
+        raise StorageError(f"{path}: activations should be a list of names, got {activations!r}")
+    for name in activations:
+        if name not in ActivationType.__members__:
+            raise StorageError(f"{path}: unknown activation {name!r}; FLUX knows "
+                               f"{', '.join(ActivationType.__members__)}")
+    if len(activations) != len(sizes) - 1:
+        raise StorageError(f"{path}: {len(activations)} activations for {len(sizes) - 1} "
+                           "layers; there should be one per layer")
+    if not _whole(meta["seed"], allow_none=True):
+        raise StorageError(f"{path}: seed should be a whole number ≥ 0 or null, "
+                           f"got {meta['seed']!r}")
+    if not _whole(meta["iteration"]):
+        raise StorageError(f"{path}: iteration should be a whole number ≥ 0, "
+                           f"got {meta['iteration']!r}")
+    if cost is not None and not (type(cost) in (int, float) and math.isfinite(cost)
+                                 and cost >= 0):
+        raise StorageError(f"{path}: cost should be a finite number ≥ 0 or null, got {cost!r}")
+    if not isinstance(meta["extra"], dict):
+        raise StorageError(f"{path}: extra should be a JSON object, got {meta['extra']!r}")
+    if not isinstance(meta["sha256"], str):
+        raise StorageError(f"{path}: sha256 should be text, got {meta['sha256']!r}")
 
-    The loaded network is bit for bit the saved one: every matrix, the cost,
-    the iteration count and the seed. Raises StorageError, and nothing else,
-    for any file it cannot trust.
-    """
-    path = Path(path)
-    arrays = _read_arrays(path)
-    meta = _meta(arrays["meta"], path.name)
-    for name in _ARRAYS:
-        array = arrays[name]
-        if array.dtype != np.float64 or array.ndim != (1 if name == "state" else 2):
-            raise StorageError(f"{path.name}: {name} has the wrong type or shape")
+
+def _check_arrays(path, meta, inputs, targets, state):
+    for name, array, ndim in (("inputs", inputs, 2), ("targets", targets, 2),
+                              ("state", state, 1)):
+        if array.ndim != ndim or array.size == 0:
+            raise StorageError(f"{path}: {name} should be a non-empty {ndim}-D array, but "
+                               f"has shape {array.shape}")
         if not np.isfinite(array).all():
-            raise StorageError(f"{path.name}: {name} holds inf or nan")
-    if _checksum(meta, arrays) != meta["sha256"]:
-        raise StorageError(f"{path.name} was changed after it was saved (its checksum does "
-                           "not match)")
-    inputs, targets = arrays["inputs"], arrays["targets"]
-    sizes = meta["layers_vector"]
-    if inputs.shape[1] != sizes[0] or targets.shape[1] != sizes[-1] \
-            or inputs.shape[0] != targets.shape[0]:
-        raise StorageError(f"{path.name}: the data do not fit layers {sizes}")
+            raise StorageError(f"{path}: {name} holds inf or nan")
+    samples, sizes = inputs.shape[0], meta["layers_vector"]
+    if targets.shape[0] != samples:
+        raise StorageError(f"{path}: inputs has {samples} rows but targets has "
+                           f"{targets.shape[0]}; they should match")
+    for name, columns, size, role in (("inputs", inputs.shape[1], sizes[0], "inputs"),
+                                      ("targets", targets.shape[1], sizes[-1], "outputs")):
+        if columns != size:
+            raise StorageError(f"{path}: layers_vector {sizes} has {size} {role}, but {name} "
+                               f"has {columns} columns")
+    length = sum(math.prod(shape) for n_in, n_out in zip(sizes[:-1], sizes[1:])
+                 for shape in matrix_shapes(samples, n_in, n_out).values())
+    if length * 8 > MAX_NETWORK_BYTES:
+        raise StorageError(f"{path}: a network with layers_vector {sizes} on {samples} samples "
+                           "would need more memory than the kit's limit")
+    if state.size != length:
+        raise StorageError(f"{path}: state holds {state.size} numbers, but a "
+                           f"{'-'.join(map(str, sizes))} network on {samples} samples has "
+                           f"{length}")
+
+
+def load_network(path):
+    """Load a network saved by :func:`save_network`.
+
+    Returns ``(network, extra)``: the network exactly as it was saved (every
+    matrix bit for bit, the cost, the iteration count, the seed and the
+    activations) and the ``extra`` dict saved with it.
+
+    Raises StorageError, and no other exception, for any file it cannot
+    trust: missing, a folder, empty, too large, not an ``.npz`` archive,
+    damaged or truncated, holding Python objects, the wrong arrays, types or
+    shapes, a description (meta) that is not valid or of another format or
+    version, values that do not fit together, inf or nan, or a checksum that
+    does not match.
+    """
+    arrays = _read_arrays(path)
+    meta = _parse_meta(path, arrays["meta"])
+    inputs, targets, state = (arrays[name] for name in _ARRAYS)
+    _check_arrays(path, meta, inputs, targets, state)
+    try:
+        checksum = _checksum(meta, inputs, targets, state)
+    except (ValueError, RecursionError):
+        raise StorageError(f"{path}: the description (meta) holds a number that is not "
+                           "finite") from None
+    if checksum != meta["sha256"]:
+        raise StorageError(f"{path}: the file was changed after it was saved (its sha256 "
+                           "checksum does not match)")
     *hidden, output = meta["activations"]
     try:
-        network = Form_Network(sizes[1:], inputs, targets, hidden, output,
-                               seed=meta["seed"])
+        network = Form_Network(meta["layers_vector"][1:], inputs, targets, hidden, output,
+                               seed=meta["seed"] or 0)
     except FluxError as error:
-        raise StorageError(f"{path.name}: {error}") from None
-    if arrays["state"].shape != network.state.shape:
-        raise StorageError(f"{path.name}: the saved matrices do not fit layers {sizes}")
-    np.copyto(network.state, arrays["state"])
+        raise StorageError(f"{path}: the network cannot be rebuilt: {error}") from None
+    np.copyto(network.state, state)
     network.cost = math.nan if meta["cost"] is None else float(meta["cost"])
     network.iteration = meta["iteration"]
+    network.seed = meta["seed"]
     return network, meta["extra"]
