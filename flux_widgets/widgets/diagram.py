@@ -129,8 +129,9 @@ class NetworkDiagram:
         for (layer, row, column), edge in self.edges.items():
             value = values[(layer, row, column)]
             width = 1 + 7 * min(abs(value) / largest, 1.0) if np.isfinite(value) else 1
+            # quantised, so that an element is sent only when its look changes
             data = dict(edge.data, color=POSITIVE if value >= 0 else NEGATIVE,
-                        width=round(width, 2), value=value)
+                        width=round(width * 2) / 2)
             classes = "active" if layer == active_layer else ""
             if data != edge.data or classes != edge.classes:
                 with edge.hold_sync():
@@ -144,7 +145,7 @@ class NetworkDiagram:
                 node = self.nodes[(column, neuron)]
                 share = 0.0 if high <= low or not np.isfinite(row[neuron]) \
                     else (float(row[neuron]) - low) / (high - low)
-                shade = int(255 - 150 * share)
+                shade = 255 - 10 * round(15 * share)  # 16 shades from white to blue
                 data = dict(node.data, fill=f"#{shade:02x}{shade:02x}ff")
                 classes = "active" if column == active_layer else ""
                 if data != node.data or classes != node.classes:
