@@ -43,14 +43,15 @@ def test_panel_renders_and_responds(app, tmp_path):
         assert panel.locator("canvas").count() >= 1                          # the diagram
         assert panel.locator(".bqplot svg, svg.svg-figure").count() >= 1     # the MSE chart
         assert panel.locator("[data-matrix='weights_matrix']").count() >= 1  # the tables
-        before = panel.locator(".widget-html-content", has_text="Iteration").first.inner_text()
+        # Reset to the formed network, then one whole iteration: the numbers must change
+        panel.locator("button:has-text('Reset')").first.click()
+        page.wait_for_selector("text=Back to the network as it was formed", timeout=10_000)
+        changed = ("([before]) => { const t = document.querySelector('.flux-tables');"
+                   " return t !== null && t.innerText !== before; }")
         tables_before = panel.locator(".flux-tables").first.inner_text()
         panel.locator("button:has-text('Step')").first.click()
-        page.wait_for_function(
-            "([before]) => [...document.querySelectorAll('.widget-html-content')]"
-            ".some(e => e.innerText.startsWith('Iteration') && e.innerText !== before)",
-            arg=[before], timeout=10_000)
-        assert panel.locator(".flux-tables").first.inner_text() != tables_before
+        page.wait_for_selector("text=/Iteration 1, forward/", timeout=10_000)
+        page.wait_for_function(changed, arg=[tables_before], timeout=10_000)
         panel.screenshot(path=str(ARTIFACTS / f"panel_{app}.png"))
         widget_errors = [e for e in page.flux_errors if any(
             part in e for part in ("jupyter-widgets", "ipywidgets", "bqplot", "cytoscape"))]
