@@ -2,155 +2,274 @@
 
 Every neuron is a node and every weight an edge, placed once (a "preset"
 layout: columns by layer, the implicit input layer first). After a step only
-the elements' data change (colour, width, fill), so the graph is restyled, never
-laid out again. Layers with more than ``max_drawn`` neurons are summarised:
-``max_drawn`` of their neurons are drawn and one "…" node stands for the rest.
+the elements' data change (colour, width, fill), which one stylesheet maps to
+their look, so the graph is restyled, never laid out again. Layers with more
+than ``max_drawn`` neurons are summarised: ``max_drawn`` of their neurons are
+drawn and one "…" node stands for the rest.
+
+Speed: ipycytoscape makes every node and edge a widget of its own, so each
+element that changes costs one comm message (in a kernel, about 0.1–0.2 ms,
+mostly the zmq send); there is no way to batch several widgets into one
+message. :meth:`NetworkDiagram.update` therefore sends an element only when
+its look changes (widths are rounded to half pixels and fills to 16 shades),
+and sends its data and classes together as one message (``hold_sync`` on the
+element; ``hold_sync`` on the ``CytoscapeWidget`` would not hold its elements'
+messages).
+
+Fitting the view (read from the front end that ipycytoscape 1.3.3 installs,
+its ``CytoscapeView``): the view runs the layout (``cytoscape_layout``, here
+``preset`` with ``fit: true``) once, as soon as it is displayed, before the
+browser has given its container a size; the fit then sees an empty viewport
+and the network is drawn zoomed in and cropped. Cytoscape's own ResizeObserver
+later calls ``cy.resize()`` but never ``cy.fit()``. The traits ``zoom`` and
+``rendered_position`` are not read by the front end, there is no ``fit``
+message (later ipycytoscape designs have one), and ``relayout()`` (a message
+that reruns the layout) neither refreshes the container size nor checks that
+the view has been drawn. What does work: the view calls ``cy.resize()`` and
+then ``cy.fit()`` whenever the widget's ``layout.height`` or ``layout.width``
+changes, and ignores the change while it has not been drawn yet.
+:meth:`NetworkDiagram.fit` changes the height by one pixel for that, and
+displaying a ``NetworkDiagram`` (or the panel) calls it a few times in the
+first seconds. The width is fixed (560 px) rather than "100%": inside the
+panel's boxes "100%" takes the width of the controls above the diagram (about
+320 px), and a width that follows its neighbours changes the view's size
+without a fit, which crops the drawing again when the view gets narrower. The
+mouse wheel does not zoom (it scrolls the notebook) and neurons cannot be
+dragged out of their columns; clicks work as usual.
 """
 
 from __future__ import annotations
+
+import asyncio
+import re
 
 import ipycytoscape
 import numpy as np
 
 from ..derivation import derive_weight_gradient
+from ..errors import ConfigurationError
 
-__all__ = ["NetworkDiagram"]
+__all__ = ["NetworkDiagram", "POSITIVE", "NEGATIVE", "QUANTITIES"]
 
 POSITIVE, NEGATIVE = "#2b6cb0", "#dd6b20"
+QUANTITIES = {"weights": "weights_matrix", "gradients": "dC_dw_matrix"}
+MIN_WIDTH, MAX_WIDTH = 1.0, 8.0  # edge widths in pixels, by |value| / largest |value|
+HEIGHT, WIDTH = 360, 560  # pixels (see module docs for why the width is fixed)
+FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: by then the browser has drawn the view
+_X_SPACING, _Y_SPACING = 160, 42
+_FULL_FILL = np.array([66, 153, 225])  # the fill of a column's largest activation (blue)
+_SHADES = 15  # fills are rounded to 16 shades from white to _FULL_FILL
+_MORE_FILL = "#edf2f7"
+_EDGE_ID = re.compile(r"L(\d+):(\d+)-(\d+)")
+_NODE_ID = re.compile(r"L(\d+)N(\d+)")
 _STYLE = [
     {"selector": "node", "style": {"background-color": "data(fill)", "label": "data(label)",
                                    "border-width": 1, "border-color": "#4a5568",
-                                   "font-size": 10, "text-valign": "center", "width": 26,
-                                   "height": 26}},
+                                   "font-size": 10, "text-valign": "center",
+                                   "width": 26, "height": 26}},
+    {"selector": "node.more", "style": {"shape": "round-rectangle", "width": 70,
+                                        "border-style": "dashed"}},
     {"selector": "node.active", "style": {"border-width": 3, "border-color": "#d69e2e"}},
-    {"selector": "node.more", "style": {"shape": "round-rectangle", "width": 60,
-                                        "background-color": "#edf2f7"}},
     {"selector": "edge", "style": {"line-color": "data(color)", "width": "data(width)",
-                                   "curve-style": "straight", "opacity": 0.8}},
+                                   "curve-style": "straight", "opacity": 0.75}},
     {"selector": "edge.active", "style": {"opacity": 1.0, "z-index": 10}},
 ]
-_X_SPACING, _Y_SPACING = 160, 42
 
 
 def _drawn(count, max_drawn):
-    """Indices of the neurons drawn for a layer of ``count`` neurons."""
+    """Neurons drawn of a layer of ``count``: all, or the first max_drawn − 1 and the last."""
     if count <= max_drawn:
         return list(range(count))
     return list(range(max_drawn - 1)) + [count - 1]
 
 
+def _whole(name, value, low, high):
+    """``value`` as an int if it is a whole number from ``low`` to ``high``; refuse it if not."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ConfigurationError(
+            f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def _restyle(element, changes, classes):
+    """Give ``element`` new data values and classes, as one message, if its look changes."""
+    data = element.data
+    if classes == element.classes and all(data[key] == value for key, value in changes.items()):
+        return
+    with element.hold_sync():
+        element.data = {**data, **changes}
+        element.classes = classes
+
+
 class NetworkDiagram:
     """The cytoscape diagram of ``network``; ``widget`` is the ipycytoscape widget to show.
 
-    ``quantity`` is ``"weights"`` or ``"gradients"`` (dC_dw), ``sample`` the
-    sample whose activations colour the neurons.
+    Parameters
+    ----------
+    network : Neural_Layer_Information
+    quantity : str
+        What the edges show: ``"weights"`` (``weights_matrix``) or
+        ``"gradients"`` (``dC_dw_matrix``).
+    sample : int
+        The sample (row) whose activations colour the neurons.
+    max_drawn : int
+        Layers with more neurons than this are summarised (see module docs).
+
+    Ids: node ``"L{column}N{neuron}"`` (column 0 is the input layer), edge
+    ``"L{layer}:{row}-{column}"`` for ``weights_matrix[row, column]`` of
+    layer ``layer`` (counted from 1), the "…" node of a column ``"L{column}more"``.
     """
 
     def __init__(self, network, quantity="weights", sample=0, max_drawn=16):
+        if isinstance(max_drawn, bool) or not isinstance(max_drawn, int) or max_drawn < 2:
+            raise ConfigurationError(f"max_drawn must be a whole number ≥ 2, got {max_drawn!r}")
         self.network = network
-        self.quantity, self.sample, self.active_layer = quantity, sample, None
-        self.widget = ipycytoscape.CytoscapeWidget()
-        # A preset layout with fit: the first draw shows the whole network, not a cropped zoom.
-        self.widget.layout.height = "360px"
-        self.widget.layout.width = "560px"
-        self.widget.min_zoom, self.widget.max_zoom = 0.2, 3.0
-        self.widget.set_style(_STYLE)
+        self.quantity, self.sample, self.active_layer = "weights", 0, None
         self.columns = [_drawn(size, max_drawn) for size in network.layers_vector]
-        notes = [f"Layer {n} has {size} neurons: {len(drawn)} of them are drawn."
-                 for n, (size, drawn) in enumerate(zip(network.layers_vector, self.columns))
-                 if len(drawn) < size]
-        self.summary_note = " ".join(notes)
-        nodes, self.nodes = [], {}
-        for column, drawn in enumerate(self.columns):
-            size = network.layers_vector[column]
-            rows = len(drawn) + (len(drawn) < size)
-            for place, neuron in enumerate(drawn):
-                node = ipycytoscape.Node(data={"id": f"L{column}N{neuron}", "fill": "#ffffff",
-                                               "label": self._label(column, neuron)},
-                                         position=self._position(column, place, rows))
-                nodes.append(node)
-                self.nodes[(column, neuron)] = node
-            if len(drawn) < size:
-                nodes.append(ipycytoscape.Node(
-                    data={"id": f"L{column}more", "fill": "#edf2f7",
-                          "label": f"… {size - len(drawn)} more"},
-                    position=self._position(column, rows - 1, rows), classes="more"))
-        edges, self.edges = [], {}
-        for layer in range(1, len(network.layers_vector)):
-            for row in self.columns[layer - 1]:
-                for column in self.columns[layer]:
-                    edge = ipycytoscape.Edge(data={"id": f"L{layer}:{row}-{column}",
-                                                   "source": f"L{layer - 1}N{row}",
-                                                   "target": f"L{layer}N{column}",
-                                                   "color": POSITIVE, "width": 1})
-                    edges.append(edge)
-                    self.edges[(layer, row, column)] = edge
-        self.widget.graph.add_nodes(nodes)
-        self.widget.graph.add_edges(edges)
-        self.widget.set_layout(name="preset", fit=True, padding=20, animate=False)
+        self.summary_note = " ".join(
+            f"Layer {number} has {size} neurons: {len(drawn)} of them are drawn."
+            for number, (size, drawn) in enumerate(zip(network.layers_vector, self.columns))
+            if len(drawn) < size)
+        self.nodes = {}  # (column, neuron) -> Node
+        self.edges = {}  # (layer, row, column) -> Edge, layer by layer, row by row
         self._edge_callbacks, self._node_callbacks = [], []
+        self.widget = ipycytoscape.CytoscapeWidget(
+            layout={"height": f"{HEIGHT}px", "width": f"{WIDTH}px"},
+            min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
+            user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
+            auto_ungrabify=True)          # neurons stay in their columns; clicks still work
+        self.widget.set_style(_STYLE)
+        self.widget.set_layout(name="preset", fit=True, padding=20, animate=False)
+        self.widget.graph.add_nodes(self._make_nodes())
+        self.widget.graph.add_edges(self._make_edges())
         self.widget.on("edge", "click", self._edge_clicked)
         self.widget.on("node", "click", self._node_clicked)
-        self.update()
+        self.update(quantity, sample)
 
-    def fit(self):
-        """Fit the whole network into the view.
-
-        ipycytoscape 1.3.3 draws first into a container that has no size yet,
-        so the first view is cropped. Its front end calls ``cy.resize()`` and
-        ``cy.fit()`` whenever the widget's layout height changes: nudging the
-        height by a pixel is the one way from Python to fit a drawn view.
-        """
-        height = int(self.widget.layout.height.rstrip("px"))
-        self.widget.layout.height = f"{height + 1 if height % 2 == 0 else height - 1}px"
+    # ---- building --------------------------------------------------------
 
     def _label(self, column, neuron):
+        """``x3`` for an input, ``h3`` for a hidden neuron, ``y3`` for an output."""
         if column == 0:
             return f"x{neuron}"
         return f"y{neuron}" if column == len(self.network.layers_vector) - 1 else f"h{neuron}"
 
-    @staticmethod
-    def _position(column, place, rows):
-        return {"x": column * _X_SPACING, "y": (place - (rows - 1) / 2) * _Y_SPACING}
+    def _make_nodes(self):
+        """One node per drawn neuron; in a summarised column a "…" node before the last one."""
+        nodes = []
+        for column, drawn in enumerate(self.columns):
+            hidden = self.network.layers_vector[column] - len(drawn)
+            slots = drawn[:-1] + [None] + drawn[-1:] if hidden else drawn  # None: the "…" node
+            for place, neuron in enumerate(slots):
+                position = self._position(column, place, len(slots))
+                if neuron is None:
+                    nodes.append(ipycytoscape.Node(
+                        data={"id": f"L{column}more", "label": f"… {hidden} more",
+                              "fill": _MORE_FILL}, position=position, classes="more"))
+                    continue
+                node = ipycytoscape.Node(
+                    data={"id": f"L{column}N{neuron}", "label": self._label(column, neuron),
+                          "fill": "#ffffff"}, position=position)
+                self.nodes[(column, neuron)] = node
+                nodes.append(node)
+        return nodes
 
-    def _matrix(self, layer):
-        matrices = self.network.neural_layers[layer - 1].matrices
-        return matrices["weights_matrix" if self.quantity == "weights" else "dC_dw_matrix"]
+    @staticmethod
+    def _position(column, place, places):
+        """Column ``column`` at x = column · spacing; its ``places`` nodes centred on y = 0."""
+        return {"x": column * _X_SPACING, "y": (place - (places - 1) / 2) * _Y_SPACING}
+
+    def _make_edges(self):
+        """One edge per weight between drawn neurons."""
+        edges = []
+        for layer in range(1, len(self.columns)):
+            for row in self.columns[layer - 1]:
+                for column in self.columns[layer]:
+                    edge = ipycytoscape.Edge(data={
+                        "id": f"L{layer}:{row}-{column}", "source": f"L{layer - 1}N{row}",
+                        "target": f"L{layer}N{column}", "color": POSITIVE, "width": MIN_WIDTH})
+                    self.edges[(layer, row, column)] = edge
+                    edges.append(edge)
+        return edges
+
+    # ---- showing ---------------------------------------------------------
+
+    def fit(self):
+        """Fit the whole network into the view (see module docs: a one-pixel height change)."""
+        height = HEIGHT + 1 if self.widget.layout.height == f"{HEIGHT}px" else HEIGHT
+        self.widget.layout.height = f"{height}px"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Display the widget, then fit it a few times while the browser draws it."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no running event loop, so no kernel: nothing will draw the view
+            pass
+        else:
+            for delay in FIT_DELAYS:
+                loop.call_later(delay, self.fit)
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # ---- restyling -------------------------------------------------------
 
     def update(self, quantity=None, sample=None, active_layer=None):
-        """Restyle the existing graph for ``quantity``, ``sample`` and the ``active_layer``."""
+        """Restyle the drawn graph in place: edges by ``quantity``, neurons by ``sample``.
+
+        Edge colour is the sign of the value, edge width 1–8 px its magnitude
+        relative to the largest over the drawn edges; a neuron's fill goes from
+        white (the smallest activation of its column for this sample) to blue
+        (the largest). Nodes and edges of ``active_layer`` (counted from 1,
+        ``None`` for none) get the class ``active``. ``quantity`` and
+        ``sample`` are kept when not given. No element is added, removed or
+        moved.
+        """
         if quantity is not None:
+            if quantity not in QUANTITIES:
+                raise ConfigurationError(
+                    f"quantity must be 'weights' or 'gradients', got {quantity!r}")
             self.quantity = quantity
         if sample is not None:
-            self.sample = sample
-        self.active_layer = active_layer
-        values = {key: float(self._matrix(key[0])[key[1], key[2]]) for key in self.edges}
-        largest = max((abs(v) for v in values.values() if np.isfinite(v)), default=0.0) or 1.0
-        for (layer, row, column), edge in self.edges.items():
-            value = values[(layer, row, column)]
-            width = 1 + 7 * min(abs(value) / largest, 1.0) if np.isfinite(value) else 1
-            # quantised, so that an element is sent only when its look changes
-            data = dict(edge.data, color=POSITIVE if value >= 0 else NEGATIVE,
-                        width=round(width * 2) / 2)
-            classes = "active" if layer == active_layer else ""
-            if data != edge.data or classes != edge.classes:
-                with edge.hold_sync():
-                    edge.data, edge.classes = data, classes
+            self.sample = _whole("sample", sample, 0, self.network.sample_size - 1)
+        self.active_layer = None if active_layer is None else \
+            _whole("active_layer", active_layer, 1, len(self.columns) - 1)
+        self._restyle_edges()
+        self._restyle_nodes()
+
+    def _edge_values(self):
+        """The chosen quantity at every drawn edge, in the order of ``self.edges``."""
+        name = QUANTITIES[self.quantity]
+        return np.concatenate([
+            layer.matrices[name][np.ix_(self.columns[number - 1], self.columns[number])].ravel()
+            for number, layer in enumerate(self.network.neural_layers, start=1)])
+
+    def _restyle_edges(self):
+        """Colour and width of every edge from the chosen quantity; the active layer's class."""
+        values = self._edge_values()
+        magnitudes = np.where(np.isfinite(values), np.abs(values), 0.0)
+        largest = magnitudes.max() or 1.0
+        widths = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * magnitudes / largest)) / 2
+        for ((layer, _, _), edge), negative, width in zip(self.edges.items(), values < 0,
+                                                           widths.tolist()):
+            _restyle(edge, {"color": NEGATIVE if negative else POSITIVE, "width": width},
+                     "active" if layer == self.active_layer else "")
+
+    def _restyle_nodes(self):
+        """Fill of every drawn neuron from the chosen sample's activations; the active class."""
         for column, drawn in enumerate(self.columns):
-            outputs = (self.network.inputMatrix if column == 0
-                       else self.network.neural_layers[column - 1].activated_output_matrix)
-            row = outputs[min(self.sample, outputs.shape[0] - 1)]
-            low, high = float(np.min(row)), float(np.max(row))
-            for neuron in drawn:
-                node = self.nodes[(column, neuron)]
-                share = 0.0 if high <= low or not np.isfinite(row[neuron]) \
-                    else (float(row[neuron]) - low) / (high - low)
-                shade = 255 - 10 * round(15 * share)  # 16 shades from white to blue
-                data = dict(node.data, fill=f"#{shade:02x}{shade:02x}ff")
-                classes = "active" if column == active_layer else ""
-                if data != node.data or classes != node.classes:
-                    with node.hold_sync():
-                        node.data, node.classes = data, classes
+            outputs = (self.network.inputMatrix if column == 0 else
+                       self.network.neural_layers[column - 1].activated_output_matrix)
+            row = np.nan_to_num(outputs[self.sample], nan=0.0, posinf=0.0, neginf=0.0)
+            span = row.max() - row.min()
+            shares = (row[drawn] - row.min()) / span if span > 0 else np.zeros(len(drawn))
+            shades = np.round(shares * _SHADES) / _SHADES
+            fills = np.round(255 - np.outer(shades, 255 - _FULL_FILL)).astype(int)
+            classes = "active" if column == self.active_layer else ""
+            for neuron, (red, green, blue) in zip(drawn, fills.tolist()):
+                _restyle(self.nodes[(column, neuron)],
+                         {"fill": f"#{red:02x}{green:02x}{blue:02x}"}, classes)
+
+    # ---- clicks ----------------------------------------------------------
 
     def on_edge_click(self, callback):
         """Call ``callback(layer, row, column)`` when an edge (a weight) is clicked."""
@@ -160,24 +279,24 @@ class NetworkDiagram:
         """Call ``callback(column, neuron)`` when a neuron is clicked (column 0: the inputs)."""
         self._node_callbacks.append(callback)
 
-    def _edge_clicked(self, event):
-        layer, pair = event["data"]["id"][1:].split(":")
-        row, column = pair.split("-")
-        for callback in self._edge_callbacks:
-            callback(int(layer), int(row), int(column))
+    def _edge_clicked(self, element):
+        """ipycytoscape's edge handler: ``element`` is the clicked edge's JSON, with ``data``."""
+        match = _EDGE_ID.fullmatch(str(element.get("data", {}).get("id", "")))
+        if match:
+            for callback in self._edge_callbacks:
+                callback(*map(int, match.groups()))
 
-    def _node_clicked(self, event):
-        name = event["data"]["id"]
-        if "N" not in name:
-            return
-        column, neuron = name[1:].split("N")
-        for callback in self._node_callbacks:
-            callback(int(column), int(neuron))
+    def _node_clicked(self, element):
+        """ipycytoscape's node handler; a click on a "…" node calls nothing."""
+        match = _NODE_ID.fullmatch(str(element.get("data", {}).get("id", "")))
+        if match:
+            for callback in self._node_callbacks:
+                callback(*map(int, match.groups()))
 
     def edge_summary(self, layer, row, column):
         """Text for a clicked weight: its value, its gradient and the derivation with numbers."""
         matrices = self.network.neural_layers[layer - 1].matrices
-        return (f"weights_matrix[{row}, {column}] of layer {layer} = "
-                f"{matrices['weights_matrix'][row, column]:.6g}\n"
+        return (f"Layer {layer}: weights_matrix[{row}, {column}] = "
+                f"{matrices['weights_matrix'][row, column]:.6g}, "
                 f"dC_dw_matrix[{row}, {column}] = {matrices['dC_dw_matrix'][row, column]:.6g}\n\n"
                 + derive_weight_gradient(self.network, layer, row, column).text())

@@ -1,0 +1,312 @@
+"""The network diagram in plain Python: its elements, their data after an update, and clicks."""
+
+import asyncio
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ipycytoscape = pytest.importorskip("ipycytoscape")
+
+from flux_widgets import (Back_Propagation, ConfigurationError, Form_Network,  # noqa: E402
+                          Forward_Pass, Learn)
+from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
+from flux_widgets.widgets.diagram import (MAX_WIDTH, MIN_WIDTH, NEGATIVE,  # noqa: E402
+                                          POSITIVE, NetworkDiagram)
+
+FULL_FILL, WHITE = "#4299e1", "#ffffff"
+
+
+def parity_network():
+    X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
+    t = X.sum(1) % 2
+    return Form_Network([8, 4, 1], X, t, "leaky_relu", "sigmoid", seed=0)
+
+
+def random_network(layers, samples=5, seed=0):
+    rng = np.random.default_rng(seed)
+    targets = np.eye(layers[-1])[rng.integers(0, layers[-1], samples)]
+    return Form_Network(layers[1:], rng.random((samples, layers[0])), targets, seed=seed)
+
+
+@pytest.fixture
+def network():
+    return parity_network()
+
+
+@pytest.fixture
+def diagram(network):
+    return NetworkDiagram(network)
+
+
+def node_ids(diagram):
+    return [node.data["id"] for node in diagram.widget.graph.nodes]
+
+
+def edge_data(diagram):
+    return {edge.data["id"]: dict(edge.data) for edge in diagram.widget.graph.edges}
+
+
+def positions(diagram):
+    return {node.data["id"]: dict(node.position) for node in diagram.widget.graph.nodes}
+
+
+def fills(diagram, column):
+    return [diagram.nodes[(column, n)].data["fill"] for n in diagram.columns[column]]
+
+
+def assert_edges_show(diagram, matrix_name):
+    """Every edge's colour is the sign and its width the magnitude of its entry, relative to
+    the largest magnitude over the drawn edges."""
+    matrices = [layer.matrices[matrix_name] for layer in diagram.network.neural_layers]
+    values = {edge: matrices[layer - 1][row, column]
+              for (layer, row, column), edge in diagram.edges.items()}
+    largest = max(abs(value) for value in values.values())
+    for edge, value in values.items():
+        assert edge.data["color"] == (NEGATIVE if value < 0 else POSITIVE)
+        expected = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(value) / largest
+        assert abs(edge.data["width"] - expected) <= 0.25 + 1e-12
+    assert max(edge.data["width"] for edge in values) == MAX_WIDTH
+    assert len(values) == len(diagram.widget.graph.edges)
+
+
+# ---- elements ------------------------------------------------------------
+
+def test_parity_network_has_a_node_per_neuron_and_an_edge_per_weight(diagram):
+    expected_nodes = [f"L{c}N{n}" for c, size in enumerate([4, 8, 4, 1]) for n in range(size)]
+    assert node_ids(diagram) == expected_nodes
+    expected_edges = {f"L{layer}:{row}-{column}"
+                      for layer, (n_in, n_out) in enumerate([(4, 8), (8, 4), (4, 1)], start=1)
+                      for row in range(n_in) for column in range(n_out)}
+    assert set(edge_data(diagram)) == expected_edges and len(expected_edges) == 4 * 8 + 8 * 4 + 4
+    edge = diagram.edges[(2, 5, 3)].data
+    assert (edge["id"], edge["source"], edge["target"]) == ("L2:5-3", "L1N5", "L2N3")
+    labels = {node.data["id"]: node.data["label"] for node in diagram.widget.graph.nodes}
+    assert (labels["L0N0"], labels["L1N3"], labels["L2N3"], labels["L3N0"]) == \
+        ("x0", "h3", "h3", "y0")
+    assert diagram.summary_note == ""
+
+
+def test_neurons_stand_in_columns_centred_on_the_middle(diagram):
+    by_column = {}
+    for node_id, position in positions(diagram).items():
+        by_column.setdefault(int(node_id[1:node_id.index("N")]), []).append(position)
+    xs = [{p["x"] for p in column} for _, column in sorted(by_column.items())]
+    assert all(len(x) == 1 for x in xs)
+    xs = [x.pop() for x in xs]
+    assert xs == sorted(xs) and len(set(np.diff(xs))) == 1  # equal spacing, inputs leftmost
+    for column in by_column.values():
+        ys = sorted(p["y"] for p in column)
+        assert len(set(ys)) == len(ys) and np.mean(ys) == pytest.approx(0)
+
+
+def test_the_view_is_sized_and_laid_out_once_with_fit(diagram):
+    widget = diagram.widget
+    assert widget.layout.height == "360px" and widget.layout.width
+    assert widget.cytoscape_layout["name"] == "preset" and widget.cytoscape_layout["fit"]
+    assert not widget.user_zooming_enabled
+    styles = {rule["selector"]: rule["style"] for rule in widget.cytoscape_style}
+    assert styles["edge"]["line-color"] == "data(color)"
+    assert styles["edge"]["width"] == "data(width)"
+    assert styles["node"]["background-color"] == "data(fill)"
+    diagram.fit()
+    assert widget.layout.height == "361px"  # a changed height makes the view resize and fit
+    diagram.fit()
+    assert widget.layout.height == "360px"
+
+
+def test_displaying_the_diagram_fits_it_once_the_browser_has_drawn_it(diagram, monkeypatch):
+    monkeypatch.setattr(diagram_module, "FIT_DELAYS", (0.0,))
+
+    async def display():
+        bundle = diagram._repr_mimebundle_()
+        await asyncio.sleep(0.05)
+        return bundle
+
+    bundle = asyncio.run(display())
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == \
+        diagram.widget.model_id
+    assert diagram.widget.layout.height == "361px"
+
+
+# ---- restyling -----------------------------------------------------------
+
+def test_edges_show_the_weights_and_follow_them_in_place(network, diagram):
+    assert_edges_show(diagram, "weights_matrix")
+    before, where = edge_data(diagram), positions(diagram)
+    elements = list(diagram.widget.graph.nodes) + list(diagram.widget.graph.edges)
+    Learn(network, 1.0, 10)
+    diagram.update()
+    after = edge_data(diagram)
+    assert after != before and set(after) == set(before)
+    assert_edges_show(diagram, "weights_matrix")
+    assert list(diagram.widget.graph.nodes) + list(diagram.widget.graph.edges) == elements
+    assert positions(diagram) == where
+
+
+def test_gradients_show_dC_dw(network, diagram):
+    Forward_Pass(network)
+    Back_Propagation(network)
+    weights = edge_data(diagram)
+    diagram.update(quantity="gradients")
+    assert diagram.quantity == "gradients" and edge_data(diagram) != weights
+    assert_edges_show(diagram, "dC_dw_matrix")
+    diagram.update()  # the quantity is kept
+    assert_edges_show(diagram, "dC_dw_matrix")
+    diagram.update(quantity="weights")
+    assert edge_data(diagram) == weights
+
+
+def test_neurons_are_coloured_by_the_chosen_samples_activations(network, diagram):
+    Forward_Pass(network)
+    diagram.update(sample=5)  # inputs 0101
+    assert fills(diagram, 0) == [WHITE, FULL_FILL, WHITE, FULL_FILL]
+    hidden = network.neural_layers[0].activated_output_matrix[5]
+    assert fills(diagram, 1)[int(np.argmax(hidden))] == FULL_FILL
+    assert fills(diagram, 1)[int(np.argmin(hidden))] == WHITE
+    diagram.update(sample=6)  # inputs 0110
+    assert diagram.sample == 6
+    assert fills(diagram, 0) == [WHITE, FULL_FILL, FULL_FILL, WHITE]
+    diagram.update(sample=0)  # 0000: one value in the whole column, nothing stands out
+    assert fills(diagram, 0) == [WHITE] * 4
+
+
+def test_the_active_layer_is_highlighted_and_cleared(diagram):
+    diagram.update(active_layer=2)
+    for (layer, _, _), edge in diagram.edges.items():
+        assert edge.classes == ("active" if layer == 2 else "")
+    for (column, _), node in diagram.nodes.items():
+        assert node.classes == ("active" if column == 2 else "")
+    diagram.update()
+    assert {e.classes for e in diagram.widget.graph.edges} == {""}
+    assert {n.classes for n in diagram.widget.graph.nodes} == {""}
+
+
+def test_an_update_sends_one_message_per_changed_element_and_none_otherwise(
+        network, diagram, monkeypatch):
+    sent = []
+    original = ipycytoscape.cytoscape.Element.send_state
+
+    def record(element, key=None):
+        sent.append((element.data["id"], tuple(sorted(key)) if key else None))
+        return original(element, key)
+
+    monkeypatch.setattr(ipycytoscape.cytoscape.Element, "send_state", record)
+    diagram.update()
+    assert sent == []
+    diagram.update(active_layer=3)
+    assert sorted(sent) == sorted([(f"L3:{row}-0", ("classes",)) for row in range(4)]
+                                  + [("L3N0", ("classes",))])
+    sent.clear()
+    Learn(network, 1.0, 10)
+    diagram.update(active_layer=2)
+    messages = dict(sent)
+    assert len(messages) == len(sent)  # data and classes together: one message an element
+    assert all("classes" in messages[f"L{layer}:{row}-{column}"]
+               for layer, row, column in diagram.edges if layer in (2, 3))
+    assert ("classes", "data") in messages.values()
+    assert len(sent) < len(diagram.edges) + len(diagram.nodes)  # the unchanged stay quiet
+
+
+@pytest.mark.parametrize("arguments", [{"quantity": "bias"}, {"sample": 16}, {"sample": -1},
+                                       {"sample": 1.5}, {"active_layer": 0},
+                                       {"active_layer": 4}, {"active_layer": True}])
+def test_bad_arguments_are_refused(diagram, arguments):
+    with pytest.raises(ConfigurationError):
+        diagram.update(**arguments)
+
+
+def test_max_drawn_must_leave_room_for_the_first_and_last_neuron(network):
+    with pytest.raises(ConfigurationError, match="max_drawn"):
+        NetworkDiagram(network, max_drawn=1)
+
+
+# ---- summarised layers ---------------------------------------------------
+
+def test_a_mnist_sized_network_is_summarised():
+    network = random_network([784, 32, 10])
+    diagram = NetworkDiagram(network)
+    ids = set(node_ids(diagram))
+    assert len(ids) == (16 + 1) + (16 + 1) + 10
+    assert {"L0N0", "L0N14", "L0N783", "L0more", "L1N31", "L1more"} <= ids
+    assert "L0N15" not in ids and "L2more" not in ids
+    labels = {node.data["id"]: node.data["label"] for node in diagram.widget.graph.nodes}
+    assert labels["L0more"] == "… 768 more" and labels["L1more"] == "… 16 more"
+    edges = diagram.widget.graph.edges
+    assert len(edges) == 16 * 16 + 16 * 10 <= 500
+    assert {e.data["source"] for e in edges} | {e.data["target"] for e in edges} <= \
+        ids - {"L0more", "L1more"}
+    assert diagram.summary_note == ("Layer 0 has 784 neurons: 16 of them are drawn. "
+                                    "Layer 1 has 32 neurons: 16 of them are drawn.")
+    column = sorted(positions(diagram)[i]["y"] for i in ids if i.startswith("L0"))
+    assert positions(diagram)["L0more"]["y"] == column[-2]  # between x14 and x783
+    Forward_Pass(network)
+    Back_Propagation(network)
+    diagram.update(quantity="gradients", sample=4, active_layer=1)
+    assert_edges_show(diagram, "dC_dw_matrix")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 24), min_size=2, max_size=4), st.integers(2, 8))
+def test_every_network_draws_at_most_max_drawn_neurons_a_layer(layers, max_drawn):
+    diagram = NetworkDiagram(random_network(layers, samples=2), max_drawn=max_drawn)
+    drawn = [min(size, max_drawn) for size in layers]
+    assert len(diagram.widget.graph.nodes) == sum(drawn) + sum(s > max_drawn for s in layers)
+    assert len(diagram.widget.graph.edges) == sum(a * b for a, b in zip(drawn, drawn[1:]))
+    assert_edges_show(diagram, "weights_matrix")
+
+
+# ---- clicks and the info text --------------------------------------------
+
+def click(diagram, kind, element_id):
+    """What ipycytoscape's front end sends for a click: the element's JSON, with its data."""
+    diagram.widget._handle_interaction(diagram.widget, {
+        "widget": kind, "event": "click",
+        "data": {"group": f"{kind}s", "data": {"id": element_id}, "classes": ""}}, [])
+
+
+def test_clicks_call_back_with_the_weight_or_neuron(diagram):
+    edges, nodes = [], []
+    diagram.on_edge_click(lambda *where: edges.append(where))
+    diagram.on_node_click(lambda *where: nodes.append(where))
+    click(diagram, "edge", "L2:5-3")
+    click(diagram, "node", "L0N2")
+    click(diagram, "node", "L3N0")
+    assert edges == [(2, 5, 3)] and nodes == [(0, 2), (3, 0)]
+
+
+def test_a_click_on_the_more_node_calls_nothing():
+    diagram = NetworkDiagram(random_network([40, 3, 2]))
+    nodes = []
+    diagram.on_node_click(lambda *where: nodes.append(where))
+    click(diagram, "node", "L0more")
+    click(diagram, "node", "L0N39")
+    assert nodes == [(0, 39)]
+
+
+def test_edge_summary_gives_the_weight_its_gradient_and_the_derivation(network, diagram):
+    Forward_Pass(network)
+    Back_Propagation(network)
+    text = diagram.edge_summary(2, 5, 3)
+    layer = network.neural_layers[1]
+    assert f"{layer.weights_matrix[5, 3]:.6g}" in text
+    assert f"{layer.dC_dw_matrix[5, 3]:.6g}" in text
+    assert "Σ_n" in text and "∂C/∂W[5, 3]" in text
+
+
+# ---- speed ---------------------------------------------------------------
+
+@pytest.mark.parametrize("layers, max_drawn", [([2, 16, 16, 1], 16), ([2, 97, 1], 100)])
+def test_update_is_fast(layers, max_drawn):
+    network = random_network(layers)
+    diagram = NetworkDiagram(network, max_drawn=max_drawn)
+    Learn(network, 0.5, 1)
+    times = []
+    for quantity, layer in [("gradients", 1), ("weights", 2), ("gradients", None)]:
+        start = time.perf_counter()
+        diagram.update(quantity=quantity, sample=1, active_layer=layer)
+        times.append(time.perf_counter() - start)
+    print(f"{'-'.join(map(str, layers))}: update() {1e3 * np.median(times):.1f} ms median")
+    assert max(times) < 0.2
