@@ -4,9 +4,11 @@ A :class:`Dataset` holds N labelled samples: ``inputs`` (N x d), ``targets``
 (N x 1 holding 0/1 for two classes, N x c one-hot for c > 2 classes) and
 ``labels`` (N class indices). :func:`load_dataset` opens the public datasets
 bundled in ``flux_widgets/data/`` (sources and licences in its README.md;
-nothing is downloaded), :func:`load_csv` reads a learner's CSV file,
-:func:`train_test_split` splits a dataset in two and :func:`accuracy` scores a
-network's outputs against the labels.
+nothing is downloaded) and the two-feature toy sets generated in code
+(``circles``, ``spiral``), :func:`load_csv` reads a learner's CSV file and
+:func:`parse_csv` the text or bytes of one, :func:`train_test_split` splits a
+dataset in two and :func:`accuracy` scores a network's outputs against the
+labels.
 """
 
 from __future__ import annotations
@@ -24,24 +26,38 @@ import numpy as np
 
 from .errors import ConfigurationError, DataError
 
-__all__ = ["DATASET_NAMES", "Dataset", "accuracy", "load_csv", "load_dataset",
+__all__ = ["DATASET_NAMES", "Dataset", "accuracy", "load_csv", "load_dataset", "parse_csv",
            "train_test_split"]
 
 DATA_DIR = Path(__file__).with_name("data")
-DATASET_NAMES = ("parity4", "xor", "iris", "banknote", "wine", "breast_cancer", "mnist")
+DATASET_NAMES = ("parity4", "xor", "circles", "spiral", "iris", "banknote", "wine",
+                 "breast_cancer", "mnist")
 MAX_CSV_BYTES = 200_000_000
 MNIST_DEFAULT_SAMPLES = 1000
+GENERATED_SAMPLES = 200
+GENERATED_NOISE = 0.05
 
 _ALIASES = {"parity": "parity4"}
 _STANDARDIZED_BY_DEFAULT = frozenset({"iris", "banknote", "wine", "breast_cancer"})
 _CLASS_NAMES = {
     "iris": ("setosa", "versicolor", "virginica"),
     "breast_cancer": ("malignant", "benign"),
+    "circles": ("ring", "disc"),
+    "spiral": ("arm 0", "arm 1"),
 }
 _DESCRIPTIONS = {
     "parity4": "4-bit parity, the seed's example: all 16 patterns of 4 bits, labelled with "
                "the XOR of the bits. Generated; public domain.",
     "xor": "XOR of two bits: the 4 patterns of the truth table. Generated; public domain.",
+    "circles": f"Circles: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1]; class 1 "
+               "(disc) within radius 0.5 of the centre, class 0 (ring) at radius 0.7 to 1, "
+               f"plus Gaussian noise of standard deviation {GENERATED_NOISE}. Generated in "
+               "code from the seed, not real data; public domain.",
+    "spiral": f"Spiral: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1] on two "
+              "interleaved spiral arms (class 0 and class 1), each turning 1.75 times "
+              f"around the centre, plus Gaussian noise of standard deviation "
+              f"{GENERATED_NOISE}. Generated in code from the seed, not real data; public "
+              "domain.",
     "iris": "Fisher's iris flowers (1936): 150 flowers, 4 measurements in cm, 3 species. "
             "UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
     "banknote": "Banknote authentication (Lohweg 2012): 1372 banknote images, 4 wavelet "
@@ -153,7 +169,8 @@ def _standardize(inputs):
     magnitude (z-scores do not change) so that huge values cannot overflow.
     """
     constant = inputs.max(axis=0) == inputs.min(axis=0)
-    scaled = inputs / np.where(constant, 1.0, np.abs(inputs).max(axis=0))
+    largest = np.abs(inputs).max(axis=0)
+    scaled = inputs / np.where(largest == 0, 1.0, largest)
     std = np.where(constant, 1.0, scaled.std(axis=0))
     return np.where(constant, 0.0, (scaled - scaled.mean(axis=0)) / std)
 
@@ -186,8 +203,50 @@ def _sample_count(samples, available):
     return count
 
 
+def _polar_points(rng, radius, angle):
+    """N x 2 points (x1, x2) = radius · (cos angle, sin angle) + Gaussian noise.
+
+    ``radius`` and ``angle`` hold N values; the noise has standard deviation
+    :data:`GENERATED_NOISE` in each coordinate.
+    """
+    points = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    return points + rng.normal(0.0, GENERATED_NOISE, points.shape)
+
+
+def _balanced_labels(rng):
+    """:data:`GENERATED_SAMPLES` labels, half 0 and half 1, in random order."""
+    return rng.permutation(np.arange(GENERATED_SAMPLES) % 2)
+
+
+def _circles(rng):
+    """A disc of class 1 inside a ring of class 0: N x 2 points and N labels (N = 200).
+
+    Radii are uniform in [0, 0.5] for the disc and [0.7, 1] for the ring, angles
+    uniform, as in TensorFlow Playground's circle data.
+    """
+    labels = _balanced_labels(rng)
+    radius = np.where(labels == 1, rng.uniform(0.0, 0.5, labels.size),
+                      rng.uniform(0.7, 1.0, labels.size))
+    return _polar_points(rng, radius, rng.uniform(0.0, 2 * np.pi, labels.size)), labels
+
+
+def _spiral(rng):
+    """Two interleaved spiral arms, one per class: N x 2 points and N labels (N = 200).
+
+    A point at distance ``s`` (uniform in [0, 1]) along its arm has radius ``s``
+    and angle 1.75 · 2π · s, plus π for class 1, as in TensorFlow Playground's
+    spiral data.
+    """
+    labels = _balanced_labels(rng)
+    along = rng.uniform(0.0, 1.0, labels.size)
+    return _polar_points(rng, along, 1.75 * 2 * np.pi * along + np.pi * labels), labels
+
+
+_GENERATORS = {"circles": _circles, "spiral": _spiral}
+
+
 def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
-    """One of the bundled datasets.
+    """One of the kit's datasets: a bundled file, or circles and spiral generated in code.
 
     Parameters
     ----------
@@ -196,8 +255,9 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
     standardize : bool or None
         Replace each feature column by its z-scores (population std; a constant
         column becomes 0). ``None`` means True for iris, banknote, wine and
-        breast_cancer, False for the 0/1 inputs of parity4 and xor and the
-        pixels of mnist.
+        breast_cancer, False for the 0/1 inputs of parity4 and xor, the
+        points of circles and spiral (already in about [-1, 1]) and the pixels
+        of mnist.
     samples : int or None
         How many samples to keep. mnist: the first ``samples`` images (the
         file is already shuffled), default 1000 of 10,000. Other datasets: all
@@ -205,14 +265,17 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
         with ``seed``, kept in file order (their files are grouped by class, so
         the first rows would hold one class only).
     seed : int
-        Seed of the random subset (not used for mnist or when all rows are kept).
+        Seed of ``np.random.default_rng`` for the points of circles and spiral
+        and for the random subset (not used for mnist, nor for the other
+        datasets when all rows are kept).
 
     Returns
     -------
     Dataset
         ``inputs`` N x d, ``targets`` N x 1 (two classes) or N x c (one-hot),
         ``labels`` N. parity4: 16 x 4 raw 0/1 bits, targets 16 x 1. xor:
-        4 x 2. iris: 150 x 4, 3 classes. banknote: 1372 x 4, 2 classes. wine:
+        4 x 2. circles, spiral: 200 x 2 points (x1, x2), 2 classes of 100.
+        iris: 150 x 4, 3 classes. banknote: 1372 x 4, 2 classes. wine:
         178 x 13, 3 classes. breast_cancer: 569 x 30, 2 classes. mnist:
         ``samples`` x 784 pixels / 255 in [0, 1], 10 classes.
 
@@ -240,14 +303,17 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
         feature_names = [f"pixel_{i}" for i in range(inputs.shape[1])]
         class_names = [str(digit) for digit in range(10)]
     else:
-        table = load_csv(DATA_DIR / f"{key}.csv", name=key)
-        rows = np.arange(table.sample_count)
+        if key in _GENERATORS:
+            inputs, labels = _GENERATORS[key](rng)
+            feature_names, class_names = ("x1", "x2"), _CLASS_NAMES[key]
+        else:
+            table = load_csv(DATA_DIR / f"{key}.csv", name=key)
+            inputs, labels, feature_names = table.inputs, table.labels, table.feature_names
+            class_names = _CLASS_NAMES.get(key, table.class_names)
         if samples is not None:
-            count = _sample_count(samples, table.sample_count)
-            rows = np.sort(rng.choice(table.sample_count, count, replace=False))
-        inputs, labels = table.inputs[rows], table.labels[rows]
-        feature_names = table.feature_names
-        class_names = _CLASS_NAMES.get(key, table.class_names)
+            count = _sample_count(samples, len(labels))
+            rows = np.sort(rng.choice(len(labels), count, replace=False))
+            inputs, labels = inputs[rows], labels[rows]
     if key in _STANDARDIZED_BY_DEFAULT if standardize is None else standardize:
         inputs = _standardize(inputs)
     return _make(key, inputs, labels, feature_names, class_names, _DESCRIPTIONS[key])
@@ -294,8 +360,8 @@ def _mnist():
     return _MNIST_CACHE["images"], _MNIST_CACHE["labels"]
 
 
-def _read_text(path):
-    """The text of a CSV file of at most :data:`MAX_CSV_BYTES`, without a BOM."""
+def _read_bytes(path):
+    """The bytes of a CSV file of at most :data:`MAX_CSV_BYTES`."""
     try:
         info = path.stat()
     except FileNotFoundError as error:
@@ -317,13 +383,22 @@ def _read_text(path):
         raise DataError(f"cannot read {path}: {error}") from error
     if len(raw) > MAX_CSV_BYTES:
         raise DataError(too_large)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(f"{path.name} is not UTF-8 text (byte 0x{raw[error.start]:02x} at "
-                        f"position {error.start}); save it as a UTF-8 CSV file") from error
+    return raw
+
+
+def _decode(content, file):
+    """The text of CSV ``content`` (str, or UTF-8 bytes-like) without a BOM, checked."""
+    if isinstance(content, str):
+        text = content.removeprefix("\ufeff")
+    else:
+        raw = bytes(content)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DataError(f"{file} is not UTF-8 text (byte 0x{raw[error.start]:02x} at "
+                            f"position {error.start}); save it as a UTF-8 CSV file") from error
     if "\x00" in text:
-        raise DataError(f"{path.name} is not a text file: it contains NUL bytes")
+        raise DataError(f"{file} is not a text file: it contains NUL bytes")
     return text
 
 
@@ -395,21 +470,59 @@ def _classes(file, label, texts, numbers_):
 def load_csv(path, *, label="label", standardize=False, name=None) -> Dataset:
     """A learner's CSV file as a :class:`Dataset`.
 
-    The file is UTF-8 text (a BOM, CRLF line endings, spaces around fields and
-    blank lines are fine) with a header row, one label column and numeric
-    feature columns; fields are split at every comma (no quoting).
+    The file is read as bytes and parsed by :func:`parse_csv`, which
+    describes the format.
 
     Parameters
     ----------
     path : str or os.PathLike
         The CSV file, at most 200 MB.
+    label, standardize, name
+        As for :func:`parse_csv`; ``name`` defaults to the file name without
+        its extension.
+
+    Returns
+    -------
+    Dataset
+        As for :func:`parse_csv`.
+
+    Raises
+    ------
+    DataError
+        If there is no such file, it is a folder or larger than 200 MB, or for
+        anything :func:`parse_csv` refuses.
+    ConfigurationError
+        If ``path`` is not a path or ``label`` is not a string.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigurationError(f"path must be a file path, got {path!r}")
+    path = Path(path)
+    return parse_csv(_read_bytes(path), file_name=path.name, label=label,
+                     standardize=standardize, name=name)
+
+
+def parse_csv(content, *, file_name="data.csv", label="label", standardize=False,
+              name=None) -> Dataset:
+    """The contents of a CSV file as a :class:`Dataset`.
+
+    The contents are UTF-8 text (a BOM, CRLF line endings, spaces around
+    fields and blank lines are fine) with a header row, one label column and
+    numeric feature columns; fields are split at every comma (no quoting).
+
+    Parameters
+    ----------
+    content : str or bytes-like
+        The text of the file, or its bytes (decoded as UTF-8), e.g. the
+        ``content`` of an upload.
+    file_name : str
+        The file's name, used in messages and descriptions.
     label : str
         Name of the label column; every other column is a feature.
     standardize : bool
         Replace each feature column by its z-scores (population std; a
         constant column becomes 0).
     name : str or None
-        Name of the dataset; default: the file name without its extension.
+        Name of the dataset; default: ``file_name`` without its extension.
 
     Returns
     -------
@@ -423,21 +536,21 @@ def load_csv(path, *, label="label", standardize=False, name=None) -> Dataset:
     Raises
     ------
     DataError
-        For anything in the file the kit cannot use: no such file, a folder,
-        too large, not UTF-8 text, empty, no data rows, a bad header, a row of
-        the wrong length, a value that is not a finite number, fewer than two
-        classes. The message names the file and, where it applies, the line
-        (the header is line 1) and the column.
+        For anything in the contents the kit cannot use: not UTF-8 text,
+        empty, no data rows, a bad header, a row of the wrong length, a value
+        that is not a finite number, fewer than two classes. The message names
+        the file and, where it applies, the line (the header is line 1) and
+        the column.
     ConfigurationError
-        If ``path`` is not a path or ``label`` is not a string.
+        If ``content`` is neither text nor bytes, or ``label`` is not a string.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise ConfigurationError(f"path must be a file path, got {path!r}")
+    if not isinstance(content, (str, bytes, bytearray, memoryview)):
+        raise ConfigurationError("content must be the text or bytes of a CSV file (load_csv "
+                                 f"reads a file from its path), got {type(content).__name__}")
     if not isinstance(label, str):
         raise ConfigurationError(f"label must be a column name, got {label!r}")
-    path = Path(path)
-    file = path.name
-    text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n")
+    file = str(file_name)
+    text = _decode(content, file).replace("\r\n", "\n").replace("\r", "\n")
     lines = [(number, line) for number, line in enumerate(text.split("\n"), 1)
              if line.strip()]
     if not lines:
@@ -471,7 +584,7 @@ def load_csv(path, *, label="label", standardize=False, name=None) -> Dataset:
     labels, class_names = _classes(file, label, texts, numbers_)
     if standardize:
         inputs = _standardize(inputs)
-    return _make(path.stem if name is None else str(name), inputs, labels, features,
+    return _make(Path(file).stem if name is None else str(name), inputs, labels, features,
                  class_names, f"From the CSV file {file}: {len(rows)} samples, "
                               f"{len(features)} features, {len(class_names)} classes.")
 

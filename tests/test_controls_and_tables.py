@@ -77,3 +77,18 @@ def test_tables_mark_changed_cells_and_switch_layers():
     assert "flux-written" in tables.html.value and "flux-changed" in tables.html.value
     tables.select(0)
     assert tables.html.value.count("<h3>Layer") == 3
+
+
+def test_dataset_choices_and_the_chosen_builtin_dataset():
+    from flux_widgets.datasets import load_dataset
+
+    controls = Controls()
+    labels = {value: label for label, value in controls.dataset_choice.options}
+    assert controls.dataset_choice.options[0][1] == "parity4" == controls.dataset_choice.value
+    assert labels["circles"] == "Circles (2 features)"
+    assert labels["spiral"] == "Spiral (2 features)"
+    controls.dataset_choice.value = "circles"
+    assert controls.values()["dataset"] == "circles"
+    data = controls.dataset()
+    assert data.inputs.shape == (200, 2)
+    assert np.array_equal(data.inputs, load_dataset("circles").inputs)

@@ -7,13 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flux_widgets import datasets
+from flux_widgets import Form_Network, Learn, Predict, datasets
 from flux_widgets.datasets import (
     DATASET_NAMES,
     Dataset,
     accuracy,
     load_csv,
     load_dataset,
+    parse_csv,
     train_test_split,
 )
 from flux_widgets.errors import ConfigurationError, DataError
@@ -31,7 +32,8 @@ def write(folder, content, name="data.csv"):
 # ---- bundled datasets ------------------------------------------------------
 
 @pytest.mark.parametrize("name, shape, class_count", [
-    ("parity4", (16, 4), 2), ("xor", (4, 2), 2), ("iris", (150, 4), 3),
+    ("parity4", (16, 4), 2), ("xor", (4, 2), 2), ("circles", (200, 2), 2),
+    ("spiral", (200, 2), 2), ("iris", (150, 4), 3),
     ("banknote", (1372, 4), 2), ("wine", (178, 13), 3), ("breast_cancer", (569, 30), 2),
     ("mnist", (1000, 784), 10),
 ])
@@ -196,6 +198,51 @@ def test_dataset_checks_its_shapes():
     assert repr(data) == "Dataset('copy': 2 samples x 1 features, 2 classes)"
 
 
+# ---- generated datasets: circles and spiral --------------------------------
+
+@pytest.mark.parametrize("name", ["circles", "spiral"])
+def test_generated_datasets_are_deterministic_per_seed(name):
+    data = load_dataset(name, seed=3)
+    again = load_dataset(name, seed=3)
+    other = load_dataset(name, seed=4)
+    assert np.array_equal(data.inputs, again.inputs) and np.array_equal(data.labels, again.labels)
+    assert not np.array_equal(data.inputs, other.inputs)
+    assert data.feature_names == ("x1", "x2") and "not real data" in data.description
+    assert np.bincount(data.labels).tolist() == [100, 100]
+    assert np.abs(data.inputs).max() < 1.3  # radius at most 1, plus noise of sd 0.05
+    assert not np.all(np.diff(data.labels) >= 0)  # classes are mixed, not grouped
+    subset = load_dataset(name, samples=50, seed=3)
+    assert subset.inputs.shape == (50, 2) and len(set(subset.labels.tolist())) == 2
+
+
+def test_circles_disc_inside_ring():
+    data = load_dataset("circles")
+    radius = np.hypot(*data.inputs.T)
+    assert data.class_names == ("ring", "disc")
+    assert radius[data.labels == 1].max() < 0.5 + 0.25  # the disc, blurred by noise
+    assert radius[data.labels == 0].min() > 0.7 - 0.25  # the ring
+    assert np.mean(radius[data.labels == 1]) < 0.35 and np.mean(radius[data.labels == 0]) > 0.8
+
+
+def test_spiral_arms_are_half_a_turn_apart():
+    data = load_dataset("spiral", seed=1)
+    x1, x2 = data.inputs.T
+    radius = np.hypot(x1, x2)
+    far = radius > 0.4  # near the centre the noise blurs the angle
+    # On arm k a point at radius r has angle 1.75 · 2π · r + π · k (up to the noise).
+    residual = np.angle(np.exp(1j * (np.arctan2(x2, x1) - 1.75 * 2 * np.pi * radius)))
+    distance_to_arm_0 = np.abs(residual)
+    predicted = (distance_to_arm_0 > np.pi / 2).astype(int)
+    assert np.mean(predicted[far] == data.labels[far]) > 0.9
+
+
+def test_a_small_network_learns_circles():
+    data = load_dataset("circles")
+    network = Form_Network([8, 1], data.inputs, data.targets, "tanh", "sigmoid", seed=0)
+    Learn(network, 1.0, 1000)
+    assert accuracy(Predict(network, data.inputs), data.labels) > 0.9
+
+
 # ---- load_csv: good files --------------------------------------------------
 
 def test_csv_with_bom_crlf_whitespace_and_text_labels(tmp_path):
@@ -232,6 +279,20 @@ def test_csv_standardize(tmp_path):
     assert np.allclose(data.inputs[:, [0, 2]].mean(axis=0), 0)
     assert np.allclose(data.inputs[:, [0, 2]].std(axis=0), 1)
     assert data.inputs[:, 1].tolist() == [0, 0, 0]  # a constant column stays 0
+
+
+def test_parse_csv_takes_text_bytes_or_a_memoryview(tmp_path):
+    content = "\ufeffa,label\r\n1,0\r\n2,1\r\n"
+    from_file = load_csv(write(tmp_path, content, name="mine.csv"))
+    for text_or_bytes in (content, content.encode("utf-8"), memoryview(content.encode())):
+        data = parse_csv(text_or_bytes, file_name="mine.csv")
+        assert data.name == "mine" and data.description == from_file.description
+        assert np.array_equal(data.inputs, from_file.inputs)
+        assert np.array_equal(data.labels, from_file.labels)
+    with pytest.raises(ConfigurationError, match=r"load_csv reads a file from its path\), got"):
+        parse_csv(tmp_path / "mine.csv")
+    with pytest.raises(DataError, match="up.csv: line 2, column 'a': 'x' is not a number"):
+        parse_csv("a,label\nx,0\n", file_name="up.csv")
 
 
 # ---- load_csv: bad files ---------------------------------------------------

@@ -2,27 +2,35 @@
 
 The ``parse_*`` functions turn a text field into a value or raise
 :class:`~flux_widgets.errors.ConfigurationError`; :class:`Controls` holds the
-widgets and shows each message beside the field that caused it.
+widgets and shows each message beside the field that caused it. Besides the
+bundled datasets, a learner can upload a CSV file of their own.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import math
 
 import ipywidgets as widgets
 
 from ..activations import ActivationType
-from ..datasets import DATASET_NAMES
-from ..errors import ConfigurationError
+from ..datasets import DATASET_NAMES, load_dataset, parse_csv
+from ..errors import ConfigurationError, DataError, FluxError
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
-           "Controls", "MAX_LAYER_SIZE"]
+           "Controls", "CSV_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
 
 MAX_LAYER_SIZE = 4096
+CSV_CHOICE = "csv"
+# Jupyter's server drops a websocket message above 10 MiB (tornado's default
+# websocket_max_message_size), so a larger upload would never reach the kernel.
+MAX_UPLOAD_BYTES = 10_000_000
 _DATASET_LABELS = {"parity4": "4-bit parity (the seed's example)", "xor": "XOR",
+                   "circles": "Circles (2 features)", "spiral": "Spiral (2 features)",
                    "iris": "Iris (3 species)", "banknote": "Banknotes",
                    "wine": "Wine (3 cultivars)", "breast_cancer": "Breast cancer",
-                   "mnist": "MNIST digits (1000 images)"}
+                   "mnist": "MNIST digits (1000 images)", CSV_CHOICE: "Your CSV file…"}
 
 
 def _whole_number(text, what, least, most):
@@ -80,8 +88,11 @@ def parse_iterations(text):
 class Controls:
     """The settings widgets; ``values()`` returns them parsed or raises ConfigurationError.
 
-    ``message`` shows the first problem (or nothing); nothing here touches a
-    network, so an invalid value never disturbs the one on screen.
+    ``dataset()`` returns the chosen :class:`~flux_widgets.datasets.Dataset`.
+    Choosing "Your CSV file…" (:data:`CSV_CHOICE`) shows ``csv_box``: the
+    ``upload`` button, the ``label_column`` field and the ``standardize``
+    checkbox. ``message`` shows the first problem (or nothing); nothing here
+    touches a network, so an invalid value never disturbs the one on screen.
     """
 
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
@@ -99,19 +110,37 @@ class Controls:
         self.learning_rate = widgets.Text(value=f"{learning_rate:g}", description="Learning rate",
                                           style={"description_width": "initial"},
                                           layout=widgets.Layout(width="180px"))
-        self.dataset = widgets.Dropdown(options=[(_DATASET_LABELS[n], n) for n in DATASET_NAMES],
-                                        value=dataset, description="Dataset")
+        self.dataset_choice = widgets.Dropdown(
+            options=[(_DATASET_LABELS[n], n) for n in (*DATASET_NAMES, CSV_CHOICE)],
+            value=dataset, description="Dataset")
         self.seed = widgets.Text(value=str(seed), description="Seed",
                                  layout=widgets.Layout(width="140px"))
         self.form = widgets.Button(description="Form network", button_style="primary",
                                    icon="sitemap")
         self.message = widgets.HTML()
+        self.upload = widgets.FileUpload(accept=".csv", multiple=False,
+                                         description="CSV file (≤ 10 MB)")
+        self.label_column = widgets.Text(value="label", description="Label column",
+                                         continuous_update=False,
+                                         style={"description_width": "initial"},
+                                         layout=widgets.Layout(width="210px"))
+        self.standardize = widgets.Checkbox(value=True, description="standardize features",
+                                            indent=False)
+        self.csv_note = widgets.HTML()
+        self.csv_box = widgets.HBox([self.upload, self.label_column, self.standardize,
+                                     self.csv_note])
+        self._parsed = None  # (key of the last parsed upload, its Dataset or DataError)
         self.box = widgets.VBox([
-            widgets.HBox([self.dataset, self.layers, self.input_note]),
+            widgets.HBox([self.dataset_choice, self.layers, self.input_note]),
+            self.csv_box,
             widgets.HBox([self.hidden, self.per_layer, self.output]),
             widgets.HBox([self.learning_rate, self.seed, self.form]),
             self.message,
         ])
+        self._show_csv_box()
+        self.dataset_choice.observe(lambda _: self._show_csv_box(), "value")
+        for widget in (self.upload, self.label_column, self.standardize):
+            widget.observe(lambda _: self._check_csv(), "value")
 
     def show_inputs(self, count):
         """Show the implicit input layer in front of the typed sizes."""
@@ -125,14 +154,97 @@ class Controls:
         return [ActivationType.parse(name) for name in text.split(",")]
 
     def values(self):
-        """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments."""
+        """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments.
+
+        ``"dataset"`` is the name of a bundled dataset, or ``"csv:<file name>"``
+        for an uploaded CSV file (ConfigurationError if none is uploaded yet).
+        """
+        dataset = self.dataset_choice.value
+        if dataset == CSV_CHOICE:
+            dataset = f"csv:{self._uploaded_file()['name']}"
         return {"layers": parse_layer_sizes(self.layers.value),
                 "hidden": self.hidden_activations(), "output": self.output.value,
                 "learning_rate": parse_learning_rate(self.learning_rate.value),
-                "dataset": self.dataset.value, "seed": parse_seed(self.seed.value)}
+                "dataset": dataset, "seed": parse_seed(self.seed.value)}
+
+    def dataset(self):
+        """The chosen dataset: a bundled one, or the uploaded CSV file parsed.
+
+        Returns
+        -------
+        Dataset
+            ``inputs`` N x d, ``targets`` N x 1 (two classes) or N x c
+            (one-hot), ``labels`` N. An upload is parsed once per content,
+            label column and standardize setting; asking again returns the same
+            Dataset (or raises the same error) at once.
+
+        Raises
+        ------
+        ConfigurationError
+            If no CSV file is uploaded yet or the label column is empty.
+        DataError
+            If the upload is larger than :data:`MAX_UPLOAD_BYTES`, or is not a
+            CSV file the kit can use (the message names the file and, where it
+            applies, the line and the column); a bundled file that is damaged.
+        """
+        if self.dataset_choice.value != CSV_CHOICE:
+            return load_dataset(self.dataset_choice.value)
+        upload = self._uploaded_file()
+        label = self.label_column.value.strip()
+        if not label:
+            raise ConfigurationError("the label column is empty; type the name of the column "
+                                     "that holds the classes, such as label")
+        content = upload["content"]
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise DataError(f"{upload['name']} is {len(content) / 1e6:.1f} MB; the panel takes "
+                            f"CSV files up to {MAX_UPLOAD_BYTES // 10**6} MB (load_csv reads "
+                            "larger files in a code cell)")
+        key = (hashlib.sha256(content).digest(), upload["name"], label, self.standardize.value)
+        if self._parsed is None or self._parsed[0] != key:
+            try:
+                outcome = parse_csv(content, file_name=upload["name"], label=label,
+                                    standardize=self.standardize.value)
+            except DataError as error:
+                outcome = error
+            self._parsed = (key, outcome)
+        if isinstance(self._parsed[1], DataError):
+            raise self._parsed[1]
+        return self._parsed[1]
+
+    def _uploaded_file(self):
+        """The uploaded file: a dict with ``name`` and ``content`` (memoryview), among others."""
+        if not self.upload.value:
+            raise ConfigurationError("no CSV file uploaded yet; press the CSV file button "
+                                     "and choose a .csv file")
+        return self.upload.value[0]
+
+    def _show_csv_box(self):
+        """Show the upload widgets only while "Your CSV file…" is chosen."""
+        self.csv_box.layout.display = "flex" if self.dataset_choice.value == CSV_CHOICE \
+            else "none"
+
+    def _check_csv(self):
+        """Parse the upload as soon as it (or the label column or standardize) changes; report."""
+        if self.dataset_choice.value != CSV_CHOICE or not self.upload.value:
+            return
+        try:
+            data = self.dataset()
+        except FluxError as error:
+            self.csv_note.value = ""
+            self.show_error(error)
+            return
+        self.clear_error()
+        self.csv_note.value = (f"<span style='color:#2f855a'>✓ {data.sample_count} samples, "
+                               f"{data.feature_count} features, {data.class_count} classes; "
+                               "press Form network</span>")
 
     def show_error(self, error):
-        self.message.value = f"<span style='color:#c53030'>⚠ {error}</span>"
+        """Show ``error``'s message (a learner-readable sentence) in the message area.
+
+        The message is escaped: it may quote a CSV file's contents.
+        """
+        text = html.escape(str(error), quote=False)
+        self.message.value = f"<span style='color:#c53030'>⚠ {text}</span>"
 
     def clear_error(self):
         self.message.value = ""
