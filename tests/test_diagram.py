@@ -1,7 +1,6 @@
-"""The network diagram in plain Python: its elements, their data after an update, and clicks."""
+"""The network diagram in plain Python: its elements, their look after an update, and clicks."""
 
 import asyncio
-import time
 
 import numpy as np
 import pytest
@@ -45,8 +44,20 @@ def node_ids(diagram):
     return [node.data["id"] for node in diagram.widget.graph.nodes]
 
 
+def stylesheet(diagram):
+    """The widget's stylesheet as ``{selector: style}`` (what the browser applies)."""
+    return {rule["selector"]: rule["style"] for rule in diagram.widget.cytoscape_style}
+
+
+def look(diagram, element_id):
+    """An element's own rule in the widget's stylesheet."""
+    selector = f'edge[id = "{element_id}"]' if ":" in element_id else f"#{element_id}"
+    return stylesheet(diagram)[selector]
+
+
 def edge_data(diagram):
-    return {edge.data["id"]: dict(edge.data) for edge in diagram.widget.graph.edges}
+    """Every edge's look, read from the stylesheet the widget holds."""
+    return {edge.data["id"]: look(diagram, edge.data["id"]) for edge in diagram.widget.graph.edges}
 
 
 def positions(diagram):
@@ -54,21 +65,22 @@ def positions(diagram):
 
 
 def fills(diagram, column):
-    return [diagram.nodes[(column, n)].data["fill"] for n in diagram.columns[column]]
+    return [look(diagram, f"L{column}N{n}")["background-color"] for n in diagram.columns[column]]
 
 
 def assert_edges_show(diagram, matrix_name):
     """Every edge's colour is the sign and its width the magnitude of its entry, relative to
     the largest magnitude over the drawn edges."""
     matrices = [layer.matrices[matrix_name] for layer in diagram.network.neural_layers]
-    values = {edge: matrices[layer - 1][row, column]
-              for (layer, row, column), edge in diagram.edges.items()}
+    values = {f"L{layer}:{row}-{column}": matrices[layer - 1][row, column]
+              for layer, row, column in diagram.edges}
     largest = max(abs(value) for value in values.values())
+    looks = edge_data(diagram)
     for edge, value in values.items():
-        assert edge.data["color"] == (NEGATIVE if value < 0 else POSITIVE)
+        assert looks[edge]["line-color"] == (NEGATIVE if value < 0 else POSITIVE)
         expected = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(value) / largest
-        assert abs(edge.data["width"] - expected) <= 0.25 + 1e-12
-    assert max(edge.data["width"] for edge in values) == MAX_WIDTH
+        assert abs(looks[edge]["width"] - expected) <= 0.25 + 1e-12
+    assert max(looks[edge]["width"] for edge in values) == MAX_WIDTH
     assert len(values) == len(diagram.widget.graph.edges)
 
 
@@ -107,10 +119,11 @@ def test_the_view_is_sized_and_laid_out_once_with_fit(diagram):
     assert widget.layout.height == "360px" and widget.layout.width
     assert widget.cytoscape_layout["name"] == "preset" and widget.cytoscape_layout["fit"]
     assert not widget.user_zooming_enabled
-    styles = {rule["selector"]: rule["style"] for rule in widget.cytoscape_style}
-    assert styles["edge"]["line-color"] == "data(color)"
-    assert styles["edge"]["width"] == "data(width)"
-    assert styles["node"]["background-color"] == "data(fill)"
+    styles = stylesheet(diagram)
+    assert styles["edge"]["curve-style"] == "straight" and styles["node"]["label"] == "data(label)"
+    selectors = list(styles)  # the general rules first, so each element's own rule wins
+    assert selectors.index("edge") < selectors.index('edge[id = "L1:0-0"]')
+    assert selectors.index("node") < selectors.index("#L0N0")
     diagram.fit()
     assert widget.layout.height == "361px"  # a changed height makes the view resize and fit
     diagram.fit()
@@ -175,39 +188,47 @@ def test_neurons_are_coloured_by_the_chosen_samples_activations(network, diagram
 
 def test_the_active_layer_is_highlighted_and_cleared(diagram):
     diagram.update(active_layer=2)
-    for (layer, _, _), edge in diagram.edges.items():
-        assert edge.classes == ("active" if layer == 2 else "")
-    for (column, _), node in diagram.nodes.items():
-        assert node.classes == ("active" if column == 2 else "")
+    styles = stylesheet(diagram)
+    assert styles["edge[layer = 2]"]["opacity"] == 1.0
+    assert styles["node[column = 2]"]["border-width"] == 3
+    assert {edge.data["layer"] for edge in diagram.widget.graph.edges} == {1, 2, 3}
+    assert {node.data["column"] for node in diagram.widget.graph.nodes} == {0, 1, 2, 3}
     diagram.update()
-    assert {e.classes for e in diagram.widget.graph.edges} == {""}
-    assert {n.classes for n in diagram.widget.graph.nodes} == {""}
+    assert not any("layer =" in s or "column =" in s for s in stylesheet(diagram))
 
 
-def test_an_update_sends_one_message_per_changed_element_and_none_otherwise(
+def test_a_selected_neuron_or_weight_is_outlined_until_cleared(diagram):
+    diagram.update(selected="L1N3")
+    assert "underlay-color" in stylesheet(diagram)["#L1N3"]
+    diagram.update(selected="L2:5-3")
+    assert "underlay-color" in stylesheet(diagram)['edge[id = "L2:5-3"]']
+    assert "underlay-color" not in stylesheet(diagram)["#L1N3"]
+    diagram.update()  # kept
+    assert diagram.selected == "L2:5-3"
+    diagram.update(selected="")
+    assert not any("underlay-color" in style for style in stylesheet(diagram).values())
+    with pytest.raises(ConfigurationError, match="element id"):
+        diagram.update(selected="L2:5")
+
+
+def test_an_update_sends_one_message_and_none_when_the_look_is_unchanged(
         network, diagram, monkeypatch):
     sent = []
-    original = ipycytoscape.cytoscape.Element.send_state
 
-    def record(element, key=None):
-        sent.append((element.data["id"], tuple(sorted(key)) if key else None))
-        return original(element, key)
+    def record(widget, key=None):
+        keys = [key] if isinstance(key, str) else key
+        sent.append((type(widget).__name__, tuple(sorted(keys)) if keys else None))
 
     monkeypatch.setattr(ipycytoscape.cytoscape.Element, "send_state", record)
+    monkeypatch.setattr(ipycytoscape.CytoscapeWidget, "send_state", record)
     diagram.update()
     assert sent == []
     diagram.update(active_layer=3)
-    assert sorted(sent) == sorted([(f"L3:{row}-0", ("classes",)) for row in range(4)]
-                                  + [("L3N0", ("classes",))])
+    assert sent == [("CytoscapeWidget", ("cytoscape_style",))]
     sent.clear()
     Learn(network, 1.0, 10)
-    diagram.update(active_layer=2)
-    messages = dict(sent)
-    assert len(messages) == len(sent)  # data and classes together: one message an element
-    assert all("classes" in messages[f"L{layer}:{row}-{column}"]
-               for layer, row, column in diagram.edges if layer in (2, 3))
-    assert ("classes", "data") in messages.values()
-    assert len(sent) < len(diagram.edges) + len(diagram.nodes)  # the unchanged stay quiet
+    diagram.update(active_layer=2, quantity="gradients", sample=3)
+    assert sent == [("CytoscapeWidget", ("cytoscape_style",))]  # every element, one message
 
 
 @pytest.mark.parametrize("arguments", [{"quantity": "bias"}, {"sample": 16}, {"sample": -1},
@@ -294,19 +315,3 @@ def test_edge_summary_gives_the_weight_its_gradient_and_the_derivation(network, 
     assert f"{layer.weights_matrix[5, 3]:.6g}" in text
     assert f"{layer.dC_dw_matrix[5, 3]:.6g}" in text
     assert "Σ_n" in text and "∂C/∂W[5, 3]" in text
-
-
-# ---- speed ---------------------------------------------------------------
-
-@pytest.mark.parametrize("layers, max_drawn", [([2, 16, 16, 1], 16), ([2, 97, 1], 100)])
-def test_update_is_fast(layers, max_drawn):
-    network = random_network(layers)
-    diagram = NetworkDiagram(network, max_drawn=max_drawn)
-    Learn(network, 0.5, 1)
-    times = []
-    for quantity, layer in [("gradients", 1), ("weights", 2), ("gradients", None)]:
-        start = time.perf_counter()
-        diagram.update(quantity=quantity, sample=1, active_layer=layer)
-        times.append(time.perf_counter() - start)
-    print(f"{'-'.join(map(str, layers))}: update() {1e3 * np.median(times):.1f} ms median")
-    assert max(times) < 0.2

@@ -64,14 +64,16 @@ def test_each_click_narrates_and_marks_what_it_wrote(panel):
 
 
 def test_diagram_restyles_in_place(panel):
-    edges = {edge.data["id"]: dict(edge.data) for edge in panel.diagram.widget.graph.edges}
+    elements = list(panel.diagram.widget.graph.nodes) + list(panel.diagram.widget.graph.edges)
+    looks = dict(panel.diagram.looks)
     panel.granularity.value = "iteration"
     panel.step_button.click()
-    after = {edge.data["id"]: dict(edge.data) for edge in panel.diagram.widget.graph.edges}
-    assert set(after) == set(edges)
+    after = dict(panel.diagram.looks)
+    assert set(after) == set(looks) and after != looks
     panel.quantity.value = "gradients"
-    gradient = {edge.data["id"]: dict(edge.data) for edge in panel.diagram.widget.graph.edges}
-    assert gradient != after
+    assert panel.diagram.looks != after
+    assert list(panel.diagram.widget.graph.nodes) + list(panel.diagram.widget.graph.edges) \
+        == elements  # the same element widgets: restyled, never rebuilt
 
 
 def test_clicking_an_edge_shows_its_derivation(panel):

@@ -2,19 +2,20 @@
 
 Every neuron is a node and every weight an edge, placed once (a "preset"
 layout: columns by layer, the implicit input layer first). After a step only
-the elements' data change (colour, width, fill), which one stylesheet maps to
-their look, so the graph is restyled, never laid out again. Layers with more
-than ``max_drawn`` neurons are summarised: ``max_drawn`` of their neurons are
-drawn and one "…" node stands for the rest.
+the look changes (edge colour and width, neuron fill, the active layer), so
+the graph is restyled, never laid out again. Layers with more than
+``max_drawn`` neurons are summarised: ``max_drawn`` of their neurons are drawn
+and one "…" node stands for the rest.
 
-Speed: ipycytoscape makes every node and edge a widget of its own, so each
-element that changes costs one comm message (in a kernel, about 0.1–0.2 ms,
-mostly the zmq send); there is no way to batch several widgets into one
-message. :meth:`NetworkDiagram.update` therefore sends an element only when
-its look changes (widths are rounded to half pixels and fills to 16 shades),
-and sends its data and classes together as one message (``hold_sync`` on the
-element; ``hold_sync`` on the ``CytoscapeWidget`` would not hold its elements'
-messages).
+Speed: ipycytoscape makes every node and edge a widget of its own, so
+changing elements' data costs one comm message per element (measured in the
+browser: 2-16-16-1, 320 edges, about 100 ms a click). The look therefore
+lives in the widget's stylesheet instead: one rule per drawn element
+(``edge[id = "L1:0-3"] {line-color; width}``, ``#L1N3 {background-color}``)
+and one rule for the active layer (``edge[layer = 2]``). An update sends the
+whole stylesheet as one message, and nothing when the look is unchanged
+(widths are rounded to half pixels and fills to 16 shades). The front end
+(``CytoscapeView._updateStyle``) applies it with ``cy.style(...)``.
 
 Fitting the view (read from the front end that ipycytoscape 1.3.3 installs,
 its ``CytoscapeView``): the view runs the layout (``cytoscape_layout``, here
@@ -59,20 +60,19 @@ FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: by then the browser has d
 _X_SPACING, _Y_SPACING = 160, 42
 _FULL_FILL = np.array([66, 153, 225])  # the fill of a column's largest activation (blue)
 _SHADES = 15  # fills are rounded to 16 shades from white to _FULL_FILL
-_MORE_FILL = "#edf2f7"
 _EDGE_ID = re.compile(r"L(\d+):(\d+)-(\d+)")
 _NODE_ID = re.compile(r"L(\d+)N(\d+)")
-_STYLE = [
-    {"selector": "node", "style": {"background-color": "data(fill)", "label": "data(label)",
+_ACTIVE = "#d69e2e"  # the border of the layer being computed
+_SELECTED = "#9b2c2c"  # a clicked neuron or weight
+_STYLE = [  # the fixed part of the stylesheet; update() appends the rules of the look
+    {"selector": "node", "style": {"background-color": "#ffffff", "label": "data(label)",
                                    "border-width": 1, "border-color": "#4a5568",
                                    "font-size": 10, "text-valign": "center",
                                    "width": 26, "height": 26}},
     {"selector": "node.more", "style": {"shape": "round-rectangle", "width": 70,
-                                        "border-style": "dashed"}},
-    {"selector": "node.active", "style": {"border-width": 3, "border-color": "#d69e2e"}},
-    {"selector": "edge", "style": {"line-color": "data(color)", "width": "data(width)",
+                                        "border-style": "dashed", "background-color": "#edf2f7"}},
+    {"selector": "edge", "style": {"line-color": POSITIVE, "width": MIN_WIDTH,
                                    "curve-style": "straight", "opacity": 0.75}},
-    {"selector": "edge.active", "style": {"opacity": 1.0, "z-index": 10}},
 ]
 
 
@@ -90,16 +90,6 @@ def _whole(name, value, low, high):
         raise ConfigurationError(
             f"{name} must be a whole number from {low} to {high}, got {value!r}")
     return int(value)
-
-
-def _restyle(element, changes, classes):
-    """Give ``element`` new data values and classes, as one message, if its look changes."""
-    data = element.data
-    if classes == element.classes and all(data[key] == value for key, value in changes.items()):
-        return
-    with element.hold_sync():
-        element.data = {**data, **changes}
-        element.classes = classes
 
 
 class NetworkDiagram:
@@ -125,7 +115,9 @@ class NetworkDiagram:
         if isinstance(max_drawn, bool) or not isinstance(max_drawn, int) or max_drawn < 2:
             raise ConfigurationError(f"max_drawn must be a whole number ≥ 2, got {max_drawn!r}")
         self.network = network
-        self.quantity, self.sample, self.active_layer = "weights", 0, None
+        self.quantity, self.sample, self.active_layer, self.selected = "weights", 0, None, ""
+        self.looks = {}  # element id -> its style (see update)
+        self.size = (HEIGHT, WIDTH)  # pixels, as the view is drawn
         self.columns = [_drawn(size, max_drawn) for size in network.layers_vector]
         self.summary_note = " ".join(
             f"Layer {number} has {size} neurons: {len(drawn)} of them are drawn."
@@ -139,7 +131,6 @@ class NetworkDiagram:
             min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
             user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
             auto_ungrabify=True)          # neurons stay in their columns; clicks still work
-        self.widget.set_style(_STYLE)
         self.widget.set_layout(name="preset", fit=True, padding=20, animate=False)
         self.widget.graph.add_nodes(self._make_nodes())
         self.widget.graph.add_edges(self._make_edges())
@@ -166,11 +157,11 @@ class NetworkDiagram:
                 if neuron is None:
                     nodes.append(ipycytoscape.Node(
                         data={"id": f"L{column}more", "label": f"… {hidden} more",
-                              "fill": _MORE_FILL}, position=position, classes="more"))
+                              "column": column}, position=position, classes="more"))
                     continue
                 node = ipycytoscape.Node(
                     data={"id": f"L{column}N{neuron}", "label": self._label(column, neuron),
-                          "fill": "#ffffff"}, position=position)
+                          "column": column}, position=position)
                 self.nodes[(column, neuron)] = node
                 nodes.append(node)
         return nodes
@@ -188,7 +179,7 @@ class NetworkDiagram:
                 for column in self.columns[layer]:
                     edge = ipycytoscape.Edge(data={
                         "id": f"L{layer}:{row}-{column}", "source": f"L{layer - 1}N{row}",
-                        "target": f"L{layer}N{column}", "color": POSITIVE, "width": MIN_WIDTH})
+                        "target": f"L{layer}N{column}", "layer": layer})
                     self.edges[(layer, row, column)] = edge
                     edges.append(edge)
         return edges
@@ -197,8 +188,16 @@ class NetworkDiagram:
 
     def fit(self):
         """Fit the whole network into the view (see module docs: a one-pixel height change)."""
-        height = HEIGHT + 1 if self.widget.layout.height == f"{HEIGHT}px" else HEIGHT
-        self.widget.layout.height = f"{height}px"
+        height, _ = self.size
+        self.widget.layout.height = f"{height + 1}px" \
+            if self.widget.layout.height == f"{height}px" else f"{height}px"
+
+    def resize(self, width, height):
+        """Draw the view ``width`` x ``height`` pixels, the whole network fitted into it."""
+        self.size = (_whole("height", height, 100, 4000), _whole("width", width, 100, 4000))
+        with self.widget.layout.hold_sync():
+            self.widget.layout.width = f"{width}px"
+            self.widget.layout.height = f"{height}px"
 
     def _repr_mimebundle_(self, **kwargs):
         """Display the widget, then fit it a few times while the browser draws it."""
@@ -213,16 +212,18 @@ class NetworkDiagram:
 
     # ---- restyling -------------------------------------------------------
 
-    def update(self, quantity=None, sample=None, active_layer=None):
+    def update(self, quantity=None, sample=None, active_layer=None, selected=None):
         """Restyle the drawn graph in place: edges by ``quantity``, neurons by ``sample``.
 
         Edge colour is the sign of the value, edge width 1–8 px its magnitude
         relative to the largest over the drawn edges; a neuron's fill goes from
         white (the smallest activation of its column for this sample) to blue
-        (the largest). Nodes and edges of ``active_layer`` (counted from 1,
-        ``None`` for none) get the class ``active``. ``quantity`` and
-        ``sample`` are kept when not given. No element is added, removed or
-        moved.
+        (the largest). The nodes and edges of ``active_layer`` (counted from 1,
+        ``None`` for none) get a gold border and full opacity; ``selected``,
+        an element id such as ``"L1N3"`` or ``"L2:0-3"`` (``""`` for none), a
+        dark red outline. ``quantity``, ``sample`` and ``selected`` are kept
+        when not given. No element is added, removed or moved; the widget gets
+        one new stylesheet (one message), and only if the look changed.
         """
         if quantity is not None:
             if quantity not in QUANTITIES:
@@ -231,10 +232,32 @@ class NetworkDiagram:
             self.quantity = quantity
         if sample is not None:
             self.sample = _whole("sample", sample, 0, self.network.sample_size - 1)
+        if selected is not None:
+            if selected and not (_EDGE_ID.fullmatch(selected) or _NODE_ID.fullmatch(selected)):
+                raise ConfigurationError(f"selected must be an element id, got {selected!r}")
+            self.selected = selected
         self.active_layer = None if active_layer is None else \
             _whole("active_layer", active_layer, 1, len(self.columns) - 1)
-        self._restyle_edges()
-        self._restyle_nodes()
+        self.looks = {**self._edge_looks(), **self._node_looks()}
+        rules = [{"selector": self._selector(element_id), "style": style}
+                 for element_id, style in self.looks.items()]
+        if self.active_layer is not None:
+            rules += [{"selector": f"edge[layer = {self.active_layer}]",
+                       "style": {"opacity": 1.0, "z-index": 10}},
+                      {"selector": f"node[column = {self.active_layer}]",
+                       "style": {"border-width": 3, "border-color": _ACTIVE}}]
+        if self.selected:
+            rules.append({"selector": self._selector(self.selected),
+                          "style": {"underlay-color": _SELECTED, "underlay-opacity": 0.35,
+                                    "underlay-padding": 5}})
+        stylesheet = _STYLE + rules
+        if stylesheet != self.widget.cytoscape_style:
+            self.widget.cytoscape_style = stylesheet
+
+    @staticmethod
+    def _selector(element_id):
+        """``#L1N3`` for a node; ``edge[id = "L1:0-3"]`` for an edge (":" ends an ``#`` id)."""
+        return f'edge[id = "{element_id}"]' if ":" in element_id else f"#{element_id}"
 
     def _edge_values(self):
         """The chosen quantity at every drawn edge, in the order of ``self.edges``."""
@@ -243,19 +266,20 @@ class NetworkDiagram:
             layer.matrices[name][np.ix_(self.columns[number - 1], self.columns[number])].ravel()
             for number, layer in enumerate(self.network.neural_layers, start=1)])
 
-    def _restyle_edges(self):
-        """Colour and width of every edge from the chosen quantity; the active layer's class."""
+    def _edge_looks(self):
+        """``{edge id: {"line-color", "width"}}`` from the chosen quantity."""
         values = self._edge_values()
         magnitudes = np.where(np.isfinite(values), np.abs(values), 0.0)
         largest = magnitudes.max() or 1.0
         widths = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * magnitudes / largest)) / 2
-        for ((layer, _, _), edge), negative, width in zip(self.edges.items(), values < 0,
-                                                           widths.tolist()):
-            _restyle(edge, {"color": NEGATIVE if negative else POSITIVE, "width": width},
-                     "active" if layer == self.active_layer else "")
+        return {f"L{layer}:{row}-{column}": {"line-color": NEGATIVE if negative else POSITIVE,
+                                             "width": width}
+                for (layer, row, column), negative, width
+                in zip(self.edges, (values < 0).tolist(), widths.tolist())}
 
-    def _restyle_nodes(self):
-        """Fill of every drawn neuron from the chosen sample's activations; the active class."""
+    def _node_looks(self):
+        """``{node id: {"background-color"}}`` from the chosen sample's activations."""
+        looks = {}
         for column, drawn in enumerate(self.columns):
             outputs = (self.network.inputMatrix if column == 0 else
                        self.network.neural_layers[column - 1].activated_output_matrix)
@@ -264,10 +288,10 @@ class NetworkDiagram:
             shares = (row[drawn] - row.min()) / span if span > 0 else np.zeros(len(drawn))
             shades = np.round(shares * _SHADES) / _SHADES
             fills = np.round(255 - np.outer(shades, 255 - _FULL_FILL)).astype(int)
-            classes = "active" if column == self.active_layer else ""
             for neuron, (red, green, blue) in zip(drawn, fills.tolist()):
-                _restyle(self.nodes[(column, neuron)],
-                         {"fill": f"#{red:02x}{green:02x}{blue:02x}"}, classes)
+                looks[f"L{column}N{neuron}"] = {"background-color":
+                                                f"#{red:02x}{green:02x}{blue:02x}"}
+        return looks
 
     # ---- clicks ----------------------------------------------------------
 

@@ -4,6 +4,11 @@
 :class:`~flux_widgets.stepper.Stepper`; every button asks the stepper for a
 step and then redraws the views that observe the network (tables, diagram,
 chart, narration). The panel computes no math of its own.
+
+For instructors: keyboard shortcuts (see ``KEYS``) work while the mouse is
+over the stage (the narration, the diagram and the chart; ipyevents takes the
+keys there, so they never reach JupyterLab's own shortcuts), and a
+presentation mode shows large type and diagram and hides the settings.
 """
 
 from __future__ import annotations
@@ -12,14 +17,15 @@ import asyncio
 import time
 
 import ipywidgets as widgets
+from ipyevents import Event
 
-from ..datasets import load_dataset
 from ..derivation import finite_difference
 from ..errors import FluxError, NonFiniteError
 from ..network import Form_Network
 from ..stepper import Stepper
 from .charts import mse_figure, update_mse_figure
 from .controls import Controls, parse_iterations, parse_learning_rate
+from . import diagram as diagram_module
 from .diagram import NetworkDiagram
 from .tables import MatrixTables
 
@@ -29,6 +35,26 @@ _GRANULARITIES = [("computation", "computation"), ("layer", "layer"), ("pass", "
                   ("iteration", "iteration")]
 TRAIN_CHUNK_SECONDS = 0.05
 DIAGRAM_FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: the browser has drawn the view
+PRESENTATION_DIAGRAM = (900, 520)  # width, height in pixels
+KEYS = {  # the key, as the browser names it -> (the panel's method, its argument)
+    "ArrowRight": ("step_at_chosen_size", None), "PageDown": ("step_at_chosen_size", None),
+    " ": ("step_at_chosen_size", None), "ArrowLeft": ("undo", None), "PageUp": ("undo", None),
+    "i": ("step", "iteration"), "f": ("run_pass", "forward"), "b": ("run_pass", "backward"),
+    "1": ("set_granularity", "computation"), "2": ("set_granularity", "layer"),
+    "3": ("set_granularity", "phase"), "4": ("set_granularity", "iteration"),
+    "r": ("reset", None), "p": ("toggle_presenting", None), "Escape": ("stop", None),
+}
+KEY_HINT = ("Keys, with the mouse over the diagram: → or PageDown or Space step · ← or PageUp "
+            "step back · i whole iteration · f / b forward / backward pass · 1–4 step size · "
+            "r reset · p presentation mode · Esc stop training")
+_STYLE = """<style>
+.flux-narration {font-size:14px; padding:3px 8px; border-left:4px solid #bee3f8}
+.flux-presenting .flux-narration {font-size:26px; line-height:1.35; padding:8px 14px;
+                                  border-left:8px solid #d69e2e; background:#fffbea}
+.flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {font-size:16px}
+.flux-presenting .jupyter-button {font-size:18px; height:42px}
+.flux-key-hint {color:#718096; font-size:11px}
+</style>"""
 
 
 class Panel(widgets.VBox):
@@ -44,6 +70,11 @@ class Panel(widgets.VBox):
         super().__init__()
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
+        self.narration.add_class("flux-narration")
+        self.present = widgets.ToggleButton(description="Present", icon="desktop",
+                                            tooltip="Presentation mode: large type and diagram, "
+                                                    "fewer controls (key p)")
+        self.key_hint = widgets.HTML(f"<span class='flux-key-hint'>{KEY_HINT}</span>")
         self.granularity = widgets.ToggleButtons(options=_GRANULARITIES, value="computation",
                                                  description="Step size",
                                                  style={"button_width": "118px"})
@@ -80,10 +111,10 @@ class Panel(widgets.VBox):
         self.chart.layout = widgets.Layout(width="420px", height="260px")
         self._stop_requested = False
         self._training = None
-        self.network = self.stepper = self.tables = self.diagram = None
+        self.network = self.stepper = self.tables = self.diagram = self._keys = None
 
         self.controls.form.on_click(lambda _: self.form_network())
-        self.step_button.on_click(lambda _: self.step(self.granularity.value))
+        self.step_button.on_click(lambda _: self.step_at_chosen_size())
         self.forward_button.on_click(lambda _: self.run_pass("forward"))
         self.backward_button.on_click(lambda _: self.run_pass("backward"))
         self.iteration_button.on_click(lambda _: self.step("iteration"))
@@ -93,6 +124,7 @@ class Panel(widgets.VBox):
         self.stop_button.on_click(lambda _: self.stop())
         self.set_weight_button.on_click(lambda _: self.set_selected_weight(self.weight_value.value))
         self.check_button.on_click(lambda _: self.check_selected_weight())
+        self.present.observe(lambda change: self.set_presenting(change["new"]), "value")
         self.quantity.observe(lambda _: self._restyle(), "value")
         self.sample.observe(lambda _: self._restyle(), "value")
         self.form_network()
@@ -103,7 +135,7 @@ class Panel(widgets.VBox):
         """Form a network from the controls; on a bad value, say so and keep the old one."""
         try:
             settings = self.controls.values()
-            data = load_dataset(settings["dataset"])
+            data = self.controls.dataset()
             network = Form_Network(settings["layers"], data.inputs, data.targets,
                                    settings["hidden"], settings["output"], seed=settings["seed"])
             stepper = Stepper(network, settings["learning_rate"])
@@ -127,17 +159,57 @@ class Panel(widgets.VBox):
         return True
 
     def _layout(self):
+        """Arrange the parts; the stage (narration, diagram, chart) takes the keys."""
         buttons = widgets.HBox([self.step_button, self.forward_button, self.backward_button,
                                 self.iteration_button, self.undo_button, self.reset_button])
-        training = widgets.HBox([self.iterations, self.train_button, self.stop_button,
-                                 self.progress])
-        diagram = widgets.VBox([widgets.HBox([self.quantity, self.sample]),
-                                self.diagram.widget,
-                                widgets.HTML(f"<i>{self.diagram.summary_note}</i>")
-                                if self.diagram.summary_note else widgets.HTML(), self.info,
-                                self.edge_tools])
-        self.children = [self.controls.box, self.granularity, buttons, training, self.narration,
-                         widgets.HBox([diagram, self.chart]), self.tables.box]
+        self._training_row = widgets.HBox([self.iterations, self.train_button, self.stop_button,
+                                           self.progress])
+        self.stage = widgets.VBox([self.narration,
+                                   widgets.HBox([self.diagram.widget, self.chart]),
+                                   self.key_hint])
+        if self._keys is not None:
+            self._keys.close()  # it watched the stage of the network formed before
+        self._keys = Event(source=self.stage, watched_events=["keydown"])
+        self._keys.on_dom_event(self.handle_key)
+        note = f"<i>{self.diagram.summary_note}</i>" if self.diagram.summary_note else ""
+        self._diagram_tools = widgets.VBox([widgets.HBox([self.quantity, self.sample]),
+                                            widgets.HTML(note), self.info, self.edge_tools])
+        self.children = [widgets.HTML(_STYLE), self.controls.box,
+                         widgets.HBox([self.granularity, self.present]), buttons,
+                         self._training_row, self.stage, self._diagram_tools, self.tables.box]
+        self.set_presenting(self.present.value)
+
+    # ---- for instructors ---------------------------------------------------
+
+    def handle_key(self, event):
+        """A key pressed over the stage (ipyevents' ``keydown`` event dict); see ``KEYS``."""
+        if event.get("repeat") or any(event.get(m) for m in ("ctrlKey", "metaKey", "altKey")):
+            return None
+        action = KEYS.get(event.get("key"))
+        if action is None:
+            return None
+        method, argument = action
+        return getattr(self, method)() if argument is None else getattr(self, method)(argument)
+
+    def step_at_chosen_size(self):
+        return self.step(self.granularity.value)
+
+    def set_granularity(self, granularity):
+        self.granularity.value = granularity
+
+    def toggle_presenting(self):
+        self.set_presenting(not self.present.value)
+
+    def set_presenting(self, presenting):
+        """Presentation mode: large type, a large diagram, the narration prominent, and no
+        settings, training or weight tools on screen. Off: the panel as it was."""
+        self.present.value = presenting
+        hidden = "none" if presenting else None
+        for part in (self.controls.box, self._training_row, self._diagram_tools, self.key_hint):
+            part.layout.display = hidden
+        (self.add_class if presenting else self.remove_class)("flux-presenting")
+        self.diagram.resize(*(PRESENTATION_DIAGRAM if presenting
+                              else (diagram_module.WIDTH, diagram_module.HEIGHT)))
 
     # ---- stepping --------------------------------------------------------
 
@@ -279,11 +351,12 @@ class Panel(widgets.VBox):
                                 active_layer=active)
 
     def _refresh(self, written, step=None):
+        layer = None
         if step is not None:
             self.narration.value = step.narration
             if step.computations:
-                self.tables.layer.value = step.computations[-1].layer
-        self.tables.show(written)
+                layer = step.computations[-1].layer
+        self.tables.show(written, layer=layer)
         self._restyle()
         update_mse_figure(self.chart, self.stepper.mse_values, self.stepper.iteration_points)
         self.undo_button.disabled = self._training is not None or not self.stepper.can_undo
@@ -295,6 +368,8 @@ class Panel(widgets.VBox):
             self.network.neural_layers[layer - 1].weights_matrix[row, column])
         self.edge_tools.layout.display = "flex"
         self.info.value = f"<pre>{self.diagram.edge_summary(layer, row, column)}</pre>"
+        self.diagram.update(selected=f"L{layer}:{row}-{column}",
+                            active_layer=self.diagram.active_layer)
 
     def set_selected_weight(self, value):
         """Set the clicked weight by hand (Step back undoes it); then step forward to see it act."""
@@ -324,7 +399,12 @@ class Panel(widgets.VBox):
             "changed since the backward pass)</pre>")
 
     def show_neuron(self, column, neuron):
-        """A clicked neuron: show its layer's tables (column 0, the inputs, shows layer 1)."""
-        self.tables.select(max(column, 1))
-        self.info.value = (f"Neuron {neuron} of layer {column}: its values are column "
-                           f"{neuron} of that layer's matrices below.")
+        """A clicked neuron: outline it, and its cells in the tables (an input: layer 1's)."""
+        self.tables.select_neuron(column, neuron)
+        self.diagram.update(selected=f"L{column}N{neuron}", active_layer=self.diagram.active_layer)
+        where = ("an input: column {n} of layer 1's input_matrix, row {n} of its weights_matrix"
+                 if column == 0 else "column {n} of layer {c}'s matrices below"
+                 + (", row {n} of layer {d}'s weights_matrix"
+                    if column < len(self.network.neural_layers) else ""))
+        self.info.value = (f"Neuron {neuron} of layer {column} is outlined: "
+                           + where.format(n=neuron, c=column, d=column + 1) + ".")

@@ -3,7 +3,12 @@
 A table shows a window of at most ``max_rows`` x ``max_columns`` cells (MNIST's
 784 inputs do not fit on a screen); the window moves with ``row_start`` and
 ``column_start``. Matrices the last step wrote get a coloured heading, and the
-cells whose value changed are marked.
+cells whose value changed are marked. A chosen neuron (clicked in the diagram)
+is marked too: its column in the matrices of its layer, and its row of the
+next layer's weights.
+
+The style sheet is its own widget, sent once: a ``<style>`` inside the
+updated HTML would make the browser restyle the whole page on every step.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from ..layer import SEED_MATRIX_NAMES
 __all__ = ["matrix_html", "MatrixTables"]
 
 _STYLE = """<style>
-.flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-family:monospace; font-size:12px}
+.flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-family:monospace; font-size:12px;
+              contain:content}
 .flux-matrix {border:1px solid #ccc; border-radius:4px; padding:4px}
 .flux-matrix.flux-written {border-color:#2b6cb0; box-shadow:0 0 0 2px #bee3f8}
 .flux-matrix h4 {margin:0 0 3px 0; font-size:12px}
@@ -26,6 +32,7 @@ _STYLE = """<style>
 .flux-matrix td {padding:1px 5px; text-align:right}
 .flux-matrix td.flux-changed {background:#fefcbf}
 .flux-matrix td.flux-index {color:#999}
+.flux-matrix td.flux-focus {outline:2px solid #9b2c2c; outline-offset:-2px}
 </style>"""
 
 
@@ -36,10 +43,11 @@ def _number(value):
 
 
 def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_start=0,
-                max_rows=16, max_columns=10):
+                max_rows=16, max_columns=10, focus_column=None, focus_row=None):
     """One matrix as an HTML table: heading ``name (R x C)``, a window of cells.
 
-    ``changed`` is a boolean matrix of the same shape marking changed cells.
+    ``changed`` is a boolean matrix of the same shape marking changed cells;
+    the cells of ``focus_column`` and ``focus_row`` (if given) are outlined.
     """
     rows, columns = matrix.shape
     r0 = min(max(0, row_start), max(0, rows - max_rows))
@@ -53,7 +61,9 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     for r in range(r0, r1):
         row = [f"<td class='flux-index'>{r}</td>"]
         for c in range(c0, c1):
-            mark = " class='flux-changed'" if changed is not None and changed[r, c] else ""
+            marks = ("flux-changed" if changed is not None and changed[r, c] else "",
+                     "flux-focus" if focus_column == c or focus_row == r else "")
+            mark = f" class='{' '.join(filter(None, marks))}'" if any(marks) else ""
             row.append(f"<td{mark}>{_number(matrix[r, c])}</td>")
         cells.append("<tr>" + "".join(row) + "</tr>")
     css = "flux-matrix flux-written" if written else "flux-matrix"
@@ -82,39 +92,81 @@ class MatrixTables:
             value=0, min=0, max=max(network.layers_vector) - 1, description="first column",
             layout=widgets.Layout(width="170px"))
         self.html = widgets.HTML()
-        self.box = widgets.VBox([widgets.HBox([self.layer, self.row_start, self.column_start]),
+        self.box = widgets.VBox([widgets.HTML(_STYLE),
+                                 widgets.HBox([self.layer, self.row_start, self.column_start]),
                                  self.html])
         self._shown = {}
         self._written = set()
+        self.neuron = None  # (column in the diagram, neuron) whose cells are outlined
+        self._quiet = False  # set while show() itself moves the controls
         for control in (self.layer, self.row_start, self.column_start):
-            control.observe(lambda change: self.show(self._written, compare=False), "value")
+            control.observe(self._control_moved, "value")
         self.show()
+
+    def _control_moved(self, change):
+        if not self._quiet:
+            self.show(self._written, compare=False)
 
     def select(self, layer, row=None):
         """Show ``layer`` (1-based; 0 = all), scrolled to ``row`` if given."""
-        with self.html.hold_sync():
-            if row is not None:
-                self.row_start.value = row
-            self.layer.value = layer
-        self.show(self._written, compare=False)
+        self.show(self._written, compare=False, layer=layer, row=row)
 
-    def show(self, written=(), compare=True):
-        """Redraw; ``written`` holds ``(layer, matrix name)`` pairs the last step wrote."""
+    def select_neuron(self, column, neuron):
+        """Outline neuron ``neuron`` of diagram column ``column`` (0: an input) and show it.
+
+        Its cells are its column in the matrices of layer ``column`` and its
+        row of layer ``column + 1``'s weights (an input: layer 1's input
+        column and weight row). The window scrolls to show them.
+        """
+        self.neuron = (column, neuron)
+        self.show(self._written, compare=False, layer=max(column, 1),
+                  column=max(0, neuron - self.max_columns // 2))
+
+    def _focus(self, number):
+        """The chosen neuron as ``(one of layer number's neurons, one of its inputs)``."""
+        if self.neuron is None:
+            return None, None
+        column, neuron = self.neuron
+        return (neuron if column == number else None,
+                neuron if column == number - 1 else None)
+
+    def show(self, written=(), compare=True, layer=None, row=None, column=None):
+        """Redraw; ``written`` holds ``(layer, matrix name)`` pairs the last step wrote.
+
+        ``layer`` (1-based; 0 = all), ``row`` and ``column`` move the view
+        first (one redraw, not one per control).
+        """
+        self._quiet = True
+        try:
+            for control, value in ((self.layer, layer), (self.row_start, row),
+                                   (self.column_start, column)):
+                if value is not None:
+                    control.value = value
+        finally:
+            self._quiet = False
         self._written = set(written)
         layers = (range(1, len(self.network.neural_layers) + 1) if self.layer.value == 0
                   else [self.layer.value])
-        parts = [_STYLE]
+        parts = []
         for number in layers:
             layer = self.network.neural_layers[number - 1]
+            own, feeding = self._focus(number)
             tables = []
             for name in SEED_MATRIX_NAMES:
                 matrix = layer.matrices[name]
                 before = self._shown.get((number, name))
                 changed = (matrix != before) if compare and before is not None else None
                 self._shown[(number, name)] = matrix.copy()
+                if name == "input_matrix":
+                    focus_column, focus_row = feeding, None
+                elif name in ("weights_matrix", "dC_dw_matrix"):
+                    focus_column, focus_row = own, feeding
+                else:
+                    focus_column, focus_row = own, None
                 tables.append(matrix_html(name, matrix, (number, name) in self._written, changed,
                                           self.row_start.value, self.column_start.value,
-                                          self.max_rows, self.max_columns))
+                                          self.max_rows, self.max_columns,
+                                          focus_column, focus_row))
             parts.append(f"<h3>Layer {number} · {layer.activation.name}</h3>"
                          f"<div class='flux-tables'>{''.join(tables)}</div>")
         self.html.value = "".join(parts)

@@ -1,0 +1,127 @@
+"""The panel for instructors: keyboard shortcuts, presentation mode, clicked neurons outlined."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipyevents")
+
+from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
+from flux_widgets.widgets.panel import KEYS, PRESENTATION_DIAGRAM, Panel  # noqa: E402
+
+
+@pytest.fixture
+def panel():
+    return Panel()
+
+
+def key(panel, name, **modifiers):
+    """What ipyevents sends for a key pressed with the mouse over the stage."""
+    return panel.handle_key({"event": "keydown", "type": "keydown", "key": name,
+                             "repeat": False, **modifiers})
+
+
+def test_the_keys_are_watched_on_the_stage_which_holds_no_text_field(panel):
+    assert panel._keys.source is panel.stage and panel._keys.watched_events == ["keydown"]
+
+    def parts(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from parts(child)
+
+    typed = [w for w in parts(panel.stage) if hasattr(w, "value") and isinstance(w.value, str)
+             and not w.__class__.__name__ == "HTML"]
+    assert typed == []  # ipyevents swallows keys over its source: no field to type in there
+
+
+def test_arrow_keys_step_and_step_back(panel):
+    formed = panel.network.state.copy()
+    key(panel, "ArrowRight")
+    assert panel.stepper.position == 1 and "weight_and_input_matrix" in panel.narration.value
+    key(panel, "4")
+    assert panel.granularity.value == "iteration"
+    key(panel, "PageDown")
+    assert panel.network.iteration == 1
+    key(panel, "ArrowLeft")
+    key(panel, "PageUp")
+    assert np.array_equal(panel.network.state, formed) and panel.stepper.position == 0
+
+
+def test_pass_iteration_reset_and_ignored_keys(panel):
+    key(panel, "f")
+    assert panel.stepper.next_computation.phase == "backward"
+    key(panel, "b")
+    assert panel.stepper.next_computation.phase == "update"
+    key(panel, "i")  # the rest of the iteration
+    assert panel.network.iteration == 1
+    key(panel, "i")
+    assert panel.network.iteration == 2
+    key(panel, "r")
+    assert panel.network.iteration == 0
+    state = panel.network.state.copy()
+    for name, modifiers in [("x", {}), ("ArrowRight", {"ctrlKey": True}),
+                            ("ArrowRight", {"repeat": True})]:
+        assert key(panel, name, **modifiers) is None
+    assert np.array_equal(panel.network.state, state) and panel.stepper.position == 0
+
+
+def test_every_key_names_a_method_of_the_panel():
+    for method, _ in KEYS.values():
+        assert callable(getattr(Panel, method))
+
+
+def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
+    key(panel, "p")
+    assert panel.present.value and "flux-presenting" in panel._dom_classes
+    assert panel.controls.box.layout.display == "none"
+    assert panel._training_row.layout.display == "none"
+    assert panel.diagram.widget.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
+    assert panel.diagram.widget.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
+    key(panel, "ArrowRight")  # stepping works while presenting
+    assert panel.stepper.position == 1
+    panel.diagram.fit()  # the fit nudge keeps the presentation size
+    assert panel.diagram.widget.layout.height == f"{PRESENTATION_DIAGRAM[1] + 1}px"
+    panel.present.value = False
+    assert "flux-presenting" not in panel._dom_classes
+    assert panel.controls.box.layout.display is None
+    assert panel.diagram.widget.layout.width == f"{diagram_module.WIDTH}px"
+    assert panel.diagram.widget.layout.height == f"{diagram_module.HEIGHT}px"
+
+
+def test_presentation_mode_survives_forming_a_new_network(panel):
+    panel.present.value = True
+    old = panel._keys
+    assert panel.form_network()
+    assert panel.controls.box.layout.display == "none"
+    assert panel.diagram.widget.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
+    assert panel._keys is not old and panel._keys.source is panel.stage
+
+
+def test_a_clicked_neuron_is_outlined_in_the_diagram_and_the_tables(panel):
+    panel.show_neuron(2, 3)
+    assert panel.diagram.selected == "L2N3"
+    assert panel.tables.layer.value == 2 and "flux-focus" in panel.tables.html.value
+    assert "column 3 of layer 2" in panel.info.value
+    panel.show_edge(1, 0, 3)
+    assert panel.diagram.selected == "L1:0-3"
+
+
+def test_a_learners_csv_forms_a_network_and_a_bad_one_keeps_the_old(panel):
+    from flux_widgets.widgets.controls import CSV_CHOICE
+
+    def upload(text, name="points.csv"):
+        content = text.encode()
+        panel.controls.upload.value = ({"name": name, "type": "text/csv", "size": len(content),
+                                        "content": memoryview(content),
+                                        "last_modified": datetime.datetime(2026, 1, 1)},)
+
+    panel.controls.dataset_choice.value = CSV_CHOICE
+    panel.controls.layers.value = "3, 1"
+    upload("a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    assert panel.form_network()
+    assert panel.network.layers_vector == [2, 3, 1] and panel.network.sample_size == 4
+    formed = panel.network
+    upload("a,b,label\n0,0,0\n0,x,1\n")
+    assert not panel.form_network()
+    assert "line 3" in panel.controls.message.value and panel.network is formed
