@@ -394,3 +394,49 @@ class Stepper:
         """Go back to the state the network was formed in (undoable)."""
         self._history.append(self._checkpoint(keep_curve=True))
         self._go_back_to(self._formed)
+
+    def resume(self, position, mse_values, iteration_points, formed=None):
+        """Continue a saved session: stand at ``position`` with this MSE curve.
+
+        The network must already hold the saved state; the next step then
+        computes exactly what it would have computed in the saved session.
+        The undo history is cleared.
+
+        Parameters
+        ----------
+        position : int
+            Index in :attr:`computations` of the next computation.
+        mse_values, iteration_points : list
+            The curve: finite costs ≥ 0, and their iterations (whole numbers
+            ≥ 1, increasing, at most ``network.iteration``), of equal length.
+        formed : tuple or None
+            ``network.snapshot()`` of the network as formed, where :meth:`reset`
+            goes (with an empty curve); ``None``: reset comes back here.
+
+        Raises ConfigurationError for a value that does not fit this network.
+        """
+        if isinstance(position, bool) or not isinstance(position, int) \
+                or not 0 <= position < len(self.computations):
+            raise ConfigurationError(f"position must be a whole number from 0 to "
+                                     f"{len(self.computations) - 1}, got {position!r}")
+        if not (isinstance(mse_values, list) and isinstance(iteration_points, list)
+                and len(mse_values) == len(iteration_points)):
+            raise ConfigurationError("mse_values and iteration_points must be lists of the "
+                                     "same length")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                   and v >= 0 for v in mse_values):
+            raise ConfigurationError("mse_values must hold finite numbers ≥ 0")
+        if not (all(isinstance(i, int) and not isinstance(i, bool) for i in iteration_points)
+                and iteration_points == sorted(set(iteration_points))
+                and all(1 <= i <= self.network.iteration for i in iteration_points)):
+            raise ConfigurationError(f"iteration_points must be increasing whole numbers from 1 "
+                                     f"to the network's iteration {self.network.iteration}")
+        if formed is not None and formed[0].shape != self.network.state.shape:
+            raise ConfigurationError("formed is not a snapshot of this network")
+        self.position = position
+        self.mse_values[:] = [float(v) for v in mse_values]
+        self.iteration_points[:] = iteration_points
+        self.last_step = None
+        self._history.clear()
+        self._formed = (self._checkpoint(keep_curve=True) if formed is None
+                        else (formed, 0, 0, ([], []), None))

@@ -74,7 +74,7 @@ def test_every_key_names_a_method_of_the_panel():
 def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
     key(panel, "p")
     assert panel.present.value and "flux-presenting" in panel._dom_classes
-    assert panel.controls.box.layout.display == "none"
+    assert panel.setup.layout.display == "none"
     assert panel._training_row.layout.display == "none"
     assert panel.diagram.widget.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
     assert panel.diagram.widget.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
@@ -84,7 +84,7 @@ def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
     assert panel.diagram.widget.layout.height == f"{PRESENTATION_DIAGRAM[1] + 1}px"
     panel.present.value = False
     assert "flux-presenting" not in panel._dom_classes
-    assert panel.controls.box.layout.display is None
+    assert panel.setup.layout.display is None
     assert panel.diagram.widget.layout.width == f"{diagram_module.WIDTH}px"
     assert panel.diagram.widget.layout.height == f"{diagram_module.HEIGHT}px"
 
@@ -93,7 +93,7 @@ def test_presentation_mode_survives_forming_a_new_network(panel):
     panel.present.value = True
     old = panel._keys
     assert panel.form_network()
-    assert panel.controls.box.layout.display == "none"
+    assert panel.setup.layout.display == "none"
     assert panel.diagram.widget.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
     assert panel._keys is not old and panel._keys.source is panel.stage
 
@@ -125,3 +125,37 @@ def test_a_learners_csv_forms_a_network_and_a_bad_one_keeps_the_old(panel):
     upload("a,b,label\n0,0,0\n0,x,1\n")
     assert not panel.form_network()
     assert "line 3" in panel.controls.message.value and panel.network is formed
+
+
+def test_save_step_on_and_load_back_the_exact_session(panel, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    panel.granularity.value = "computation"
+    for _ in range(7):
+        panel.step_button.click()
+    saved_state, position = panel.network.state.copy(), panel.stepper.position
+    panel.keep.save_button.click()
+    assert (tmp_path / "flux_session.npz").exists() and "Saved" in panel.keep.message.value
+    for _ in range(40):
+        panel.step_button.click()
+    panel.keep.load_button.click()
+    assert np.array_equal(panel.network.state, saved_state)
+    assert panel.stepper.position == position and "Loaded" in panel.narration.value
+    assert panel.diagram.network is panel.network and panel.tables.network is panel.network
+    (tmp_path / "flux_session.npz").write_bytes(b"PK\x03\x04 not a session")
+    loaded = panel.network
+    panel.keep.load_button.click()
+    assert "⚠" in panel.keep.message.value and panel.network is loaded
+
+
+def test_a_shared_string_forms_the_same_network_and_a_bad_one_changes_nothing(panel):
+    other = Panel(layers="3, 1", dataset="xor", hidden="tanh", learning_rate=0.5, seed=7)
+    text = other.keep.shared.value
+    assert text.startswith("flux1:xor:3,1:tanh:")
+    panel.keep.use(text)
+    assert panel.network.layers_vector == [2, 3, 1]
+    assert np.array_equal(panel.network.state, other.network.state)
+    assert panel.stepper.learning_rate == 0.5 and panel.keep.shared.value == text
+    formed = panel.network
+    for bad in ("flux1:xor:3,,1:tanh:sigmoid:lr=1:seed=0", "abc", ""):
+        panel.keep.use(bad)
+        assert "⚠" in panel.keep.message.value and panel.network is formed

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import html
-import math
 
 import ipywidgets as widgets
 
 from ..activations import ActivationType
 from ..datasets import DATASET_NAMES, load_dataset, parse_csv
 from ..errors import ConfigurationError, DataError, FluxError
+from ..session import (MAX_LAYER_SIZE, parse_activations, parse_layer_sizes,  # noqa: F401
+                       parse_learning_rate, parse_seed, parse_whole_number)
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
            "Controls", "CSV_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
 
-MAX_LAYER_SIZE = 4096
 CSV_CHOICE = "csv"
 # Jupyter's server drops a websocket message above 10 MiB (tornado's default
 # websocket_max_message_size), so a larger upload would never reach the kernel.
@@ -33,56 +33,9 @@ _DATASET_LABELS = {"parity4": "4-bit parity (the seed's example)", "xor": "XOR",
                    "mnist": "MNIST digits (1000 images)", CSV_CHOICE: "Your CSV file…"}
 
 
-def _whole_number(text, what, least, most):
-    text = str(text).strip()
-    if not text:
-        raise ConfigurationError(f"{what} is empty; type a whole number such as {least + 1}")
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigurationError(f"{what} must be a whole number, not '{text}'") from None
-    if not math.isfinite(value) or value != int(value):
-        raise ConfigurationError(f"{what} must be a whole number, not '{text}'")
-    value = int(value)
-    if not least <= value <= most:
-        raise ConfigurationError(f"{what} must be between {least} and {most:,}, not {text}")
-    return value
-
-
-def parse_layer_sizes(text):
-    """``"8, 4, 1"`` → ``[8, 4, 1]``: the sizes after the implicit input layer."""
-    text = str(text).strip()
-    if not text:
-        raise ConfigurationError("layer sizes are empty; type them like 8, 4, 1")
-    parts = [part.strip() for part in text.split(",")]
-    if "" in parts:
-        raise ConfigurationError(f"'{text}' has an empty place between commas; "
-                                 "type the sizes like 8, 4, 1")
-    return [_whole_number(part, f"layer size '{part}'", 1, MAX_LAYER_SIZE) for part in parts]
-
-
-def parse_learning_rate(text):
-    """``"0.5"`` → ``0.5``: a positive, finite number."""
-    text = str(text).strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigurationError(f"the learning rate must be a number such as 0.5, "
-                                 f"not '{text}'") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigurationError(f"the learning rate must be a positive number such as 0.5, "
-                                 f"not '{text}'")
-    return value
-
-
-def parse_seed(text):
-    """``"0"`` → ``0``: the seed of the initial weights."""
-    return _whole_number(text, "the seed", 0, 2**32 - 1)
-
-
 def parse_iterations(text):
     """``"500"`` → ``500``: how many iterations to train."""
-    return _whole_number(text, "the number of iterations", 1, 10**6)
+    return parse_whole_number(text, "the number of iterations", 1, 10**6)
 
 
 class Controls:
@@ -151,7 +104,7 @@ class Controls:
         text = self.per_layer.value.strip()
         if not text:
             return self.hidden.value
-        return [ActivationType.parse(name) for name in text.split(",")]
+        return parse_activations(text)
 
     def values(self):
         """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments.
@@ -166,6 +119,20 @@ class Controls:
                 "hidden": self.hidden_activations(), "output": self.output.value,
                 "learning_rate": parse_learning_rate(self.learning_rate.value),
                 "dataset": dataset, "seed": parse_seed(self.seed.value)}
+
+    def set_values(self, settings):
+        """Show ``settings`` (as :meth:`values` returns them, a bundled dataset) in the fields."""
+        hidden = settings["hidden"]
+        with self.box.hold_sync():
+            self.dataset_choice.value = settings["dataset"]
+            self.layers.value = ", ".join(map(str, settings["layers"]))
+            if isinstance(hidden, (list, tuple)):
+                self.per_layer.value = ", ".join(kind.name.lower() for kind in hidden)
+            else:
+                self.hidden.value, self.per_layer.value = hidden, ""
+            self.output.value = settings["output"]
+            self.learning_rate.value = f"{settings['learning_rate']:g}"
+            self.seed.value = str(settings["seed"])
 
     def dataset(self):
         """The chosen dataset: a bundled one, or the uploaded CSV file parsed.

@@ -20,13 +20,14 @@ import ipywidgets as widgets
 from ipyevents import Event
 
 from ..derivation import finite_difference
-from ..errors import FluxError, NonFiniteError
+from ..errors import ConfigurationError, FluxError, NonFiniteError
 from ..network import Form_Network
 from ..stepper import Stepper
 from .charts import mse_figure, update_mse_figure
 from .controls import Controls, parse_iterations, parse_learning_rate
 from . import diagram as diagram_module
 from .diagram import NetworkDiagram
+from .keep import KeepAndShare
 from .tables import MatrixTables
 
 __all__ = ["Panel"]
@@ -112,6 +113,12 @@ class Panel(widgets.VBox):
         self._stop_requested = False
         self._training = None
         self.network = self.stepper = self.tables = self.diagram = self._keys = None
+        self.settings = None  # the settings the network on screen was formed with
+        self.keep = KeepAndShare(get_state=lambda: (self.stepper, self.settings),
+                                 on_loaded=self._loaded, on_settings=self._use_settings)
+        self.setup = widgets.Accordion(children=[self.controls.box, self.keep.box],
+                                       titles=("Network", "Save, load and share"),
+                                       selected_index=0)
 
         self.controls.form.on_click(lambda _: self.form_network())
         self.step_button.on_click(lambda _: self.step_at_chosen_size())
@@ -143,8 +150,15 @@ class Panel(widgets.VBox):
             self.controls.show_error(error)
             return False
         self.controls.clear_error()
+        self._show(stepper, settings, f"Formed {network.describe()} on {data.description} "
+                                      "Press <b>Step</b> to compute the first matrix.")
+        return True
+
+    def _show(self, stepper, settings, narration):
+        """Put ``stepper``'s network on screen, formed from ``settings``; say ``narration``."""
+        network = stepper.network
         self.controls.show_inputs(network.layers_vector[0])
-        self.network, self.stepper = network, stepper
+        self.network, self.stepper, self.settings = network, stepper, settings
         self.tables = MatrixTables(network)
         self.diagram = NetworkDiagram(network, quantity=self.quantity.value)
         self.diagram.on_edge_click(self.show_edge)
@@ -153,10 +167,24 @@ class Panel(widgets.VBox):
         self.sample.value = 0
         self._layout()
         self._fit_soon()
-        self.narration.value = (f"Formed {network.describe()} on {data.description} "
-                                "Press <b>Step</b> to compute the first matrix.")
+        self.narration.value = narration
         self._refresh(())
-        return True
+        self.keep.show_configuration()
+
+    def _loaded(self, stepper, settings):
+        """A session loaded by the Save / load box: show it, with its settings in the fields."""
+        self.controls.set_values(settings)
+        step = stepper.next_computation
+        self._show(stepper, settings, f"Loaded {stepper.network.describe()} at iteration "
+                                      f"{stepper.network.iteration}; the next step computes "
+                                      f"{step}.")
+
+    def _use_settings(self, settings):
+        """A pasted configuration string: show its settings and form that network."""
+        self.controls.set_values(settings)
+        if not self.form_network():
+            raise ConfigurationError("the network of this string cannot be formed; see the "
+                                     "message under the settings")
 
     def _layout(self):
         """Arrange the parts; the stage (narration, diagram, chart) takes the keys."""
@@ -174,7 +202,7 @@ class Panel(widgets.VBox):
         note = f"<i>{self.diagram.summary_note}</i>" if self.diagram.summary_note else ""
         self._diagram_tools = widgets.VBox([widgets.HBox([self.quantity, self.sample]),
                                             widgets.HTML(note), self.info, self.edge_tools])
-        self.children = [widgets.HTML(_STYLE), self.controls.box,
+        self.children = [widgets.HTML(_STYLE), self.setup,
                          widgets.HBox([self.granularity, self.present]), buttons,
                          self._training_row, self.stage, self._diagram_tools, self.tables.box]
         self.set_presenting(self.present.value)
@@ -205,7 +233,7 @@ class Panel(widgets.VBox):
         settings, training or weight tools on screen. Off: the panel as it was."""
         self.present.value = presenting
         hidden = "none" if presenting else None
-        for part in (self.controls.box, self._training_row, self._diagram_tools, self.key_hint):
+        for part in (self.setup, self._training_row, self._diagram_tools, self.key_hint):
             part.layout.display = hidden
         (self.add_class if presenting else self.remove_class)("flux-presenting")
         self.diagram.resize(*(PRESENTATION_DIAGRAM if presenting

@@ -1,0 +1,296 @@
+"""Keep and share a state: checked settings, configuration strings, saved sessions.
+
+A configuration string, ``flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0``,
+is the format, the dataset, the layer sizes after the implicit input layer, the
+hidden activation (one for all hidden layers, or one per hidden layer:
+``tanh,relu``), the output activation, the learning rate and the seed,
+separated by ``:``; spaces around parts, commas and ``=``, and case, are ignored.
+
+A session file is a network saved by :func:`~flux_widgets.storage.save_network`
+with ``extra = {"configuration": "flux1:…", "position": 7, "mse_values": […],
+"iteration_points": […]}``; after :func:`load_session` the next step computes
+exactly what it would have computed without the save. The ``parse_*``
+functions check what a learner types; every refusal is a ConfigurationError.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+
+from .activations import ActivationType
+from .datasets import DATASET_NAMES
+from .errors import ConfigurationError, StorageError
+from .network import Form_Network
+from .stepper import Stepper
+from .storage import MAX_FILE_BYTES, load_network, save_network
+
+__all__ = ["parse_whole_number", "parse_layer_sizes", "parse_learning_rate", "parse_seed",
+           "parse_activations", "configuration_string", "parse_configuration_string",
+           "save_session", "load_session", "load_session_bytes", "MAX_LAYER_SIZE"]
+
+MAX_LAYER_SIZE = 4096
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
+MAX_CONFIGURATION_LENGTH = 4000
+PREFIX = "flux1"
+EXAMPLE = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
+_SETTINGS = ("layers", "hidden", "output", "learning_rate", "dataset", "seed")
+_SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points")
+
+
+# ---- What a learner types.
+
+def parse_whole_number(text, what, least, most):
+    """``" 12 "`` → ``12``, a whole number from ``least`` to ``most`` (``what`` names it)."""
+    text = str(text).strip()
+    if not text:
+        raise ConfigurationError(f"{what} is empty; type a whole number such as {least + 1}")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value != int(value):
+        raise ConfigurationError(f"{what} must be a whole number, not '{text}'")
+    value = int(value)
+    if not least <= value <= most:
+        raise ConfigurationError(f"{what} must be between {least} and {most:,}, not {text}")
+    return value
+
+
+def parse_layer_sizes(text):
+    """``"8, 4, 1"`` → ``[8, 4, 1]``: the sizes after the implicit input layer."""
+    text = str(text).strip()
+    if not text:
+        raise ConfigurationError("layer sizes are empty; type them like 8, 4, 1")
+    parts = [part.strip() for part in text.split(",")]
+    if "" in parts:
+        raise ConfigurationError(f"'{text}' has an empty place between commas; "
+                                 "type the sizes like 8, 4, 1")
+    return [parse_whole_number(part, f"layer size '{part}'", 1, MAX_LAYER_SIZE)
+            for part in parts]
+
+
+def parse_learning_rate(text):
+    """``"0.5"`` → ``0.5``: a positive, finite number."""
+    text = str(text).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigurationError(f"the learning rate must be a positive number such as 0.5, "
+                                 f"not '{text}'")
+    return value
+
+
+def parse_seed(text):
+    """``"0"`` → ``0``: the seed of the initial weights."""
+    return parse_whole_number(text, "the seed", 0, 2**32 - 1)
+
+
+def parse_activations(text):
+    """``"Leaky_ReLU"`` → an ActivationType; ``"tanh, relu"`` → a list, one per layer."""
+    text = str(text).strip()
+    parts = [part.strip() for part in text.split(",")]
+    if "" in parts:
+        raise ConfigurationError(f"'{text}' has an empty activation; type one name such as "
+                                 "leaky_relu, or one per hidden layer such as tanh, relu")
+    kinds = [ActivationType.parse(part) for part in parts]
+    return kinds[0] if len(kinds) == 1 else kinds
+
+
+# ---- Configuration strings.
+
+def _number_text(value):
+    """The shortest text that reads back as the same number (``1.0`` → ``"1"``)."""
+    text = repr(float(value)) if isinstance(value, float) else str(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _activation_text(value):
+    kinds = value if isinstance(value, (list, tuple)) else [value]
+    return ",".join(ActivationType.parse(kind).value for kind in kinds)
+
+
+def configuration_string(settings):
+    """The configuration string of ``settings``; raises ConfigurationError for a bad setting.
+
+    Parameters
+    ----------
+    settings : dict
+        As :meth:`Controls.values` returns them (activations may also be names).
+
+    Returns
+    -------
+    str
+        Such as :data:`EXAMPLE`; :func:`parse_configuration_string` gives ``settings`` back.
+    """
+    missing = [key for key in _SETTINGS if not isinstance(settings, dict) or key not in settings]
+    if missing:
+        raise ConfigurationError(f"the settings lack {', '.join(missing)}")
+    dataset, layers = str(settings["dataset"]).lower(), settings["layers"]
+    if dataset not in DATASET_NAMES:  # such as "csv:marks.csv", a learner's own file
+        raise ConfigurationError(f"'{dataset}' is not a bundled dataset; only those "
+                                 f"({', '.join(DATASET_NAMES)}) can be shared or saved here")
+    text = ":".join([PREFIX, dataset,
+                     ",".join(map(_number_text, layers if isinstance(layers, (list, tuple))
+                                  else [layers])),
+                     _activation_text(settings["hidden"]), _activation_text(settings["output"]),
+                     f"lr={_number_text(settings['learning_rate'])}",
+                     f"seed={_number_text(settings['seed'])}"])
+    parse_configuration_string(text)
+    return text
+
+
+def _labelled(part, label, what):
+    """``"lr = 0.5"`` → ``"0.5"``; refuse a part without its label."""
+    name, equals, value = part.partition("=")
+    if not equals or name.strip().lower() != label:
+        raise ConfigurationError(f"write the {what} as {label}=…, not '{part}'")
+    return value.strip()
+
+
+def parse_configuration_string(text):
+    """The settings ``text`` describes; raises ConfigurationError saying what is wrong.
+
+    Parameters
+    ----------
+    text : str
+        Such as :data:`EXAMPLE`.
+
+    Returns
+    -------
+    dict
+        As :meth:`Controls.values`: ``layers`` (list of int), ``hidden`` (ActivationType
+        or one per hidden layer), ``output``, ``learning_rate``, ``dataset``, ``seed``.
+    """
+    if not isinstance(text, str):
+        raise ConfigurationError(f"a configuration string is text, not {type(text).__name__}")
+    text = text.strip().strip("'\"`").strip()
+    if not text:
+        raise ConfigurationError(f"the configuration string is empty; paste one like {EXAMPLE}")
+    if len(text) > MAX_CONFIGURATION_LENGTH:
+        raise ConfigurationError(f"the configuration string is too long ({len(text):,} chars)")
+    parts = [part.strip() for part in text.split(":")]
+    if parts[0].lower() != PREFIX:
+        raise ConfigurationError(f"a configuration string of this kit starts with '{PREFIX}:', "
+                                 f"like {EXAMPLE}; this one starts with '{parts[0]}'")
+    if len(parts) != 7:
+        raise ConfigurationError(f"the configuration string has {len(parts)} parts separated by "
+                                 f"':', but needs 7, like {EXAMPLE}")
+    _, dataset, layers, hidden, output, rate, seed = parts
+    if dataset.lower() not in DATASET_NAMES:
+        raise ConfigurationError(f"unknown dataset '{dataset}'; choose one of "
+                                 f"{', '.join(DATASET_NAMES)}")
+    layers = parse_layer_sizes(layers)
+    hidden = parse_activations(hidden)
+    if isinstance(hidden, list) and len(hidden) != len(layers) - 1:
+        raise ConfigurationError(f"{len(hidden)} hidden activations for {len(layers) - 1} hidden "
+                                 "layers; give one for all, or exactly one per hidden layer")
+    return {"layers": layers, "hidden": hidden, "output": ActivationType.parse(output),
+            "learning_rate": parse_learning_rate(_labelled(rate, "lr", "learning rate")),
+            "dataset": dataset.lower(), "seed": parse_seed(_labelled(seed, "seed", "seed"))}
+
+
+# ---- Sessions.
+
+def _describes(settings, network):
+    """Whether ``settings`` (parsed) are the settings ``network`` was formed with."""
+    hidden = settings["hidden"]
+    if not isinstance(hidden, list):
+        hidden = [hidden] * (len(network.neural_layers) - 1)
+    return (settings["layers"] == network.layers_vector[1:]
+            and hidden == network.hidden_activations
+            and settings["output"] is network.output_activation
+            and settings["seed"] == network.seed)
+
+
+def save_session(stepper, path, settings):
+    """Save the stepper's network, its position and its MSE curve to the ``.npz`` file ``path``.
+
+    Parameters
+    ----------
+    stepper : Stepper
+    path : str or os.PathLike
+    settings : dict
+        What the network was formed with (:meth:`Controls.values`); the
+        learning rate saved is the stepper's.
+
+    Returns None; raises ConfigurationError if ``settings`` do not describe the
+    network, StorageError if the file cannot be written.
+    """
+    configuration = configuration_string(dict(settings, learning_rate=stepper.learning_rate)
+                                         if isinstance(settings, dict) else settings)
+    network = stepper.network
+    if not _describes(parse_configuration_string(configuration), network):
+        raise ConfigurationError(f"the settings {configuration} do not describe the network "
+                                 f"to save ({network.describe()}, seed {network.seed}); "
+                                 "form the network from them first")
+    save_network(network, path, extra={
+        "configuration": configuration, "position": stepper.position,
+        "mse_values": [float(value) for value in stepper.mse_values],
+        "iteration_points": [int(point) for point in stepper.iteration_points]})
+
+
+def load_session(path):
+    """Load a session saved by :func:`save_session`; StorageError (only) for an untrusted file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    (Stepper, dict)
+        A stepper at the saved position with the saved MSE curve (reset goes to
+        the network as formed), and the settings.
+    """
+    network, extra = load_network(path)
+    if sorted(extra) != sorted(_SESSION_KEYS):
+        raise StorageError(f"{path} holds a network but not a saved session: its extra should "
+                           f"hold {', '.join(_SESSION_KEYS)}, not {', '.join(extra) or 'nothing'}")
+    try:
+        settings = parse_configuration_string(extra["configuration"])
+        if not _describes(settings, network):
+            raise ConfigurationError(f"its settings {extra['configuration']} do not describe "
+                                     f"the network it holds ({network.describe()})")
+        formed = Form_Network(settings["layers"], network.inputMatrix, network.outputMatrix,
+                              settings["hidden"], settings["output"], seed=settings["seed"])
+        stepper = Stepper(network, settings["learning_rate"])
+        stepper.resume(extra["position"], extra["mse_values"], extra["iteration_points"],
+                       formed=formed.snapshot())
+    except ConfigurationError as error:
+        raise StorageError(f"{path} is not a session this kit can continue: {error}") from None
+    return stepper, settings
+
+
+def load_session_bytes(data, name="session.npz"):
+    """Load a session from a file's bytes (a browser upload), as :func:`load_session`.
+
+    Parameters
+    ----------
+    data : bytes, bytearray or memoryview
+        The file, at most ``MAX_UPLOAD_BYTES``.
+    name : str
+        Its name, for messages.
+
+    Returns ``(Stepper, dict)``; raises StorageError (only).
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise StorageError(f"{name}: expected the bytes of a file, got {type(data).__name__}")
+    size = memoryview(data).nbytes
+    if size > MAX_UPLOAD_BYTES:
+        raise StorageError(f"{name} is {size / 1024**2:.1f} MB; a saved session may be at most "
+                           f"{MAX_UPLOAD_BYTES / 1024**2:.1f} MB")
+    with tempfile.TemporaryDirectory(prefix="flux_upload_") as folder:
+        path = os.path.join(folder, "session.npz")
+        try:
+            with open(path, "wb") as file:
+                file.write(data)
+            return load_session(path)
+        except OSError as error:
+            raise StorageError(f"cannot keep {name} in a temporary file: "
+                               f"{error.strerror or error}") from None
+        except StorageError as error:
+            raise StorageError(str(error).replace(path, str(name))) from None
