@@ -159,3 +159,19 @@ def test_a_shared_string_forms_the_same_network_and_a_bad_one_changes_nothing(pa
     for bad in ("flux1:xor:3,,1:tanh:sigmoid:lr=1:seed=0", "abc", ""):
         panel.keep.use(bad)
         assert "⚠" in panel.keep.message.value and panel.network is formed
+
+
+def test_a_two_feature_dataset_shows_the_output_over_the_input_plane():
+    panel = Panel(dataset="circles", layers="8, 1", hidden="tanh")
+    assert panel.output_map is not None
+    assert panel.output_map.figure in panel.stage.children[1].children
+    before = panel.output_map.values.copy()
+    panel.granularity.value = "phase"
+    panel.step_button.click()  # forward pass: the parameters are unchanged, so is the map
+    assert np.array_equal(panel.output_map.values, before)
+    panel.step_button.click()
+    panel.step_button.click()  # the update: new weights, new map
+    assert not np.array_equal(panel.output_map.values, before)
+    panel.undo_button.click()
+    assert np.array_equal(panel.output_map.values, before)
+    assert Panel().output_map is None  # parity has 4 inputs: no plane to draw

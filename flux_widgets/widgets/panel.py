@@ -21,6 +21,7 @@ from ipyevents import Event
 
 from ..derivation import finite_difference
 from ..errors import ConfigurationError, FluxError, NonFiniteError
+from ..layer import PARAMETER_NAMES
 from ..network import Form_Network
 from ..stepper import Stepper
 from .charts import mse_figure, update_mse_figure
@@ -28,6 +29,7 @@ from .controls import Controls, parse_iterations, parse_learning_rate
 from . import diagram as diagram_module
 from .diagram import NetworkDiagram
 from .keep import KeepAndShare
+from .output_map import OutputMap
 from .tables import MatrixTables
 
 __all__ = ["Panel"]
@@ -56,6 +58,12 @@ _STYLE = """<style>
 .flux-presenting .jupyter-button {font-size:18px; height:42px}
 .flux-key-hint {color:#718096; font-size:11px}
 </style>"""
+
+
+def _class_labels(network):
+    """The class of every sample, from the targets (N x 1: 0 or 1; N x k one-hot: argmax)."""
+    targets = network.outputMatrix
+    return (targets[:, 0] > 0.5).astype(int) if targets.shape[1] == 1 else targets.argmax(1)
 
 
 class Panel(widgets.VBox):
@@ -113,6 +121,7 @@ class Panel(widgets.VBox):
         self._stop_requested = False
         self._training = None
         self.network = self.stepper = self.tables = self.diagram = self._keys = None
+        self.output_map = None  # the output over the input plane, for 2-input networks
         self.settings = None  # the settings the network on screen was formed with
         self.keep = KeepAndShare(get_state=lambda: (self.stepper, self.settings),
                                  on_loaded=self._loaded, on_settings=self._use_settings)
@@ -163,6 +172,8 @@ class Panel(widgets.VBox):
         self.diagram = NetworkDiagram(network, quantity=self.quantity.value)
         self.diagram.on_edge_click(self.show_edge)
         self.diagram.on_node_click(self.show_neuron)
+        self.output_map = OutputMap(network, network.inputMatrix, _class_labels(network)) \
+            if network.layers_vector[0] == 2 else None
         self.sample.max = network.sample_size - 1
         self.sample.value = 0
         self._layout()
@@ -193,7 +204,9 @@ class Panel(widgets.VBox):
         self._training_row = widgets.HBox([self.iterations, self.train_button, self.stop_button,
                                            self.progress])
         self.stage = widgets.VBox([self.narration,
-                                   widgets.HBox([self.diagram.widget, self.chart]),
+                                   widgets.HBox([self.diagram.widget, self.chart]
+                                                + ([self.output_map.figure]
+                                                   if self.output_map else [])),
                                    self.key_hint])
         if self._keys is not None:
             self._keys.close()  # it watched the stage of the network formed before
@@ -386,6 +399,9 @@ class Panel(widgets.VBox):
                 layer = step.computations[-1].layer
         self.tables.show(written, layer=layer)
         self._restyle()
+        if self.output_map is not None and (
+                not written or any(name in PARAMETER_NAMES for _, name in written)):
+            self.output_map.update()  # it depends on the weights and biases only
         update_mse_figure(self.chart, self.stepper.mse_values, self.stepper.iteration_points)
         self.undo_button.disabled = self._training is not None or not self.stepper.can_undo
 
