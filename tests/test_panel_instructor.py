@@ -164,7 +164,7 @@ def test_a_shared_string_forms_the_same_network_and_a_bad_one_changes_nothing(pa
 def test_a_two_feature_dataset_shows_the_output_over_the_input_plane():
     panel = Panel(dataset="circles", layers="8, 1", hidden="tanh")
     assert panel.output_map is not None
-    assert panel.output_map.figure in panel.stage.children[1].children
+    assert panel.output_map.figure in panel.stage.children[1].children[1].children
     before = panel.output_map.values.copy()
     panel.granularity.value = "phase"
     panel.step_button.click()  # forward pass: the parameters are unchanged, so is the map

@@ -117,7 +117,7 @@ class Panel(widgets.VBox):
                                        layout=widgets.Layout(display="none"))
         self.selected_edge = None
         self.chart = mse_figure([], [])
-        self.chart.layout = widgets.Layout(width="420px", height="260px")
+        self.chart.layout = widgets.Layout(width="400px", height="260px")
         self._stop_requested = False
         self._training = None
         self.network = self.stepper = self.tables = self.diagram = self._keys = None
@@ -204,9 +204,10 @@ class Panel(widgets.VBox):
         self._training_row = widgets.HBox([self.iterations, self.train_button, self.stop_button,
                                            self.progress])
         self.stage = widgets.VBox([self.narration,
-                                   widgets.HBox([self.diagram.widget, self.chart]
-                                                + ([self.output_map.figure]
-                                                   if self.output_map else [])),
+                                   widgets.HBox([self.diagram.widget, widgets.VBox(
+                                       [self.chart] + ([self.output_map.figure]
+                                                       if self.output_map else []))],
+                                       layout=widgets.Layout(flex_flow="row wrap")),
                                    self.key_hint])
         if self._keys is not None:
             self._keys.close()  # it watched the stage of the network formed before
