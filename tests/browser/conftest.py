@@ -94,7 +94,10 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+# Playwright's sync API runs an asyncio loop in this thread while it is open, and
+# ``asyncio.run`` refuses to start inside a running loop: a session-wide Playwright
+# breaks every later test that runs a coroutine. So it lives for one module.
+@pytest.fixture(scope="module")
 def playwright_instance():
     if MISSING:  # only reached when a test outside this folder asks for it
         (pytest.fail if REQUIRED else pytest.skip)(MISSING)
@@ -104,7 +107,7 @@ def playwright_instance():
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser(playwright_instance):
     browser = harness.launch_chromium(playwright_instance)
     yield browser
