@@ -60,13 +60,16 @@ parity = fw.Panel(layers="8, 4, 1")
 parity""",
     """xor = fw.Panel(dataset="xor", layers="16, 16, 1", hidden="tanh")
 xor""",
+    """iris = fw.Panel(dataset="iris", layers="50, 50, 3", hidden="tanh")
+iris""",
     "print('benchmark ready')",
 ]
 
 # (label, index of the output, the button's text)
 CASES = [("bare round trip (HTML table + bqplot line)", 0, "bare step"),
          ("FLUX panel, 4-8-4-1 parity, whole iteration", 1, "Whole iteration"),
-         ("FLUX panel, 2-16-16-1 XOR, whole iteration", 2, "Whole iteration")]
+         ("FLUX panel, 2-16-16-1 XOR, whole iteration", 2, "Whole iteration"),
+         ("FLUX panel, 4-50-50-3 iris (103 neurons)", 3, "Whole iteration")]
 
 
 def measure(page, index, button_text, clicks):

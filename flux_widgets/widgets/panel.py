@@ -39,6 +39,7 @@ _GRANULARITIES = [("computation", "computation"), ("layer", "layer"), ("pass", "
 TRAIN_CHUNK_SECONDS = 0.05
 DIAGRAM_FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: the browser has drawn the view
 PRESENTATION_DIAGRAM = (900, 520)  # width, height in pixels
+OUTPUT_MAP_RESOLUTION = 25  # grid points per axis: 625 cells, redrawn on every weight update
 KEYS = {  # the key, as the browser names it -> (the panel's method, its argument)
     "ArrowRight": ("step_at_chosen_size", None), "PageDown": ("step_at_chosen_size", None),
     " ": ("step_at_chosen_size", None), "ArrowLeft": ("undo", None), "PageUp": ("undo", None),
@@ -172,7 +173,8 @@ class Panel(widgets.VBox):
         self.diagram = NetworkDiagram(network, quantity=self.quantity.value)
         self.diagram.on_edge_click(self.show_edge)
         self.diagram.on_node_click(self.show_neuron)
-        self.output_map = OutputMap(network, network.inputMatrix, _class_labels(network)) \
+        self.output_map = OutputMap(network, network.inputMatrix, _class_labels(network),
+                                    resolution=OUTPUT_MAP_RESOLUTION) \
             if network.layers_vector[0] == 2 else None
         self.sample.max = network.sample_size - 1
         self.sample.value = 0
