@@ -25,8 +25,7 @@ __all__ = ["matrix_html", "MatrixTables"]
 _STYLE = """<style>
 .flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-family:monospace; font-size:12px;
               contain:content}
-.flux-matrix {border:1px solid #ccc; border-radius:4px; padding:4px;
-              content-visibility:auto; contain-intrinsic-size:auto 160px auto 320px}
+.flux-matrix {border:1px solid #ccc; border-radius:4px; padding:4px}
 .flux-matrix.flux-written {border-color:#2b6cb0; box-shadow:0 0 0 2px #bee3f8}
 .flux-matrix h4 {margin:0 0 3px 0; font-size:12px}
 .flux-matrix table {border-collapse:collapse}

@@ -4,7 +4,8 @@ For each app: a copy of the getting-started lesson in a fresh folder of the
 session's Jupyter server (the ``jupyter`` fixture of conftest.py), opened and
 run with Run -> Run All Cells like a user; the panel's tables, diagram (canvas)
 and chart (SVG) must render with no widget error; then Reset and Step are
-clicked in the browser and the numbers on screen must change. A screenshot of
+clicked in the browser and the numbers on screen must change; with the mouse over
+the diagram, → must step and p switch presentation mode on and off. A screenshot of
 the whole panel goes to tests/browser/artifacts/ (git-ignored). Skipping (or,
 with FLUX_REQUIRE_BROWSER=1, failing) without a browser is the conftest's job.
 """
@@ -55,6 +56,13 @@ def test_panel_renders_and_responds(app, jupyter, page):
         " return t !== null && t.innerText !== before; }",
         arg=[tables_before], timeout=20_000)
 
+    # Keys for instructors (ipyevents): over the diagram, → steps and p presents.
+    # JupyterLab only: in Notebook 7 the page scrolls to the active cell after a key
+    # (seen here: the diagram moved 1680 px up), so the mouse leaves the diagram and
+    # the next key goes to the notebook; a known limitation, see the README.
+    if app == "lab":
+        check_keys(page, panel)
+
     screenshot(page, f"panel_{jupyter.app}", locator=panel)  # all of it, however tall
     # "Error displaying widget", "Model not found", a Traceback, or a page error /
     # console.error from the widget libraries
@@ -63,3 +71,20 @@ def test_panel_renders_and_responds(app, jupyter, page):
     # (reading 'schema')" from notebook_core.js: printed, not failed on
     for error in console_errors(page, widgets_only=False):
         print(f"page error not from the widgets ({app}): {error.splitlines()[0]}")
+
+
+def check_keys(page, panel):
+    """With the mouse over the diagram, → steps, p switches presentation mode on and off."""
+    narration = panel.locator(".flux-narration").first
+    said = narration.inner_text()
+    panel.locator("canvas").first.hover()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("([before]) => document.querySelector('.flux-narration')"
+                           ".innerText !== before", arg=[said], timeout=20_000)
+    page.keyboard.press("p")
+    page.wait_for_selector(".flux-presenting", timeout=20_000)
+    assert panel.locator("button:has-text('Form network')").first.is_hidden()
+    screenshot(page, "panel_present_lab", locator=panel)
+    page.keyboard.press("p")
+    page.wait_for_selector(".flux-presenting", state="detached", timeout=20_000)
+
