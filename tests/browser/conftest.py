@@ -59,6 +59,7 @@ def _missing() -> str | None:
 
 
 MISSING = _missing()
+collect_ignore_glob = ["*.ipynb"]  # notebooks the browser tests open; nbval is for the lessons
 REQUIRED = os.environ.get("FLUX_REQUIRE_BROWSER") == "1"
 
 

@@ -1,0 +1,73 @@
+"""Every lesson is validated: nbval runs it, and it has outputs that nbval compares.
+
+pytest's own configuration (pyproject.toml) collects ``notebooks/`` with
+``--nbval-lax``: every cell must run without error on a fresh kernel, and the
+cells marked ``# NBVAL_CHECK_OUTPUT`` must print what is stored. These tests
+make sure a notebook cannot be added without that meaning something.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    tomllib = pytest.importorskip("tomli")
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CHAPTERS = [path for path in NOTEBOOKS if re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name)]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def cells(path, kind=None):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [cell for cell in notebook["cells"] if kind is None or cell["cell_type"] == kind]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_pytest_runs_every_notebook_with_nbval():
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"]
+    assert "notebooks" in options["testpaths"]
+    assert "--nbval-lax" in options["addopts"].split()
+    pytest.importorskip("nbval")
+
+
+def test_every_notebook_is_a_numbered_chapter_or_the_instructors():
+    assert NOTEBOOKS, "no lessons found"
+    for path in NOTEBOOKS:
+        assert path in CHAPTERS or path.name == "instructor.ipynb", path.name
+    numbers = [int(path.name[:2]) for path in CHAPTERS]
+    assert numbers == list(range(1, len(numbers) + 1)), "chapters numbered 01, 02, ... in order"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_a_lesson_has_checked_outputs_and_no_stored_widget_views_or_errors(path):
+    code = cells(path, "code")
+    checked = [cell for cell in code if source(cell).lstrip().startswith("# NBVAL_CHECK_OUTPUT")]
+    assert checked, f"{path.name}: no cell marked # NBVAL_CHECK_OUTPUT, so nbval compares nothing"
+    for cell in checked:
+        assert cell["outputs"], f"{path.name}: a checked cell has no stored output to compare:\n" \
+                                f"{source(cell)[:200]}"
+    for cell in code:
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", f"{path.name}: a stored error output"
+            assert WIDGET_VIEW not in output.get("data", {}), \
+                f"{path.name}: a stored widget view (run benchmarks/run_notebooks.py --save)"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
+def test_a_chapter_opens_with_its_goal_and_ends_with_exercises_that_check_themselves(path):
+    markdown = [source(cell) for cell in cells(path, "markdown")]
+    assert "What you will be able to do" in markdown[0], path.name
+    assert any(re.search(r"^#+ Exercises", text, re.M) for text in markdown), path.name
+    exercises = sum(source(cell).count("Exercise(") for cell in cells(path, "code"))
+    assert exercises >= 3, f"{path.name}: {exercises} exercises, at least 3 wanted"
