@@ -22,6 +22,7 @@ import numpy as np
 __all__ = ["Feedback", "compare", "Exercise", "SolutionText"]
 
 MAX_LISTED = 5  # entries listed when many are off
+MAX_SHOWN_ARGUMENTS = 3  # arguments of a case named in the feedback
 
 
 class Feedback:
@@ -159,18 +160,22 @@ class Exercise:
 
         A function that raises gets the error's type and message, with the case.
         """
+        if function is None:
+            return Feedback(False, f"{self.title}: no answer yet (replace None with your "
+                                   "function)")
         if not callable(function):
             return Feedback(False, f"{self.title}: expected a function, got "
                                    f"{type(function).__name__}")
         for case in cases:
-            shown = ", ".join(_brief(value) for value in case)
+            shown = ", ".join(_brief(value) for value in case[:MAX_SHOWN_ARGUMENTS])
+            shown += ", …" if len(case) > MAX_SHOWN_ARGUMENTS else ""
             try:
                 answer = function(*case)
             except Exception as error:  # the learner's code: report it, never crash the lesson
                 return Feedback(False, f"{self.title}: your function raised "
                                        f"{type(error).__name__}: {error} (for {shown})")
             feedback = compare(answer, self.expected(*case),
-                               name=f"{self.title}, for {shown},", rtol=self.rtol,
+                               name=f"{self.title} (for {shown})", rtol=self.rtol,
                                atol=self.atol, hint=self.hint)
             if not feedback:
                 return feedback
@@ -182,10 +187,15 @@ class Exercise:
 
 
 def _brief(value):
+    """A few words for an argument: ``0.5``, ``a 16 x 4 array``, ``a list of 3``."""
     if isinstance(value, numbers.Number):
         return f"{value:g}"
-    array = np.asarray(value)
-    return f"a {_shape_text(array.shape)} array" if array.ndim else f"{array.item():g}"
+    if isinstance(value, np.ndarray):
+        return f"a {_shape_text(value.shape)} array" if value.ndim else f"{value.item():g}"
+    try:
+        return f"a {type(value).__name__} of {len(value)}"
+    except TypeError:
+        return type(value).__name__
 
 
 class SolutionText(str):

@@ -160,7 +160,9 @@ class Neural_Layer:
         return self.matrices["weights_matrix"].shape[1]
 
     def __repr__(self):
-        return (f"Neural_Layer({self.input_size} → {self.neuron_count} neurons, "
+        inputs, neurons = self.input_size, self.neuron_count
+        return (f"Neural_Layer({inputs} input{'s' * (inputs != 1)} → {neurons} "
+                f"neuron{'s' * (neurons != 1)}, "
                 f"{self.activation.name}, {self.sample_size} samples)")
 
     # ---- forward -------------------------------------------------------

@@ -223,8 +223,9 @@ def Form_Network(layers, input_matrix, output_matrix,
                         f"has {targets.shape[0]}; they must match")
     if sizes[-1] != targets.shape[1]:
         raise ConfigurationError(
-            f"the last layer has {sizes[-1]} neurons but the targets have {targets.shape[1]} "
-            f"columns; make the last layer size {targets.shape[1]}")
+            f"the last layer has {sizes[-1]} neuron{'s' * (sizes[-1] != 1)} but the targets "
+            f"have {targets.shape[1]} column{'s' * (targets.shape[1] != 1)}; make the last "
+            f"layer size {targets.shape[1]}")
     activations = _hidden_activations(hidden_activation, len(sizes) - 1)
     activations.append(ActivationType.parse(output_activation))
     _check_seed(seed)

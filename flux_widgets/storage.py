@@ -367,7 +367,7 @@ def _check_arrays(path, meta, inputs, targets, state):
                                       ("targets", targets.shape[1], sizes[-1], "outputs")):
         if columns != size:
             raise StorageError(f"{path}: layers_vector {sizes} has {size} {role}, but {name} "
-                               f"has {columns} columns")
+                               f"has {columns} column{'s' * (columns != 1)}")
     length = sum(math.prod(shape) for n_in, n_out in zip(sizes[:-1], sizes[1:])
                  for shape in matrix_shapes(samples, n_in, n_out).values())
     if length * 8 > MAX_NETWORK_BYTES:

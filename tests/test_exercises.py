@@ -64,7 +64,13 @@ def test_a_function_is_checked_case_by_case_and_its_errors_reported():
     cases = [(0.0,), (np.array([-2.0, 3.0]),)]
     assert exercise.check_function(lambda a: 1 / (1 + np.exp(-a)), cases)
     wrong = exercise.check_function(lambda a: np.exp(-a), cases)
-    assert not wrong and "for 0," in wrong.message
+    assert not wrong and "(for 0)" in wrong.message
     crash = exercise.check_function(lambda a: a.undefined, cases)
     assert "raised AttributeError" in crash.message
     assert "expected a function" in exercise.check_function(3, cases).message
+    assert "no answer yet" in exercise.check_function(None, cases).message
+    ragged = Exercise("sum of sizes", lambda matrices: sum(m.size for m in matrices),
+                      hint="", solution="")
+    case = ([np.ones((2, 3)), np.ones(4)],)
+    assert ragged.check_function(lambda matrices: 10, [case])
+    assert "(for a list of 2)" in ragged.check_function(lambda matrices: 9, [case]).message

@@ -225,7 +225,7 @@ def test_a_resealed_but_unchanged_file_still_loads(saved):
                                                   "network on 16 samples has 327"),
     (lambda m: m.update(layers_vector=[5, 3, 1]), "layers_vector \\[5, 3, 1\\] has 5 inputs, but "
                                                   "inputs has 4 columns"),
-    (lambda m: m.update(layers_vector=[4, 3, 2]), "has 2 outputs, but targets has 1 columns"),
+    (lambda m: m.update(layers_vector=[4, 3, 2]), "has 2 outputs, but targets has 1 column"),
     (lambda m: m.update(layers_vector=[4, 10 ** 9, 1]), "more memory than the kit's limit"),
     (lambda m: m.update(activations=["TANH", "EVAL"]), "unknown activation 'EVAL'"),
     (lambda m: m.update(activations=["tanh", "sigmoid"]), "unknown activation 'tanh'"),
