@@ -311,7 +311,7 @@ class Panel(widgets.VBox):
             self.narration.value = step.narration
             return True
         except NonFiniteError as error:
-            self.narration.value = f"⚠ {error} Press Step back to see where it was."
+            self.narration.value = f"⚠ {error} Step back undoes this training."
             return False
         finally:
             self._refresh(())
