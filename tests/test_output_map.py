@@ -5,10 +5,13 @@ import warnings
 import numpy as np
 import pytest
 
-from flux_widgets.datasets import load_dataset
-from flux_widgets.errors import ConfigurationError, DataError
-from flux_widgets.network import Form_Network, Forward_Pass, Learn, Predict
-from flux_widgets.widgets.output_map import BINARY_COLORS, NON_FINITE_COLOR, OutputMap
+pytest.importorskip("bqplot")
+
+from flux_widgets.datasets import load_dataset  # noqa: E402
+from flux_widgets.errors import ConfigurationError, DataError  # noqa: E402
+from flux_widgets.network import Form_Network, Forward_Pass, Learn, Predict  # noqa: E402
+from flux_widgets.widgets.output_map import (BINARY_COLORS, NON_FINITE_COLOR,  # noqa: E402
+                                             OutputMap)
 
 
 @pytest.fixture
