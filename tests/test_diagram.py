@@ -49,10 +49,26 @@ def stylesheet(diagram):
     return {rule["selector"]: rule["style"] for rule in diagram.widget.cytoscape_style}
 
 
+def element_class(diagram, element_id):
+    """The one fixed class an element carries, named after its id."""
+    element = next(e for e in [*diagram.widget.graph.nodes, *diagram.widget.graph.edges]
+                   if e.data["id"] == element_id)
+    return element.classes
+
+
+def own_rules(diagram, element_id):
+    """Positions of the stylesheet's rules that name the element (by its class)."""
+    name = "." + element_class(diagram, element_id)
+    return [number for number, rule in enumerate(diagram.widget.cytoscape_style)
+            if name in [part.strip() for part in rule["selector"].split(",")]]
+
+
 def look(diagram, element_id):
-    """An element's own rule in the widget's stylesheet."""
-    selector = f'edge[id = "{element_id}"]' if ":" in element_id else f"#{element_id}"
-    return stylesheet(diagram)[selector]
+    """An element's own style: the rules that name it, merged in stylesheet order."""
+    merged = {}
+    for number in own_rules(diagram, element_id):
+        merged.update(diagram.widget.cytoscape_style[number]["style"])
+    return merged
 
 
 def edge_data(diagram):
@@ -120,10 +136,12 @@ def test_the_view_is_sized_and_laid_out_once_with_fit(diagram):
     assert widget.cytoscape_layout["name"] == "preset" and widget.cytoscape_layout["fit"]
     assert not widget.user_zooming_enabled
     styles = stylesheet(diagram)
-    assert styles["edge"]["curve-style"] == "straight" and styles["node"]["label"] == "data(label)"
+    # haystack edges: straight lines centre to centre, cytoscape.js's cheapest to restyle and draw
+    assert (styles["edge"]["curve-style"], styles["edge"]["haystack-radius"]) == ("haystack", 0)
+    assert styles["node"]["label"] == "data(label)"
     selectors = list(styles)  # the general rules first, so each element's own rule wins
-    assert selectors.index("edge") < selectors.index('edge[id = "L1:0-0"]')
-    assert selectors.index("node") < selectors.index("#L0N0")
+    assert selectors.index("edge") < min(own_rules(diagram, "L1:0-0"))
+    assert selectors.index("node") < min(own_rules(diagram, "L0N0"))
     diagram.fit()
     assert widget.layout.height == "361px"  # a changed height makes the view resize and fit
     diagram.fit()
@@ -199,10 +217,10 @@ def test_the_active_layer_is_highlighted_and_cleared(diagram):
 
 def test_a_selected_neuron_or_weight_is_outlined_until_cleared(diagram):
     diagram.update(selected="L1N3")
-    assert "underlay-color" in stylesheet(diagram)["#L1N3"]
+    assert "underlay-color" in look(diagram, "L1N3")
     diagram.update(selected="L2:5-3")
-    assert "underlay-color" in stylesheet(diagram)['edge[id = "L2:5-3"]']
-    assert "underlay-color" not in stylesheet(diagram)["#L1N3"]
+    assert "underlay-color" in look(diagram, "L2:5-3")
+    assert "underlay-color" not in look(diagram, "L1N3")
     diagram.update()  # kept
     assert diagram.selected == "L2:5-3"
     diagram.update(selected="")
@@ -229,6 +247,22 @@ def test_an_update_sends_one_message_and_none_when_the_look_is_unchanged(
     Learn(network, 1.0, 10)
     diagram.update(active_layer=2, quantity="gradients", sample=3)
     assert sent == [("CytoscapeWidget", ("cytoscape_style",))]  # every element, one message
+
+
+def test_elements_that_look_alike_share_one_rule_selected_by_class(network, diagram):
+    Learn(network, 1.0, 10)
+    diagram.update(quantity="gradients", sample=3)
+    elements = [*diagram.widget.graph.nodes, *diagram.widget.graph.edges]
+    ids = [e.data["id"] for e in elements if "more" not in e.classes]
+    assert len({element_class(diagram, i) for i in ids}) == len(ids)  # one class each
+    named = [own_rules(diagram, i) for i in ids]
+    assert all(len(rules) == 1 for rules in named)  # no active layer or selection here
+    look_rules = {rules[0] for rules in named}
+    distinct_looks = {tuple(sorted(look(diagram, i).items())) for i in ids}
+    assert len(look_rules) == len(distinct_looks) < len(ids) / 3
+    assert all(part.strip().startswith(".")  # class selectors: cheap for cytoscape.js
+               for number in look_rules
+               for part in diagram.widget.cytoscape_style[number]["selector"].split(","))
 
 
 @pytest.mark.parametrize("arguments", [{"quantity": "bias"}, {"sample": 16}, {"sample": -1},
