@@ -23,16 +23,18 @@ from ..layer import SEED_MATRIX_NAMES
 __all__ = ["matrix_html", "MatrixTables"]
 
 _STYLE = """<style>
-.flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-family:monospace; font-size:12px;
-              contain:content}
+.flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-size:12px; contain:content}
 .flux-matrix {border:1px solid #ccc; border-radius:4px; padding:4px}
 .flux-matrix.flux-written {border-color:#2b6cb0; box-shadow:0 0 0 2px #bee3f8}
-.flux-matrix h4 {margin:0 0 3px 0; font-size:12px}
-.flux-matrix table {border-collapse:collapse}
-.flux-matrix td {padding:1px 5px; text-align:right}
-.flux-matrix td.flux-changed {background:#fefcbf}
-.flux-matrix td.flux-index {color:#999}
-.flux-matrix td.flux-focus {outline:2px solid #9b2c2c; outline-offset:-2px}
+.flux-matrix h4 {margin:0 0 3px 0; font-size:12px; font-family:monospace}
+.flux-grid {display:flex; gap:0.6em}
+.flux-grid pre {margin:0; font-family:monospace; font-size:inherit; line-height:1.45;
+                background:none; padding:0}
+.flux-grid pre.flux-index, .flux-grid span.flux-index {color:#999}
+.flux-grid pre.flux-all-changed {background:#fefcbf}
+.flux-grid pre.flux-all-changed span.flux-index {background:#fff}
+.flux-grid span.flux-changed {background:#fefcbf}
+.flux-grid span.flux-focus {outline:2px solid #9b2c2c; outline-offset:0}
 </style>"""
 
 
@@ -44,10 +46,16 @@ def _number(value):
 
 def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_start=0,
                 max_rows=16, max_columns=10, focus_column=None, focus_row=None):
-    """One matrix as an HTML table: heading ``name (R x C)``, a window of cells.
+    """One matrix as HTML: heading ``name (R x C)``, then a window of its cells.
 
-    ``changed`` is a boolean matrix of the same shape marking changed cells;
-    the cells of ``focus_column`` and ``focus_row`` (if given) are outlined.
+    The cells stand in aligned columns of monospaced text (a ``<pre>`` of
+    values beside a ``<pre>`` of row numbers) rather than in ``<td>`` cells:
+    the browser then has a handful of elements to restyle and lay out per
+    matrix instead of one per number, which is most of the time a step's
+    redraw takes. ``changed`` is a boolean matrix of the same shape marking
+    changed cells (each one marked, or the whole window when every shown cell
+    changed); the cells of ``focus_column`` and ``focus_row`` (if given) are
+    outlined.
     """
     rows, columns = matrix.shape
     r0 = min(max(0, row_start), max(0, rows - max_rows))
@@ -56,19 +64,32 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     window = ""
     if (r0, c0, r1, c1) != (0, 0, rows, columns):
         window = f" — rows {r0}–{r1 - 1}, columns {c0}–{c1 - 1}"
-    cells = ["<tr><td></td>" + "".join(f"<td class='flux-index'>{c}</td>"
-                                       for c in range(c0, c1)) + "</tr>"]
-    for r in range(r0, r1):
-        row = [f"<td class='flux-index'>{r}</td>"]
-        for c in range(c0, c1):
-            marks = ("flux-changed" if changed is not None and changed[r, c] else "",
+    texts = [[_number(value) for value in line] for line in matrix[r0:r1, c0:c1].tolist()]
+    width = max([len(str(c1 - 1))] + [len(text) for line in texts for text in line])
+    shown = None if changed is None else changed[r0:r1, c0:c1]
+    every_cell_changed = shown is not None and shown.size > 0 and bool(shown.all())
+    lines = ["<span class='flux-index'>"
+             + " ".join(str(c).rjust(width) for c in range(c0, c1)) + "</span>"]
+    for r, line in zip(range(r0, r1), texts):
+        cells = []
+        for c, text in zip(range(c0, c1), line):
+            marks = ("flux-changed" if shown is not None and not every_cell_changed
+                     and shown[r - r0, c - c0] else "",
                      "flux-focus" if focus_column == c or focus_row == r else "")
-            mark = f" class='{' '.join(filter(None, marks))}'" if any(marks) else ""
-            row.append(f"<td{mark}>{_number(matrix[r, c])}</td>")
-        cells.append("<tr>" + "".join(row) + "</tr>")
+            padding = " " * (width - len(text))
+            if any(marks):
+                text = f"<span class='{' '.join(filter(None, marks))}'>{text}</span>"
+            cells.append(padding + text)
+        lines.append(" ".join(cells))
+    # the first line (beside the column numbers) is a space: a browser drops a newline
+    # that directly follows <pre>
+    index = "\n".join([" "] + [str(r) for r in range(r0, r1)])
+    values_class = " class='flux-all-changed'" if every_cell_changed else ""
     css = "flux-matrix flux-written" if written else "flux-matrix"
     return (f"<div class='{css}' data-matrix='{html.escape(name)}'><h4>{html.escape(name)} "
-            f"({rows} x {columns}){window}</h4><table>{''.join(cells)}</table></div>")
+            f"({rows} x {columns}){window}</h4><div class='flux-grid'>"
+            f"<pre class='flux-index'>{index}</pre>"
+            f"<pre{values_class}>{chr(10).join(lines)}</pre></div></div>")
 
 
 class MatrixTables:
