@@ -778,10 +778,10 @@ def wait_for_cytoscape_fit(page: "Page", selector: str, timeout: float = 10.0) -
 
 # --------------------------------------------------------------------------- timing
 
-# args: [button, target, clicks, timeoutMs, change, settleMs]; button and target are
+# args: [button, target, clicks, timeoutMs, change, settleMs, painted]; button and target are
 # CSS selectors (looked up again before every click) or elements.
 _JS_CLICK_LATENCY = """
-async ([buttonRef, targetRef, clicks, timeoutMs, change, settleMs]) => {
+async ([buttonRef, targetRef, clicks, timeoutMs, change, settleMs, painted]) => {
   const find = (ref, what) => {
     const el = typeof ref === 'string' ? document.querySelector(ref) : ref;
     if (!el || !el.isConnected) throw new Error(`no ${what} (${ref}) in the page`);
@@ -794,9 +794,16 @@ async ([buttonRef, targetRef, clicks, timeoutMs, change, settleMs]) => {
     const before = target.textContent;
     const elapsed = await new Promise((resolve, reject) => {
       let t0 = 0;
+      let changed = false;
+      const finish = () => resolve(performance.now() - t0);
       const done = () => {
-        const t1 = performance.now();
-        observer.disconnect(); clearTimeout(timer); resolve(t1 - t0);
+        if (changed) return;
+        changed = true;
+        observer.disconnect(); clearTimeout(timer);
+        if (!painted) return finish();
+        // the frame that shows the change: its animation-frame callbacks (a canvas
+        // library's redraw among them) run, then the page is painted, then this task
+        requestAnimationFrame(() => setTimeout(finish, 0));
       };
       const observer = new MutationObserver(() => {
         if (change === 'any') return done();
@@ -834,15 +841,18 @@ def percentile(samples, fraction: float) -> float:
 
 def measure_click_latency(page: "Page", button, target, clicks: int = 10, *,
                           timeout_ms: int = 5000, change: str = "text",
-                          settle_ms: int = 50) -> dict:
+                          settle_ms: int = 50, painted: bool = False) -> dict:
     """Click ``button`` ``clicks`` times (``element.click()`` in the page) and time, with
     ``performance.now()`` and a MutationObserver, until ``target`` changes.
 
     ``button`` and ``target`` are CSS selectors or Playwright Locators (of one element).
     ``change="text"``: until the target's text differs from before the click;
     ``change="any"``: until anything inside the target changes (nodes, text or
-    attributes, e.g. a bqplot line's path). After each sample the page gets one
-    animation frame plus ``settle_ms`` before the next click.
+    attributes, e.g. a bqplot line's path). ``painted=True``: until the page has
+    drawn the frame that shows the change (its animation-frame callbacks, such as a
+    canvas library's redraw, and its paint), not just until the DOM changed. After
+    each sample the page gets one animation frame plus ``settle_ms`` before the
+    next click.
 
     This is the whole round trip: the click event, the comm message to the kernel,
     the Python callback, the state update back and the view's re-render.
@@ -852,7 +862,7 @@ def measure_click_latency(page: "Page", button, target, clicks: int = 10, *,
         raise ValueError(f"change must be 'text' or 'any', not {change!r}")
     handles = [ref if isinstance(ref, str) else ref.element_handle() for ref in (button, target)]
     samples = page.evaluate(_JS_CLICK_LATENCY,
-                            [*handles, clicks, timeout_ms, change, settle_ms])
+                            [*handles, clicks, timeout_ms, change, settle_ms, painted])
     return {
         "samples_ms": [round(s, 2) for s in samples],
         "median_ms": statistics.median(samples),
