@@ -66,14 +66,14 @@ class OutputMap:
         The output neuron j whose value ``y[:, j]`` is shown, or ``"class"``: the predicted
         class, ``argmax_j y`` for k > 1 outputs and ``y > 0.5`` for one (as ``accuracy``).
     feature_names : pair of str, optional
-        The axis labels; ``("x1", "x2")`` by default.
+        The axis labels; ``("x0", "x1")`` by default (as the diagram names the inputs).
 
     Attributes
     ----------
     figure : bqplot.Figure
         The view to display; the same object for the map's whole life.
     grid_x, grid_y : ndarray, R
-        The grid's coordinates along feature 1 and feature 2.
+        The grid's coordinates along input 0 and input 1 (columns of ``inputs``).
     values : ndarray, R x R
         What :meth:`update` computed: ``values[i, j]`` belongs to ``(grid_x[j], grid_y[i])``;
         ``nan`` where the output is not finite.
@@ -82,7 +82,7 @@ class OutputMap:
     """
 
     def __init__(self, network, inputs, labels, *, resolution=40, output=0,
-                 feature_names=("x1", "x2")):
+                 feature_names=("x0", "x1")):
         if (isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral)
                 or not 2 <= resolution <= MAX_RESOLUTION):
             raise ConfigurationError(f"resolution must be a whole number from 2 to "
@@ -132,7 +132,7 @@ class OutputMap:
             marks=[self._map, self._mask, points], axes=[*axes, self._color_axis],
             title="predicted class" if output == "class" else f"output {output}",
             title_style={"font-size": "13px"}, layout={"width": "300px", "height": "300px"},
-            fig_margin={"top": 30, "bottom": 40, "left": 45, "right": 45}, padding_x=0,
+            fig_margin={"top": 30, "bottom": 40, "left": 45, "right": 60}, padding_x=0,
             padding_y=0)
         self.update()
 

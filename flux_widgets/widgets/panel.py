@@ -52,11 +52,14 @@ KEY_HINT = ("Keys, with the mouse over the diagram: → or PageDown or Space ste
             "step back · i whole iteration · f / b forward / backward pass · 1–4 step size · "
             "r reset · p presentation mode · Esc stop training")
 _STYLE = """<style>
+.flux-panel .widget-hbox {flex-wrap:wrap}
+.flux-panel .jupyter-widgets.jupyter-button {width:auto; padding:0 12px}
 .flux-narration {font-size:14px; padding:3px 8px; border-left:4px solid #bee3f8}
 .flux-presenting .flux-narration {font-size:26px; line-height:1.35; padding:8px 14px;
                                   border-left:8px solid #d69e2e; background:#fffbea}
 .flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {font-size:16px}
-.flux-presenting .jupyter-button {font-size:18px; height:42px}
+.flux-presenting .jupyter-button {font-size:18px; height:42px; width:auto !important;
+                                  padding:0 14px}
 .flux-key-hint {color:#718096; font-size:11px}
 </style>"""
 
@@ -78,6 +81,7 @@ class Panel(widgets.VBox):
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
                  output="sigmoid", learning_rate=1.0, seed=0):
         super().__init__()
+        self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.narration.add_class("flux-narration")
