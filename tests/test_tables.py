@@ -109,3 +109,9 @@ def test_a_few_changed_cells_are_marked_one_by_one_and_a_wholly_changed_window_a
     assert "flux-all-changed" in matrix_html("m", np.zeros((40, 3)), changed=window)
     assert "flux-all-changed" not in matrix_html("m", np.zeros((40, 3)), changed=window,
                                                  row_start=10)
+
+
+def test_the_tables_show_on_their_own_in_a_notebook(tables):
+    bundle = tables._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == tables.box.model_id

@@ -96,7 +96,9 @@ class MatrixTables:
     """The named matrices of one layer (or of all layers) in an ``ipywidgets.HTML``.
 
     Call :meth:`show` after every step with the names it wrote; cells are
-    compared with the values shown before, so changed cells are marked.
+    compared with the values shown before, so changed cells are marked. Usable
+    without the panel: ``MatrixTables(network)`` as the last line of a cell shows
+    the tables of any network.
     """
 
     def __init__(self, network, max_rows=16, max_columns=10):
@@ -123,6 +125,10 @@ class MatrixTables:
         for control in (self.layer, self.row_start, self.column_start):
             control.observe(self._control_moved, "value")
         self.show()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Shown on its own in a notebook cell: the layer buttons, the window and the tables."""
+        return self.box._repr_mimebundle_(**kwargs)
 
     def _control_moved(self, change):
         if not self._quiet:
