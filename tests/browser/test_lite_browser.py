@@ -1,0 +1,170 @@
+"""The JupyterLite site (lite/build.py) in headless Chromium, served from a local folder.
+
+The site is built from the npm registry and PyPI alone, then served by a static file
+server on 127.0.0.1; every request the page makes to any other address is refused and
+recorded, and there must be none. In the site: the first lesson opens in JupyterLab;
+the Pyodide kernel starts from the site's own copy of Pyodide; ipywidgets and
+ipycytoscape widgets render; the kit installs by ``import``. What the site cannot do yet
+is run the lessons: numpy (and pandas, for bqplot) are compiled for WebAssembly only in
+Pyodide's own distribution, on servers other than PyPI and npm, so the kit's import stops
+at numpy, and the test checks that it stops there and nowhere else (README: JupyterLite).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import json
+import os
+import shutil
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from harness import screenshot
+
+ROOT = Path(__file__).resolve().parents[2]
+NEEDED = {"jupyterlite_core": "jupyterlite-core", "jupyterlite_pyodide_kernel":
+          "jupyterlite-pyodide-kernel"}  # pip install -e ".[lite]"
+KERNEL_START_SECONDS = 120
+
+
+def _lacking() -> str | None:
+    lacking = [f"{name} (pip install -e '.[lite]')" for module, name in NEEDED.items()
+               if importlib.util.find_spec(module) is None]
+    if shutil.which("npm") is None:
+        lacking.append("npm (the site's Pyodide comes from the npm registry)")
+    return "the JupyterLite site needs " + "; ".join(lacking) if lacking else None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The built site's folder and its report (``flux-lite.json``)."""
+    lacking = _lacking()
+    if lacking:
+        (pytest.fail if os.environ.get("FLUX_REQUIRE_BROWSER") == "1" else pytest.skip)(lacking)
+    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "lite" / "build.py")
+    lite_build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lite_build)
+    output = tmp_path_factory.mktemp("lite") / "site"
+    report = lite_build.build(output)
+    return output, report
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The site's URL, from a static file server on 127.0.0.1 (a thread of this process)."""
+    folder, _ = site
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def offline(page, served):
+    """The page, with every request outside the site refused; the refused URLs listed."""
+    refused = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(served + "/") or url.startswith("data:") or url.startswith("blob:"):
+            return request_route.continue_()
+        refused.append(url)
+        return request_route.abort()
+
+    page.context.route("**/*", route)
+    page.flux_refused = refused
+    return page
+
+
+def test_the_site_ships_everything_but_the_compiled_packages(site):
+    folder, report = site
+    assert "flux-widgets==0.1.0" in report["shipped"]
+    for needed in ("ipywidgets==8.1.9", "ipycytoscape==1.3.3", "bqplot==0.13.1",
+                   "ipyevents==2.0.4", "ipython", "micropip"):
+        assert any(name == needed or name.startswith(needed + "==")
+                   for name in report["shipped"]), needed
+    lock = json.loads((folder / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    entries = {entry["name"]: entry for entry in lock["packages"].values()}
+    shipped = {name.split("==")[0] for name in report["shipped"]}
+    for name in shipped:  # each shipped wheel is in the site, with its checksum in the lock
+        assert (folder / "static" / "pyodide" / entries[name]["file_name"]).is_file(), name
+    # what is missing is exactly the compiled packages the kit's stack needs: numpy (the
+    # engine) and pandas (bqplot's); both are in Pyodide's lock but compiled for wasm32
+    assert sorted(name.split("==")[0] for name in report["missing"]) == ["numpy", "pandas"]
+    for name in ("numpy", "pandas"):
+        assert entries[name]["file_name"].endswith("_wasm32.whl")
+        assert not (folder / "static" / "pyodide" / entries[name]["file_name"]).exists()
+    settings = json.loads((folder / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = settings["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs"  # the site's own Pyodide
+
+
+def test_the_first_lesson_opens_in_jupyterlite(offline, served):
+    page = offline
+    page.goto(f"{served}/lab/index.html?path=01_getting_started.ipynb")
+    page.locator(".jp-Notebook h1", has_text="Getting started").wait_for(timeout=60_000)
+    assert page.locator(".jp-Notebook .jp-Cell").count() > 10
+    # the kernel of the notebook: Pyodide, started in the page (the status bar says idle)
+    page.get_by_text("Python (Pyodide) | Idle").wait_for(timeout=KERNEL_START_SECONDS * 1000)
+    screenshot(page, "lite_lesson_01")
+    assert page.flux_refused == []
+
+
+def run_in_repl(page, served, code):
+    """Open JupyterLite's REPL with the Pyodide kernel, run ``code``, return its output text."""
+    page.goto(f"{served}/repl/index.html?kernel=python&toolbar=1&code="
+              + urllib.parse.quote(code))
+    output = page.locator(".jp-CodeConsole .jp-OutputArea-output").first
+    output.wait_for(timeout=KERNEL_START_SECONDS * 1000)
+    page.wait_for_function(  # the cell is done when its prompt shows a number
+        "() => [...document.querySelectorAll('.jp-CodeConsole .jp-InputPrompt')]"
+        ".some(p => /\\[\\d+\\]/.test(p.textContent))", timeout=KERNEL_START_SECONDS * 1000)
+    page.wait_for_timeout(1500)  # a widget view draws after the output arrives
+    return "\n".join(page.locator(".jp-CodeConsole .jp-OutputArea-output").all_inner_texts())
+
+
+def test_the_kernel_runs_and_widgets_render_from_the_site_alone(offline, served):
+    page = offline
+    text = run_in_repl(page, served, "\n".join([
+        "import sys, ipywidgets, ipycytoscape",
+        "print('python', sys.version.split()[0], sys.platform, 'ipywidgets',"
+        " ipywidgets.__version__, 'ipycytoscape', ipycytoscape.__version__)",
+        "graph = ipycytoscape.CytoscapeWidget()",
+        "graph.graph.add_graph_from_json({'nodes': [{'data': {'id': 'x0'}}, "
+        "{'data': {'id': 'h0'}}], 'edges': [{'data': {'source': 'x0', 'target': 'h0'}}]})",
+        "ipywidgets.VBox([ipywidgets.IntSlider(value=3, description='slider'), graph])",
+    ]))
+    assert "python 3.14" in text and "emscripten" in text
+    assert "ipywidgets 8.1.9" in text and "ipycytoscape 1.3.3" in text
+    assert page.locator(".jp-CodeConsole .widget-slider").count() == 1
+    assert page.locator(".jp-CodeConsole canvas").count() >= 1  # the cytoscape view
+    assert page.locator("text=Error displaying widget").count() == 0
+    screenshot(page, "lite_widgets")
+    assert page.flux_refused == []
+
+
+def test_the_kit_installs_by_import_and_stops_only_at_numpy(offline, served):
+    page = offline
+    text = run_in_repl(page, served, "import flux_widgets")
+    # flux_widgets itself was found and loaded from the site (the traceback runs inside
+    # it); the first thing it cannot have is numpy
+    assert "flux_widgets/activations.py" in text or "flux_widgets/__init__.py" in text
+    assert "ModuleNotFoundError: No module named 'numpy'" in text
+    assert page.flux_refused == []
