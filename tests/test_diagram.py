@@ -235,7 +235,9 @@ def test_an_update_sends_one_message_and_none_when_the_look_is_unchanged(
 
     def record(widget, key=None):
         keys = [key] if isinstance(key, str) else key
-        sent.append((type(widget).__name__, tuple(sorted(keys)) if keys else None))
+        kind = "CytoscapeWidget" if isinstance(widget, ipycytoscape.CytoscapeWidget) \
+            else type(widget).__name__
+        sent.append((kind, tuple(sorted(keys)) if keys else None))
 
     monkeypatch.setattr(ipycytoscape.cytoscape.Element, "send_state", record)
     monkeypatch.setattr(ipycytoscape.CytoscapeWidget, "send_state", record)
@@ -349,3 +351,14 @@ def test_edge_summary_gives_the_weight_its_gradient_and_the_derivation(network, 
     assert f"{layer.weights_matrix[5, 3]:.6g}" in text
     assert f"{layer.dC_dw_matrix[5, 3]:.6g}" in text
     assert "Σ_n" in text and "∂C/∂W[5, 3]" in text
+
+
+def test_the_diagram_leaves_no_orphan_graph_widget(network):
+    from ipywidgets.widgets.widget import _instances
+
+    from flux_widgets.widgets.closing import close_widgets
+
+    before = len(_instances)
+    diagram = NetworkDiagram(network)
+    close_widgets([diagram.widget])  # the widget, its graph, nodes, edges and layouts
+    assert len(_instances) == before  # ipycytoscape's first, replaced Graph included

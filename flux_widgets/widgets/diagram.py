@@ -52,6 +52,7 @@ import re
 
 import ipycytoscape
 import numpy as np
+import traitlets
 
 from ..derivation import derive_weight_gradient
 from ..errors import ConfigurationError
@@ -104,6 +105,16 @@ def _whole(name, value, low, high):
     return int(value)
 
 
+class _CytoscapeWidget(ipycytoscape.CytoscapeWidget):
+    """ipycytoscape's widget, without its leak: its constructor replaces the ``Graph``
+    widget it has just made by default with a new one and never closes the first."""
+
+    @traitlets.observe("graph")
+    def _close_the_replaced_graph(self, change):
+        if change["old"] is not None and change["old"] is not change["new"]:
+            change["old"].close()
+
+
 class NetworkDiagram:
     """The cytoscape diagram of ``network``; ``widget`` is the ipycytoscape widget to show.
 
@@ -138,7 +149,7 @@ class NetworkDiagram:
         self.nodes = {}  # (column, neuron) -> Node
         self.edges = {}  # (layer, row, column) -> Edge, layer by layer, row by row
         self._edge_callbacks, self._node_callbacks = [], []
-        self.widget = ipycytoscape.CytoscapeWidget(
+        self.widget = _CytoscapeWidget(
             layout={"height": f"{HEIGHT}px", "width": f"{WIDTH}px"},
             min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
             user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view

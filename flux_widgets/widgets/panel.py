@@ -5,6 +5,11 @@
 step and then redraws the views that observe the network (tables, diagram,
 chart, narration). The panel computes no math of its own.
 
+Re-running the cell that made a panel closes the old one (:meth:`Panel.close`): its
+training stops and its widgets close, so a notebook run over and over keeps one
+panel per cell alive, not one per run. Forming another network closes the views of
+the one before.
+
 For instructors: keyboard shortcuts (see ``KEYS``) work while the mouse is
 over the stage (the narration, the diagram and the chart; ipyevents takes the
 keys there, so they never reach JupyterLab's own shortcuts), and a
@@ -25,6 +30,7 @@ from ..layer import PARAMETER_NAMES
 from ..network import Form_Network
 from ..stepper import Stepper
 from .charts import mse_figure, update_mse_figure
+from .closing import close_widgets
 from .controls import Controls, parse_iterations, parse_learning_rate
 from . import diagram as diagram_module
 from .diagram import NetworkDiagram
@@ -62,6 +68,39 @@ _STYLE = """<style>
                                   padding:0 14px}
 .flux-key-hint {color:#718096; font-size:11px}
 </style>"""
+
+
+_PANELS_OF_CELL = {}  # notebook cell id -> (the run that made them, [panels])
+
+
+def _running_cell():
+    """``(cell id, run id)`` of the notebook cell being run, or None outside a notebook.
+
+    JupyterLab and Notebook 7 name the cell in the metadata of each execute request
+    (``cellId``); the request's own id tells one run of the cell from the next."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - ipywidgets needs IPython
+        return None
+    kernel = getattr(get_ipython(), "kernel", None)
+    parent = kernel.get_parent() if kernel is not None else None
+    cell = (parent or {}).get("metadata", {}).get("cellId")
+    return (cell, parent["header"].get("msg_id")) if cell else None
+
+
+def _replace_the_panels_of_an_earlier_run(panel):
+    """Close the panels an earlier run of the running cell made (their output is gone):
+    their training stops and their widgets close, so nothing of them keeps running."""
+    running = _running_cell()
+    if running is None:
+        return
+    cell, run = running
+    earlier_run, panels = _PANELS_OF_CELL.get(cell, (run, []))
+    if earlier_run != run:
+        for earlier in panels:
+            earlier.close()
+        panels = []
+    _PANELS_OF_CELL[cell] = (run, panels + [panel])
 
 
 def _class_labels(network):
@@ -122,7 +161,8 @@ class Panel(widgets.VBox):
                                        layout=widgets.Layout(display="none"))
         self.selected_edge = None
         self.chart = mse_figure([], [])
-        self.chart.layout = widgets.Layout(width="400px", height="260px")
+        with self.chart.layout.hold_sync():  # its own layout (a new one would orphan it)
+            self.chart.layout.width, self.chart.layout.height = "400px", "260px"
         self._stop_requested = False
         self._training = None
         self.network = self.stepper = self.tables = self.diagram = self._keys = None
@@ -149,6 +189,7 @@ class Panel(widgets.VBox):
         self.quantity.observe(lambda _: self._restyle(), "value")
         self.sample.observe(lambda _: self._restyle(), "value")
         self.form_network()
+        _replace_the_panels_of_an_earlier_run(self)
 
     # ---- forming ---------------------------------------------------------
 
@@ -169,7 +210,11 @@ class Panel(widgets.VBox):
         return True
 
     def _show(self, stepper, settings, narration):
-        """Put ``stepper``'s network on screen, formed from ``settings``; say ``narration``."""
+        """Put ``stepper``'s network on screen, formed from ``settings``; say ``narration``.
+
+        The views of the network shown before (tables, diagram, output map and the
+        boxes around them) are closed once the new ones are in place."""
+        shown_before = [*self.children, self._keys]
         network = stepper.network
         self.controls.show_inputs(network.layers_vector[0])
         self.network, self.stepper, self.settings = network, stepper, settings
@@ -183,6 +228,7 @@ class Panel(widgets.VBox):
         self.sample.max = network.sample_size - 1
         self.sample.value = 0
         self._layout()
+        close_widgets(shown_before, keep=[*self.children, self._keys])
         self._fit_soon()
         self.narration.value = narration
         self._refresh(())
@@ -215,8 +261,6 @@ class Panel(widgets.VBox):
                                                        if self.output_map else []))],
                                        layout=widgets.Layout(flex_flow="row wrap")),
                                    self.key_hint])
-        if self._keys is not None:
-            self._keys.close()  # it watched the stage of the network formed before
         self._keys = Event(source=self.stage, watched_events=["keydown"])
         self._keys.on_dom_event(self.handle_key)
         note = f"<i>{self.diagram.summary_note}</i>" if self.diagram.summary_note else ""
@@ -366,6 +410,16 @@ class Panel(widgets.VBox):
     def stop(self):
         """Ask a running training to stop after its current chunk."""
         self._stop_requested = True
+
+    def close(self):
+        """Stop any training and close every widget of the panel (its views go blank).
+
+        Called for the panel an earlier run of the same notebook cell made, when
+        the cell makes a new one (see module docs)."""
+        if isinstance(self._training, asyncio.Task):
+            self._training.cancel()
+        self._training = None
+        close_widgets([self, self._keys, self.controls.box, self.keep.box])
 
     def _set_busy(self, busy):
         if not busy:
