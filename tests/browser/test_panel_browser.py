@@ -88,3 +88,34 @@ def check_keys(page, panel):
     page.keyboard.press("p")
     page.wait_for_selector(".flux-presenting", state="detached", timeout=20_000)
 
+
+
+RERUN_CELLS = [
+    "import flux_widgets as fw\npanels = []",
+    "panels.append(fw.Panel(layers='4, 1'))\npanels[-1]",
+    "print('open:', [panel.comm is not None for panel in panels])",
+]
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_running_a_panels_cell_again_closes_the_panel_it_made_before(app, jupyter, page,
+                                                                     tmp_path):
+    """JupyterLab names the cell in each execute request, and the panel uses it: the
+    panel of the earlier run is closed (its training stopped, its widgets closed)."""
+    import nbformat
+
+    path = tmp_path / "rerun.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c)
+                                               for c in RERUN_CELLS])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
+    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120,
+                              done_text="open: [True]")
+    for index in (1, 2):  # the panel's cell again, then the cell that reports
+        cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+Enter")  # run the cell, stay on it
+        page.wait_for_timeout(500)
+    wait_for_text(page, "open: [False, True]", timeout=60)
+    assert_no_widget_errors(page)
