@@ -9,7 +9,8 @@ separated by ``:``; spaces around parts, commas and ``=``, and case, are ignored
 A session file is a network saved by :func:`~flux_widgets.storage.save_network`
 with ``extra = {"configuration": "flux1:…", "position": 7, "mse_values": […],
 "iteration_points": […]}``; after :func:`load_session` the next step computes
-exactly what it would have computed without the save. The ``parse_*``
+exactly what it would have computed without the save (the curve is the
+stepper's, thinned past ``curve_points``). The ``parse_*``
 functions check what a learner types; every refusal is a ConfigurationError.
 """
 

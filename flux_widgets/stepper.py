@@ -17,6 +17,12 @@ most ``history_limit`` steps (default 200) and ``history_bytes`` of snapshots
 (default 64 MiB), whichever is smaller, and at least one; older steps are
 forgotten. The state the network was formed in is always kept: ``reset()``
 goes back to it (and can itself be undone).
+
+The MSE curve is bounded too: it keeps the cost of every iteration up to
+``curve_points`` (default 4096) points; past that it keeps every 2nd, then
+every 4th, … iteration (iterations 1 + k·stride, evenly spread over the run),
+and always the latest. So a panel left training for 10⁵ iterations holds a
+curve of at most ``curve_points + 1`` points, not 10⁵.
 """
 
 from __future__ import annotations
@@ -199,6 +205,8 @@ class Stepper:
         The most steps that can be undone.
     history_bytes : int
         The most memory the undo snapshots may take.
+    curve_points : int
+        The most points the MSE curve keeps before it is thinned (see above).
 
     Attributes
     ----------
@@ -207,15 +215,20 @@ class Stepper:
     position : int
         Index in ``computations`` of the next computation.
     mse_values, iteration_points : list
-        The cost of every completed iteration and its number (for the chart).
+        The cost of completed iterations and their numbers (for the chart):
+        every iteration while there are at most ``curve_points``, then
+        iterations 1 + k·``curve_stride`` and the latest.
+    curve_stride : int
+        1, 2, 4, …: which iterations the curve keeps.
     last_step : Step or None
     """
 
     def __init__(self, network, learning_rate=0.1, history_limit=200,
-                 history_bytes=64 * 1024 ** 2):
+                 history_bytes=64 * 1024 ** 2, curve_points=4096):
         self.network = network
         self.learning_rate = learning_rate
-        for name, value in (("history_limit", history_limit), ("history_bytes", history_bytes)):
+        for name, value in (("history_limit", history_limit), ("history_bytes", history_bytes),
+                            ("curve_points", curve_points)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigurationError(f"{name} must be a whole number ≥ 1, got {value!r}")
         capacity = max(1, min(history_limit, history_bytes // max(1, network.state.nbytes)))
@@ -229,6 +242,8 @@ class Stepper:
         self.position = 0
         self.mse_values = []
         self.iteration_points = []
+        self.curve_points = curve_points
+        self.curve_stride = 1
         self.last_step = None
         self._formed = self._checkpoint()
 
@@ -258,19 +273,48 @@ class Stepper:
         return bool(self._history)
 
     def _checkpoint(self, keep_curve=False):
-        """What undo needs. Steps only append to the MSE curve, so its length is
-        enough, except before a reset, which needs the curve itself."""
+        """What undo needs. Steps only append to the MSE curve (and thin it), so
+        its latest point is enough, except before a reset, which needs the
+        curve itself."""
+        latest = (self.iteration_points[-1], self.mse_values[-1]) if self.mse_values else None
         curve = (list(self.mse_values), list(self.iteration_points)) if keep_curve else None
-        return (self.network.snapshot(), self.position, len(self.mse_values), curve,
+        return (self.network.snapshot(), self.position, latest, curve, self.curve_stride,
                 self.last_step)
 
     def _go_back_to(self, checkpoint):
-        snapshot, self.position, count, curve, self.last_step = checkpoint
+        snapshot, self.position, latest, curve, self.curve_stride, self.last_step = checkpoint
         self.network.restore(snapshot)
         if curve is not None:
             self.mse_values[:], self.iteration_points[:] = curve
-        del self.mse_values[count:]
-        del self.iteration_points[count:]
+        last = latest[0] if latest else 0
+        while self.iteration_points and self.iteration_points[-1] > last:
+            self.iteration_points.pop()
+            self.mse_values.pop()
+        if latest and (not self.iteration_points or self.iteration_points[-1] != last):
+            self.iteration_points.append(last)  # thinned away since: the latest comes back
+            self.mse_values.append(latest[1])
+
+    def _record(self, points, costs):
+        """Add the costs of completed iterations ``points`` (increasing) to the
+        curve, and thin it to at most ``curve_points`` (+ the latest) points."""
+        if not len(points):
+            return
+        if self.iteration_points and (self.iteration_points[-1] - 1) % self.curve_stride:
+            self.iteration_points.pop()  # the latest, kept only because it was the latest
+            self.mse_values.pop()
+        points, costs = np.asarray(points), np.asarray(costs, dtype=np.float64)
+        while True:
+            keep = (points - 1) % self.curve_stride == 0
+            keep[-1] = True
+            if len(self.iteration_points) + np.count_nonzero(keep) <= self.curve_points + 1:
+                break
+            self.curve_stride *= 2
+            kept = [(i, c) for i, c in zip(self.iteration_points, self.mse_values)
+                    if (i - 1) % self.curve_stride == 0]
+            self.iteration_points[:] = [i for i, _ in kept]
+            self.mse_values[:] = [c for _, c in kept]
+        self.iteration_points.extend(points[keep].tolist())
+        self.mse_values.extend(costs[keep].tolist())
 
     # ---- stepping --------------------------------------------------------
 
@@ -310,8 +354,7 @@ class Stepper:
         if self.position == len(self.computations):
             self.position = 0
             self.network.iteration = iteration
-            self.mse_values.append(self.network.cost)
-            self.iteration_points.append(iteration)
+            self._record([iteration], [self.network.cost])
         wrote_cost = any("cost" in c.writes for c in done)
         with np.errstate(over="ignore", invalid="ignore"):
             total = self.network.state.sum()
@@ -353,17 +396,14 @@ class Stepper:
                     computation.run()
             self.position = 0
             self.network.iteration += 1
-            self.mse_values.append(self.network.cost)
-            self.iteration_points.append(self.network.iteration)
+            self._record([self.network.iteration], [self.network.cost])
             iterations -= 1
         try:
             mse_values, points = Learn(self.network, self._learning_rate, iterations)
         except NonFiniteError as error:
-            self.mse_values.extend(error.mse_values.tolist())
-            self.iteration_points.extend(error.iteration_points.tolist())
+            self._record(error.iteration_points, error.mse_values)
             raise
-        self.mse_values.extend(mse_values.tolist())
-        self.iteration_points.extend(points.tolist())
+        self._record(points, mse_values)
         self.last_step = Step(done, self.network.iteration, self.network.cost, note=(
             f"Trained to iteration {self.network.iteration} with learning rate "
             f"{self._learning_rate:g}: cost C = {self.network.cost:.6g}"))
@@ -434,9 +474,11 @@ class Stepper:
         if formed is not None and formed[0].shape != self.network.state.shape:
             raise ConfigurationError("formed is not a snapshot of this network")
         self.position = position
-        self.mse_values[:] = [float(v) for v in mse_values]
-        self.iteration_points[:] = iteration_points
+        self.mse_values.clear()
+        self.iteration_points.clear()
+        self.curve_stride = 1
+        self._record(iteration_points, [float(v) for v in mse_values])
         self.last_step = None
         self._history.clear()
         self._formed = (self._checkpoint(keep_curve=True) if formed is None
-                        else (formed, 0, 0, ([], []), None))
+                        else (formed, 0, None, ([], []), 1, None))

@@ -156,3 +156,64 @@ def test_learning_rate_change_applies_to_the_next_update():
     stepper.step("iteration")
     Learn(b, 0.25, 1)
     assert np.array_equal(a.state, b.state)
+
+
+def test_the_curve_is_thinned_evenly_and_keeps_the_latest_point():
+    stepper, direct = Stepper(network(), 0.5, curve_points=64), network()
+    full, _ = Learn(direct, 0.5, 1000)
+    for _ in range(7):   # chunks of any size give the curve one call gives
+        stepper.train(100, undoable=False)
+    stepper.train(300)
+    assert (stepper.curve_stride, len(stepper.iteration_points)) == (16, 64)
+    assert stepper.iteration_points == list(range(1, 1000, 16)) + [1000]
+    assert stepper.mse_values == [full[i - 1] for i in stepper.iteration_points]
+    one_call = Stepper(network(), 0.5, curve_points=64)
+    one_call.train(1000)
+    assert (one_call.iteration_points, one_call.mse_values) == (stepper.iteration_points,
+                                                                 stepper.mse_values)
+
+
+def test_stepping_on_a_thinned_curve_keeps_only_the_latest_off_grid_point():
+    stepper = Stepper(network(), 0.5, curve_points=8)
+    for _ in range(20):
+        stepper.step("iteration")
+    assert stepper.iteration_points == [1, 5, 9, 13, 17, 20] and stepper.curve_stride == 4
+    stepper.step("iteration")
+    assert stepper.iteration_points == [1, 5, 9, 13, 17, 21]
+    stepper.step("phase")
+    stepper.step("phase")
+    stepper.step("phase")   # iteration 22 is complete
+    assert stepper.iteration_points == [1, 5, 9, 13, 17, 21, 22]
+    stepper.undo()           # back before iteration 22: 21 is the latest again
+    assert stepper.iteration_points == [1, 5, 9, 13, 17, 21]
+
+
+def test_undo_brings_back_a_latest_point_that_thinning_removed():
+    stepper = Stepper(network(), 0.5, curve_points=4)   # 4 points + the latest
+    for _ in range(6):
+        stepper.step("iteration")
+    assert (stepper.iteration_points, stepper.curve_stride) == ([1, 3, 5, 6], 2)
+    cost_6 = stepper.mse_values[-1]
+    stepper.step("iteration")   # 6 was kept only as the latest
+    assert stepper.iteration_points == [1, 3, 5, 7]
+    stepper.undo()
+    assert stepper.iteration_points == [1, 3, 5, 6] and stepper.mse_values[-1] == cost_6
+    assert stepper.network.iteration == 6
+    for _ in range(3):
+        stepper.undo()
+    assert stepper.iteration_points == [1, 3] and stepper.curve_stride == 1
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.5, True, "64"])
+def test_curve_points_must_be_a_whole_number(value):
+    with pytest.raises(ConfigurationError, match="curve_points"):
+        Stepper(network(), 0.5, curve_points=value)
+
+
+def test_resuming_a_long_curve_thins_it():
+    net = network()
+    Learn(net, 0.5, 100)
+    stepper = Stepper(net, 0.5, curve_points=16)
+    stepper.resume(0, [1.0 / i for i in range(1, 101)], list(range(1, 101)))
+    assert stepper.iteration_points == list(range(1, 100, 8)) + [100]
+    assert stepper.mse_values[1] == 1.0 / 9
