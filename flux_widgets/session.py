@@ -20,6 +20,8 @@ import math
 import os
 import tempfile
 
+import numpy as np
+
 from .activations import ActivationType
 from .datasets import DATASET_NAMES
 from .errors import ConfigurationError, StorageError
@@ -219,8 +221,14 @@ def save_session(stepper, path, settings):
         learning rate saved is the stepper's.
 
     Returns None; raises ConfigurationError if ``settings`` do not describe the
-    network, StorageError if the file cannot be written.
+    network or it holds inf or nan (a diverged step: step back first),
+    StorageError if the file cannot be written.
     """
+    if not (np.isfinite(stepper.network.state).all()
+            and all(math.isfinite(cost) for cost in stepper.mse_values)):
+        raise ConfigurationError("the network holds inf or nan since a step diverged, and "
+                                 "a session is saved only with finite numbers: step back "
+                                 "to its last finite state, then save")
     configuration = configuration_string(dict(settings, learning_rate=stepper.learning_rate)
                                          if isinstance(settings, dict) else settings)
     network = stepper.network
