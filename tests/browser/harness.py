@@ -538,6 +538,15 @@ def wait_for_kernel_idle(page: "Page", notebook_relpath: str, timeout: float = 6
         accept_dialogs(page)
 
 
+def restart_kernel(page: "Page", notebook_relpath: str, timeout: float = 60.0) -> None:
+    """Restart the notebook's kernel (Kernel -> Restart Kernel, without its dialog) and
+    wait until the new kernel is connected and idle."""
+    page.evaluate(_JS_FIND_PANEL + """
+        async (path) => { await findPanel(path).sessionContext.session.kernel.restart(); }""",
+                  notebook_relpath)
+    wait_for_kernel_idle(page, notebook_relpath, timeout)
+
+
 def run_all_cells(page: "Page", notebook_relpath: str, via: str = "command", *,
                   attempts: int = 3, start_timeout: float = 15.0) -> None:
     """Start Run All Cells on the notebook, by the command registry or by the Run menu.

@@ -20,7 +20,10 @@ from harness import (
     assert_no_widget_errors,
     console_errors,
     open_notebook_and_run_all,
+    restart_kernel,
+    run_all_cells,
     screenshot,
+    wait_for_run_all,
     wait_for_text,
 )
 
@@ -118,4 +121,29 @@ def test_running_a_panels_cell_again_closes_the_panel_it_made_before(app, jupyte
         page.keyboard.press("Control+Enter")  # run the cell, stay on it
         page.wait_for_timeout(500)
     wait_for_text(page, "open: [False, True]", timeout=60)
+    assert_no_widget_errors(page)
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_after_a_kernel_restart_the_lesson_runs_again(app, jupyter, page):
+    """Kernel -> Restart, then Run All: a new panel renders and responds, and no view of
+    the old kernel's widgets is left saying "Error displaying widget"."""
+    notebook = jupyter.add(NOTEBOOK)
+    page.set_viewport_size({"width": 1500, "height": 1400})
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120,
+                              done_text="accuracy 100%")
+    restart_kernel(page, notebook)
+    run_all_cells(page, notebook)
+    state = wait_for_run_all(page, notebook, timeout=120)
+    assert not state["errors"], state
+    assert min(state["counts"]) == 1  # a new kernel counts from 1 again
+    wait_for_text(page, "accuracy 100%")
+    panel = page.locator(".jp-OutputArea-output").first
+    step = panel.locator("button:has-text('Step')").first
+    step.wait_for(timeout=30_000)
+    panel.locator("button:has-text('Reset')").first.click()
+    wait_for_text(page, "Back to the network as it was formed", timeout=20)
+    step.click()
+    page.wait_for_selector("text=/Iteration 1, forward/", timeout=20_000)
+    assert panel.locator("canvas").count() >= 1
     assert_no_widget_errors(page)
