@@ -378,7 +378,14 @@ def _read_bytes(path):
         raise DataError(too_large)
     try:
         with path.open("rb") as file:
-            raw = file.read(MAX_CSV_BYTES + 1)
+            # read what stat announced (file.read(n) reserves n bytes at once), then
+            # whatever the file grew by since, in pieces, up to one byte over the limit
+            raw = file.read(info.st_size + 1)
+            while info.st_size < len(raw) <= MAX_CSV_BYTES:
+                more = file.read(min(1 << 16, MAX_CSV_BYTES + 1 - len(raw)))
+                if not more:
+                    break
+                raw += more
     except OSError as error:
         raise DataError(f"cannot read {path}: {error}") from error
     if len(raw) > MAX_CSV_BYTES:
@@ -611,9 +618,13 @@ def train_test_split(dataset, test_fraction=0.25, seed=0) -> tuple[Dataset, Data
     Raises
     ------
     ConfigurationError
-        If ``test_fraction`` is not a finite number in (0, 1), ``seed`` is not
-        a whole number >= 0, or either part would be empty.
+        If ``dataset`` is not a Dataset, ``test_fraction`` is not a finite
+        number in (0, 1), ``seed`` is not a whole number >= 0, or either part
+        would be empty.
     """
+    if not isinstance(dataset, Dataset):
+        raise ConfigurationError(f"train_test_split needs a Dataset such as load_dataset('iris'), "
+                                 f"got {type(dataset).__name__}")
     if (isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real)
             or not 0 < test_fraction < 1):
         raise ConfigurationError(
@@ -651,7 +662,8 @@ def accuracy(outputs, labels) -> float:
     Raises
     ------
     DataError
-        If the outputs are not numbers, or their shape does not fit N labels.
+        If the outputs are not finite numbers, the labels are not class
+        indices (whole numbers), or the shapes do not fit together.
     """
     try:
         outputs = np.asarray(outputs, dtype=np.float64)
@@ -664,5 +676,14 @@ def accuracy(outputs, labels) -> float:
         raise DataError(f"accuracy: outputs of shape {outputs.shape} do not match labels of "
                         f"shape {labels.shape}; expected N x 1 or N x c outputs and N labels "
                         "with N >= 1")
+    if not np.isfinite(outputs).all():
+        row = int(np.argwhere(~np.isfinite(outputs))[0][0])
+        raise DataError(f"accuracy: the outputs of sample {row} are not finite numbers (inf or "
+                        "nan); a network that diverged classifies nothing")
+    if labels.dtype == bool or not (np.issubdtype(labels.dtype, np.integer)
+                                    or np.issubdtype(labels.dtype, np.floating)
+                                    and np.all(np.mod(labels, 1) == 0)):
+        raise DataError(f"accuracy: labels must be class indices (whole numbers such as "
+                        f"dataset.labels), got {labels.dtype} values like {labels[0]!r}")
     predicted = outputs[:, 0] > 0.5 if outputs.shape[1] == 1 else outputs.argmax(axis=1)
     return float(np.mean(predicted == labels))

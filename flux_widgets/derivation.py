@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigurationError
-from .network import Back_Propagation, Forward_Pass, network_cost
+from .network import Back_Propagation, Forward_Pass, _require_network, network_cost
 
 __all__ = ["GradientDerivation", "derive_weight_gradient", "derive_bias_gradient",
            "finite_difference", "GradientCheck", "check_gradients", "FD_EPSILON"]
@@ -31,6 +31,7 @@ _PARAMETERS = {"weights": "weights_matrix", "bias": "bias_matrix",
 
 
 def _layer(network, layer):
+    _require_network("the derivation", network)
     count = len(network.neural_layers)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
             or not 1 <= layer <= count:
@@ -139,7 +140,7 @@ def finite_difference(network, layer, parameter, row, column, epsilon=FD_EPSILON
     is computed with ``Predict``, so no stored matrix changes, and the
     parameter gets back its exact original value.
     """
-    name = _PARAMETERS.get(parameter)
+    name = _PARAMETERS.get(parameter) if isinstance(parameter, str) else None
     if name is None:
         raise ConfigurationError(f"parameter must be 'weights' or 'bias', got {parameter!r}")
     if not (isinstance(epsilon, float) and math.isfinite(epsilon) and epsilon > 0):
@@ -213,6 +214,12 @@ def check_gradients(network, epsilon=FD_EPSILON, rtol=1e-6):
     back exactly as it was afterwards), so the check also works mid-iteration.
     Returns a :class:`GradientCheck`.
     """
+    _require_network("check_gradients", network)
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
+        raise ConfigurationError(f"rtol must be a number between 0 and 1 such as 1e-6, "
+                                 f"got {rtol!r}")
+    if not (isinstance(epsilon, float) and math.isfinite(epsilon) and epsilon > 0):
+        raise ConfigurationError(f"epsilon must be a small positive number, got {epsilon!r}")
     snapshot = network.snapshot()
     try:
         Forward_Pass(network)

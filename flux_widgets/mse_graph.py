@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import numbers
+import os
 import sys
 from xml.sax.saxutils import escape
 
@@ -24,6 +26,7 @@ __all__ = ["MSEGraphPlotter", "mse_series", "downsample", "decades", "uses_log_s
            "svg_chart", "LOG_SCALE_DECADES"]
 
 LOG_SCALE_DECADES = 2
+MAX_CHART_SIZE = 1000  # characters, for the width and the height of the ASCII chart
 _TITLE = "MSE vs iterations"
 _SVG_BUCKETS = 1000  # an SVG polyline keeps at most 2 points per bucket
 _SVG_WIDTH, _SVG_HEIGHT = 640, 400
@@ -117,6 +120,9 @@ class MSEGraphPlotter:
         """
         try:
             iterations, mse, skipped = mse_series(mse_values, iteration_points)
+            width, height = _chart_size(width, height)
+            if path is not None and not isinstance(path, (str, os.PathLike)):
+                raise DataError(f"path must be a file path such as 'mse.svg', got {path!r}")
         except DataError as error:
             print(f"MSEGraphPlotter: {error}; nothing plotted.")
             return None
@@ -131,13 +137,23 @@ class MSEGraphPlotter:
             from .widgets.charts import mse_figure
             chart = mse_figure(mse, iterations)
         else:
-            chart = _ascii_chart(iterations, mse, max(width, 10), max(height, 3))
+            chart = _ascii_chart(iterations, mse, width, height)
             print(chart)
         if path is not None:
             _save_svg(path, iterations, mse)
         return chart
 
     plot_mse_vs_iterations = plotMSEvsIterations
+
+
+def _chart_size(width, height):
+    """``(width, height)`` of the ASCII chart: whole numbers, raised to 10 x 3, at most 1000."""
+    for name, value in (("width", width), ("height", height)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+                or not 1 <= value <= MAX_CHART_SIZE:
+            raise DataError(f"{name} must be a whole number from 1 to {MAX_CHART_SIZE} "
+                            f"(characters), got {value!r}")
+    return max(int(width), 10), max(int(height), 3)
 
 
 def _in_notebook():

@@ -36,10 +36,11 @@ from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Ma
 __all__ = [
     "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
     "Update_Parameters", "Learn", "Predict", "network_cost", "check_learning_rate",
-    "MAX_NETWORK_BYTES", "INITIAL_BIAS",
+    "MAX_NETWORK_BYTES", "MAX_ITERATIONS", "INITIAL_BIAS",
 ]
 
 MAX_NETWORK_BYTES = 2 * 1024 ** 3
+MAX_ITERATIONS = MAX_NETWORK_BYTES // 8
 INITIAL_BIAS = 0.01
 _HE_FAMILY = {ActivationType.RELU, ActivationType.LEAKY_RELU, ActivationType.ELU,
               ActivationType.SWISH}
@@ -141,11 +142,22 @@ class Neural_Layer_Information:
 # Forming a network: validation, layout, initialisation.
 # --------------------------------------------------------------------------
 
+def _require_network(function, network):
+    if not isinstance(network, Neural_Layer_Information):
+        raise ConfigurationError(f"{function} needs a network made by Form_Network, got "
+                                 f"{type(network).__name__}; write network = Form_Network(...) "
+                                 f"and pass that network")
+
+
 def _data_matrix(name, data):
     try:
-        matrix = np.array(data, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(f"{name} must be a matrix of numbers (rows of equal length)") from None
+        complex_numbers = np.iscomplexobj(data)
+        matrix = None if complex_numbers else np.array(data, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(f"{name} must be a matrix of numbers (rows of equal length, each "
+                        "number at most about 1.8e308 in size)") from None
+    if complex_numbers:
+        raise DataError(f"{name} holds complex numbers; it must be a matrix of real numbers")
     if matrix.ndim == 1:
         matrix = matrix.reshape(-1, 1)
     if matrix.ndim != 2 or matrix.size == 0:
@@ -274,6 +286,8 @@ def Form_Network(layers, input_matrix, output_matrix,
 
 def Forward_Pass(network):
     """Compute every layer's ``a = x·W + b`` and ``h = h(a)``, first layer to last."""
+    if not isinstance(network, Neural_Layer_Information):
+        _require_network("Forward_Pass", network)
     for layer in network.neural_layers:
         layer.compute_weight_and_input()  # the two halves of Compute_Weighted_Sum
         layer.compute_weight_input_bias()
@@ -289,6 +303,8 @@ def Back_Propagation(network):
     ``dC_da = dC_dy ⊙ dh_da``, ``dC_dw = inputᵀ · dC_da`` and
     ``dC_db = Σ_n dC_da``.
     """
+    if not isinstance(network, Neural_Layer_Information):
+        _require_network("Back_Propagation", network)
     layers = network.neural_layers
     last = len(layers) - 1
     for index in range(last, -1, -1):
@@ -315,6 +331,7 @@ def check_learning_rate(learning_rate):
 
 def Update_Parameters(network, learning_rate):
     """Gradient descent: ``W −= η · dC_dw`` and ``b −= η · dC_db`` in every layer."""
+    _require_network("Update_Parameters", network)
     learning_rate = check_learning_rate(learning_rate)
     for layer in network.neural_layers:
         layer.update_parameters(learning_rate)
@@ -374,10 +391,14 @@ def Learn(network, learning_rate, iterations):
     network is put back exactly as it was after the last finite iteration, and
     the error carries ``mse_values`` and ``iteration_points`` up to there.
     """
+    _require_network("Learn", network)
     learning_rate = check_learning_rate(learning_rate)
     if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral) \
             or iterations < 0:
         raise ConfigurationError(f"iterations must be a whole number ≥ 0, got {iterations!r}")
+    if iterations > MAX_ITERATIONS:  # Learn keeps one cost (8 bytes) per iteration
+        raise ConfigurationError(f"iterations must be at most {MAX_ITERATIONS:,} in one Learn "
+                                 f"(it keeps the cost of every iteration), got {iterations:,}")
     iterations = int(iterations)
     mse_values = np.empty(iterations)
     first_point = network.iteration + 1
@@ -386,13 +407,17 @@ def Learn(network, learning_rate, iterations):
     # Parameters at the start of the last two iterations: enough to rebuild the
     # state after the previous iteration exactly, should the current one fail.
     ring = list(np.empty((2, parameters.size)))
+    state = network.state
     # Learn finds and reports non-finite numbers itself; numpy's warnings would only repeat it.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(iterations):
             np.copyto(ring[k & 1], parameters)
             cost = _iterate(network, learning_rate)
             mse_values[k] = cost
-            if not (math.isfinite(cost) and math.isfinite(network.state.sum())):
+            # Σ x² over every matrix is finite only if every x is: one pass, and on a
+            # small network a few µs faster than state.sum(). An overflow of a finite
+            # state (|x| > 1e154) only costs the exact search, which then finds nothing.
+            if not (math.isfinite(cost) and math.isfinite(state.dot(state))):
                 where = first_non_finite(network, cost)
                 if where is not None:
                     _roll_back(network, learning_rate, k, start, ring)
@@ -435,7 +460,12 @@ def Predict(network, new_input):
     Shapes: ``new_input`` is M x n_in, one row per new sample (a 1-D list is
     one sample); the result is M x k.
     """
-    if np.ndim(new_input) == 1:
+    _require_network("Predict", network)
+    try:
+        one_sample = np.ndim(new_input) == 1
+    except (TypeError, ValueError, OverflowError):  # ragged rows: _data_matrix says so
+        one_sample = False
+    if one_sample:
         new_input = [new_input]
     rows = _data_matrix("new_input", new_input)
     if rows.shape[1] != network.layers_vector[0]:
@@ -451,4 +481,5 @@ def Predict(network, new_input):
 
 def network_cost(network):
     """The cost C of the network's current parameters, computed without touching its matrices."""
+    _require_network("network_cost", network)
     return Matrix_Mean_Squared_Error(Predict(network, network.inputMatrix), network.outputMatrix)

@@ -25,8 +25,8 @@ import numpy as np
 from .activations import ActivationType
 from .datasets import DATASET_NAMES
 from .errors import ConfigurationError, StorageError
-from .network import Form_Network
-from .stepper import Stepper
+from .network import MAX_NETWORK_BYTES, Form_Network
+from .stepper import STEPPER_COPIES, Stepper
 from .storage import MAX_FILE_BYTES, load_network, save_network
 
 __all__ = ["parse_whole_number", "parse_layer_sizes", "parse_learning_rate", "parse_seed",
@@ -259,6 +259,11 @@ def load_session(path):
     if sorted(extra) != sorted(_SESSION_KEYS):
         raise StorageError(f"{path} holds a network but not a saved session: its extra should "
                            f"hold {', '.join(_SESSION_KEYS)}, not {', '.join(extra) or 'nothing'}")
+    if STEPPER_COPIES * network.state.nbytes > MAX_NETWORK_BYTES:
+        raise StorageError(f"{path} holds a {network.describe()} network of "
+                           f"{network.state.nbytes / 1e9:.1f} GB; continuing it keeps "
+                           f"{STEPPER_COPIES} copies (it, as formed, one step back), more than "
+                           f"the kit's limit of {MAX_NETWORK_BYTES / 1e9:.1f} GB")
     try:
         settings = parse_configuration_string(extra["configuration"])
         if not _describes(settings, network):

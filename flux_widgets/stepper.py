@@ -35,11 +35,12 @@ from typing import Callable
 import numpy as np
 
 from .errors import ConfigurationError, NonFiniteError
-from .network import Learn, check_learning_rate
+from .network import MAX_ITERATIONS, Learn, Neural_Layer_Information, check_learning_rate
 
-__all__ = ["Computation", "Step", "Stepper", "GRANULARITIES"]
+__all__ = ["Computation", "Step", "Stepper", "GRANULARITIES", "STEPPER_COPIES"]
 
 GRANULARITIES = ("computation", "layer", "phase", "iteration")
+STEPPER_COPIES = 3  # of the network's state a stepper holds: itself, as formed, ≥ 1 undo step
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,9 @@ class Stepper:
 
     def __init__(self, network, learning_rate=0.1, history_limit=200,
                  history_bytes=64 * 1024 ** 2, curve_points=4096):
+        if not isinstance(network, Neural_Layer_Information):
+            raise ConfigurationError(f"a Stepper drives a network made by Form_Network, got "
+                                     f"{type(network).__name__}")
         self.network = network
         self.learning_rate = learning_rate
         for name, value in (("history_limit", history_limit), ("history_bytes", history_bytes),
@@ -384,8 +388,10 @@ class Stepper:
         network was put back to its last finite iteration, whose costs are kept.
         With ``undoable=False`` (a long run in chunks) no new undo step is made.
         """
-        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 1:
-            raise ConfigurationError(f"iterations must be a whole number ≥ 1, got {iterations!r}")
+        if isinstance(iterations, bool) or not isinstance(iterations, int) \
+                or not 1 <= iterations <= MAX_ITERATIONS:
+            raise ConfigurationError(f"iterations must be a whole number from 1 to "
+                                     f"{MAX_ITERATIONS:,}, got {iterations!r}")
         if undoable:
             self._history.append(self._checkpoint())
         done = ()
@@ -414,10 +420,15 @@ class Stepper:
 
         ``layer`` counts from 1, ``name`` is ``"weights_matrix"`` or ``"bias_matrix"``.
         """
-        matrix = self.network.neural_layers[layer - 1].matrices[name]
-        if name not in ("weights_matrix", "bias_matrix") or not (0 <= row < matrix.shape[0]
-                                                                and 0 <= column < matrix.shape[1]):
-            raise ConfigurationError(f"there is no {name}[{row}, {column}] in layer {layer}")
+        layers = len(self.network.neural_layers)
+        whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (layer, row, column))
+        matrix = (self.network.neural_layers[layer - 1].matrices[name]
+                  if whole and 1 <= layer <= layers and name in ("weights_matrix", "bias_matrix")
+                  else None)
+        if matrix is None or not (0 <= row < matrix.shape[0] and 0 <= column < matrix.shape[1]):
+            raise ConfigurationError(f"there is no {name}[{row}, {column}] in layer {layer}; "
+                                     f"layers count from 1 to {layers}, and a weight or bias "
+                                     "is set by hand")
         if not (isinstance(value, (int, float)) and math.isfinite(value)):
             raise ConfigurationError(f"a weight must be a finite number, got {value!r}")
         self._history.append(self._checkpoint())

@@ -86,6 +86,13 @@ def _checksum(meta, inputs, targets, state):
     return digest.hexdigest()
 
 
+def _check_path(path):
+    """Refuse a ``path`` that is not a file path (a number would be taken as a file descriptor)."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise StorageError(f"the file must be given as a path such as 'network.npz', "
+                           f"got {type(path).__name__} {path!r:.60}")
+
+
 def _file_too_large(size):
     if size > MAX_FILE_BYTES:
         return (f"is {size / _MB:.1f} MB; a saved network may be at most "
@@ -125,6 +132,7 @@ def save_network(network, path, extra=None):
     """
     if not isinstance(network, Neural_Layer_Information):
         raise StorageError(f"save_network needs a formed network, got {type(network).__name__}")
+    _check_path(path)
     if extra is None:
         extra = {}
     if not isinstance(extra, dict):
@@ -155,8 +163,9 @@ def _write_atomically(path, meta, arrays):
     temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
     try:
         file = open(temporary, "xb")
-    except OSError as error:
-        raise StorageError(f"cannot write {path}: {error.strerror or error}") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL character in the name
+        raise StorageError(f"cannot write {path}: "
+                           f"{getattr(error, 'strerror', None) or error}") from None
     try:
         with file:
             np.savez_compressed(file, meta=meta, **arrays)
@@ -248,6 +257,7 @@ def _read_member(path, archive, member):
 
 def _read_arrays(path):
     """``{"meta": …, "inputs": …, "targets": …, "state": …}`` from the file at ``path``."""
+    _check_path(path)
     try:
         status = os.stat(path)
     except FileNotFoundError:

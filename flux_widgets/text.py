@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ShapeError
+from .errors import ConfigurationError, DataError, ShapeError
 from .layer import SEED_MATRIX_NAMES
 
 __all__ = ["NNStructureVis", "matrix_text", "MAX_DRAWN_NEURONS"]
@@ -40,6 +40,9 @@ class NNStructureVis:
         · 81 parameters``), a column of neurons per layer, then one block per
         layer with its activation and the shape of every seed matrix.
         """
+        if not hasattr(network, "neural_layers") or not hasattr(network, "layers_vector"):
+            raise ConfigurationError(f"visualizeNetwork needs a network made by Form_Network, "
+                                     f"got {type(network).__name__}")
         text = "\n".join([_header(network), "", *_neuron_columns(network.layers_vector), "",
                           *_layer_blocks(network)])
         print(text, file=file)
@@ -116,7 +119,15 @@ def matrix_text(matrix, name=None, max_rows=8, max_columns=8, digits=4):
     ``…`` in between. Numbers get ``digits`` decimals, in scientific notation
     when one of them is 10⁶ or more in size. A 1-D array is shown as one row.
     """
-    values = np.asarray(matrix, dtype=np.float64)
+    for label, value, least in (("max_rows", max_rows, 1), ("max_columns", max_columns, 1),
+                                ("digits", digits, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise ConfigurationError(f"{label} must be a whole number ≥ {least}, got {value!r}")
+    try:
+        values = np.asarray(matrix, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise DataError(f"matrix_text shows matrices of numbers, got {type(matrix).__name__} "
+                        f"{matrix!r:.60}") from None
     if values.ndim < 2:
         values = values.reshape(1, -1)
     if values.ndim != 2:

@@ -51,7 +51,16 @@ class Controls:
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
                  learning_rate=1.0, dataset="parity4", seed=0):
         names = [(kind.name, kind) for kind in ActivationType]
-        self.layers = widgets.Text(value=layers, description="Layers",
+        if dataset not in (*DATASET_NAMES, CSV_CHOICE):
+            raise ConfigurationError(f"unknown dataset {dataset!r}; choose one of "
+                                     f"{', '.join(DATASET_NAMES)} or {CSV_CHOICE!r}")
+        # what is typed in a field is text; a bad value is shown beside it when forming
+        if isinstance(layers, (list, tuple)):
+            layers = ", ".join(map(str, layers))
+        if not isinstance(learning_rate, str):
+            learning_rate = f"{learning_rate:g}" if isinstance(learning_rate, (int, float)) \
+                else str(learning_rate)
+        self.layers = widgets.Text(value=str(layers), description="Layers",
                                    layout=widgets.Layout(width="220px"))
         self.input_note = widgets.HTML()
         self.hidden = widgets.Dropdown(options=names, value=ActivationType.parse(hidden),
@@ -60,7 +69,7 @@ class Controls:
                                       description="Per layer")
         self.output = widgets.Dropdown(options=names, value=ActivationType.parse(output),
                                        description="Output")
-        self.learning_rate = widgets.Text(value=f"{learning_rate:g}", description="Learning rate",
+        self.learning_rate = widgets.Text(value=learning_rate, description="Learning rate",
                                           style={"description_width": "initial"},
                                           layout=widgets.Layout(width="180px"))
         self.dataset_choice = widgets.Dropdown(

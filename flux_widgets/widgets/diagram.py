@@ -295,7 +295,7 @@ class NetworkDiagram:
         values = self._edge_values()
         magnitudes = np.where(np.isfinite(values), np.abs(values), 0.0)
         largest = magnitudes.max() or 1.0
-        widths = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * magnitudes / largest)) / 2
+        widths = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (magnitudes / largest))) / 2
         return {f"L{layer}:{row}-{column}": {"line-color": NEGATIVE if negative else POSITIVE,
                                              "width": width}
                 for (layer, row, column), negative, width

@@ -19,6 +19,7 @@ presentation mode shows large type and diagram and hides the settings.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 
 import ipywidgets as widgets
@@ -26,9 +27,9 @@ from ipyevents import Event
 
 from ..derivation import finite_difference
 from ..errors import ConfigurationError, FluxError, NonFiniteError
-from ..layer import PARAMETER_NAMES
-from ..network import Form_Network
-from ..stepper import Stepper
+from ..layer import PARAMETER_NAMES, matrix_shapes
+from ..network import MAX_NETWORK_BYTES, Form_Network
+from ..stepper import STEPPER_COPIES, Stepper
 from .charts import mse_figure, update_mse_figure
 from .closing import close_widgets
 from .controls import Controls, parse_iterations, parse_learning_rate
@@ -45,6 +46,7 @@ _GRANULARITIES = [("computation", "computation"), ("layer", "layer"), ("pass", "
 TRAIN_CHUNK_SECONDS = 0.05
 DIAGRAM_FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: the browser has drawn the view
 PRESENTATION_DIAGRAM = (900, 520)  # width, height in pixels
+PANEL_COPIES = STEPPER_COPIES  # the network, as formed (Reset), one step back
 OUTPUT_MAP_RESOLUTION = 25  # grid points per axis: 625 cells, redrawn on every weight update
 KEYS = {  # the key, as the browser names it -> (the panel's method, its argument)
     "ArrowRight": ("step_at_chosen_size", None), "PageDown": ("step_at_chosen_size", None),
@@ -101,6 +103,26 @@ def _replace_the_panels_of_an_earlier_run(panel):
             earlier.close()
         panels = []
     _PANELS_OF_CELL[cell] = (run, panels + [panel])
+
+
+def _check_panel_memory(layers, data_shape):
+    """Refuse, before anything is allocated, a network whose copies the panel keeps would
+    need more memory than the kit's limit (``MAX_NETWORK_BYTES``).
+
+    The panel keeps :data:`PANEL_COPIES` of the network's matrices: the network, the network
+    as formed (Reset) and at least one earlier step (Step back)."""
+    samples, inputs = data_shape
+    sizes = [inputs, *layers]
+    count = sum(math.prod(shape) for n_in, n_out in zip(sizes[:-1], sizes[1:])
+                for shape in matrix_shapes(samples, n_in, n_out).values())
+    needed = PANEL_COPIES * 8 * count
+    if needed > MAX_NETWORK_BYTES:
+        raise ConfigurationError(
+            f"a {'-'.join(map(str, sizes))} network on {samples} samples needs "
+            f"{8 * count / 1e9:.1f} GB, and the panel keeps {PANEL_COPIES} copies of it (the "
+            f"network, the network as formed for Reset, the last step for Step back): "
+            f"{needed / 1e9:.1f} GB, more than the kit's limit of {MAX_NETWORK_BYTES / 1e9:.1f} "
+            "GB; use fewer neurons or samples")
 
 
 def _class_labels(network):
@@ -188,7 +210,8 @@ class Panel(widgets.VBox):
         self.present.observe(lambda change: self.set_presenting(change["new"]), "value")
         self.quantity.observe(lambda _: self._restyle(), "value")
         self.sample.observe(lambda _: self._restyle(), "value")
-        self.form_network()
+        if not self.form_network():  # show the settings and the message, to put them right
+            self.children = [widgets.HTML(_STYLE), self.setup]
         _replace_the_panels_of_an_earlier_run(self)
 
     # ---- forming ---------------------------------------------------------
@@ -198,6 +221,7 @@ class Panel(widgets.VBox):
         try:
             settings = self.controls.values()
             data = self.controls.dataset()
+            _check_panel_memory(settings["layers"], data.inputs.shape)
             network = Form_Network(settings["layers"], data.inputs, data.targets,
                                    settings["hidden"], settings["output"], seed=settings["seed"])
             stepper = Stepper(network, settings["learning_rate"])
@@ -416,10 +440,12 @@ class Panel(widgets.VBox):
 
         Called for the panel an earlier run of the same notebook cell made, when
         the cell makes a new one (see module docs)."""
-        if isinstance(self._training, asyncio.Task):
+        if isinstance(getattr(self, "_training", None), asyncio.Task):
             self._training.cancel()
         self._training = None
-        close_widgets([self, self._keys, self.controls.box, self.keep.box])
+        parts = (getattr(self, "_keys", None), getattr(self, "controls", None),
+                 getattr(self, "keep", None))  # a panel whose constructor failed lacks some
+        close_widgets([self, parts[0], *(part.box for part in parts[1:] if part is not None)])
 
     def _set_busy(self, busy):
         if not busy:
