@@ -2,13 +2,13 @@
 
 Run: ``python benchmarks/bench_browser.py [--clicks 30] [--app lab|notebook] [--nodelay] [--dom]``
 
-One notebook, four outputs, measured in the same page and run:
+One notebook, six outputs, measured in the same page and run:
 
 * bare: a plain ``ipywidgets.Button`` whose callback updates one HTML table
   and appends a point to one bqplot line (the floor any widget click pays);
-* the FLUX panel on the seed's 4-8-4-1 parity network, its "Whole iteration" button;
-* the FLUX panel on a 2-16-16-1 network (XOR, with the output map), its "Whole iteration" button;
-* the FLUX panel on a 4-50-50-3 network (iris: 103 neurons, 16 of a layer drawn), the same.
+* the FLUX panel's "Whole iteration" button on networks of 10, 13 (the seed's
+  4-8-4-1 parity), 33 (2-16-16-1 XOR, with the output map), 50 and 100 neurons
+  (counted after the input layer; of a layer over 16 neurons, 16 are drawn).
 
 A click is timed in the page from ``button.click()`` until the page has
 painted the frame that shows the first change in the DOM of the output's
@@ -63,20 +63,26 @@ def bare_step(_):
 button.on_click(bare_step)
 widgets.VBox([button, table, figure])""",
     """import flux_widgets as fw
-parity = fw.Panel(layers="8, 4, 1")
+ten = fw.Panel(layers="6, 3, 1")
+ten""",
+    """parity = fw.Panel(layers="8, 4, 1")
 parity""",
     """xor = fw.Panel(dataset="xor", layers="16, 16, 1", hidden="tanh")
 xor""",
-    """iris = fw.Panel(dataset="iris", layers="50, 50, 3", hidden="tanh")
-iris""",
+    """fifty = fw.Panel(dataset="parity4", layers="25, 24, 1")
+fifty""",
+    """hundred = fw.Panel(dataset="iris", layers="50, 47, 3", hidden="tanh")
+hundred""",
     "print('benchmark ready')",
 ]
 
 # (label, index of the output, the button's text)
 CASES = [("bare round trip (HTML table + bqplot line)", 0, "bare step"),
-         ("FLUX panel, 4-8-4-1 parity, whole iteration", 1, "Whole iteration"),
-         ("FLUX panel, 2-16-16-1 XOR, whole iteration", 2, "Whole iteration"),
-         ("FLUX panel, 4-50-50-3 iris (103 neurons)", 3, "Whole iteration")]
+         ("10 neurons: 4-6-3-1 parity", 1, "Whole iteration"),
+         ("13 neurons: 4-8-4-1 parity (the seed's)", 2, "Whole iteration"),
+         ("33 neurons: 2-16-16-1 XOR + output map", 3, "Whole iteration"),
+         ("50 neurons: 4-25-24-1 parity", 4, "Whole iteration"),
+         ("100 neurons: 4-50-47-3 iris", 5, "Whole iteration")]
 
 
 def measure(page, cases, clicks, painted=True):
