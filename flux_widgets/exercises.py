@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from .errors import ConfigurationError
+
 __all__ = ["Feedback", "compare", "Exercise", "SolutionText"]
 
 MAX_LISTED = 5  # entries listed when many are off
@@ -77,14 +79,28 @@ def compare(answer, expected, *, name="your answer", rtol=1e-6, atol=1e-9, hint=
 
     Equal means ``|answer - expected| <= atol + rtol * |expected|`` for every
     entry. Returns a :class:`Feedback`; ``hint`` is added when it is wrong.
+    ConfigurationError (the lesson's mistake, not the learner's) if ``expected``
+    is not finite numbers: against inf or nan any answer would be right or wrong.
     """
-    expected = np.asarray(expected, dtype=np.float64)
+    expected = _expected_numbers(expected)
     array, refusal = _as_numbers(answer, name)
     feedback = refusal if refusal is not None else \
         _compare_numbers(array, expected, name, rtol, atol)
     if not feedback and hint and answer is not None:
         feedback.message += f"\nHint: {hint}"
     return feedback
+
+
+def _expected_numbers(expected):
+    try:
+        expected = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"an exercise's expected answer must be numbers, got "
+                                 f"{type(expected).__name__}") from None
+    if not np.isfinite(expected).all():
+        raise ConfigurationError("an exercise's expected answer must be finite numbers; it "
+                                 "holds inf or nan")
+    return expected
 
 
 def _close(a, b, rtol, atol):
@@ -147,6 +163,8 @@ class Exercise:
     """
 
     def __init__(self, title, expected, *, hint, solution, rtol=1e-6, atol=1e-9):
+        if not callable(expected):
+            _expected_numbers(expected)  # the lesson's mistake shows when it is written
         self.title, self.expected, self.hint = title, expected, hint
         self._solution, self.rtol, self.atol = solution, rtol, atol
 
@@ -159,7 +177,13 @@ class Exercise:
         """Call ``function(*case)`` for every case and compare with ``expected(*case)``.
 
         A function that raises gets the error's type and message, with the case.
+        ``cases`` is a non-empty list of argument tuples; ConfigurationError (the
+        lesson's mistake) if it is not, or if ``expected`` itself raises.
         """
+        if not (isinstance(cases, (list, tuple)) and cases
+                and all(isinstance(case, tuple) for case in cases)):
+            raise ConfigurationError(f"{self.title}: cases must be a non-empty list of "
+                                     f"argument tuples such as [(0.5,), (2.0,)], got {cases!r:.80}")
         if function is None:
             return Feedback(False, f"{self.title}: no answer yet (replace None with your "
                                    "function)")
@@ -174,7 +198,13 @@ class Exercise:
             except Exception as error:  # the learner's code: report it, never crash the lesson
                 return Feedback(False, f"{self.title}: your function raised "
                                        f"{type(error).__name__}: {error} (for {shown})")
-            feedback = compare(answer, self.expected(*case),
+            try:
+                expected = self.expected(*case)
+            except Exception as error:
+                raise ConfigurationError(f"{self.title}: the exercise's expected function "
+                                         f"raised {type(error).__name__}: {error} (for "
+                                         f"{shown})") from error
+            feedback = compare(answer, expected,
                                name=f"{self.title} (for {shown})", rtol=self.rtol,
                                atol=self.atol, hint=self.hint)
             if not feedback:
@@ -190,8 +220,10 @@ def _brief(value):
     """A few words for an argument: ``0.5``, ``a 16 x 4 array``, ``a list of 3``."""
     if isinstance(value, numbers.Number):
         return f"{value:g}"
+    if isinstance(value, str):
+        return repr(value[:20])
     if isinstance(value, np.ndarray):
-        return f"a {_shape_text(value.shape)} array" if value.ndim else f"{value.item():g}"
+        return f"a {_shape_text(value.shape)} array" if value.ndim else _brief(value.item())
     try:
         return f"a {type(value).__name__} of {len(value)}"
     except TypeError:

@@ -32,6 +32,7 @@ import flux_widgets as fw
 from flux_widgets import (ConfigurationError, DataError, FluxError, Form_Network, Learn,
                           MSEGraphPlotter, ShapeError, StorageError, storage)
 from flux_widgets.datasets import accuracy, load_csv, load_dataset, parse_csv, train_test_split
+from flux_widgets.exercises import Exercise, compare
 from flux_widgets.session import load_session, load_session_bytes, save_session
 from flux_widgets.stepper import Stepper
 from flux_widgets.text import matrix_text
@@ -745,3 +746,27 @@ def test_a_panel_made_with_an_unknown_dataset_is_refused():
     made = Panel(layers=[3, 1])  # a list is shown as the text it would be typed as
     assert made.controls.layers.value == "3, 1" and made.network.layers_vector == [4, 3, 1]
     made.close()
+
+
+# ---- a lesson's own mistakes in an exercise: loud, at once -----------------
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Exercise("t", np.inf, hint="", solution=""), "finite numbers"),
+    (lambda: Exercise("t", [1.0, np.nan], hint="", solution=""), "finite numbers"),
+    (lambda: Exercise("t", "seven", hint="", solution=""), "must be numbers"),
+    (lambda: compare(3.0, np.inf), "finite numbers"),
+    (lambda: Exercise("t", abs, hint="", solution="").check_function(abs, None),
+     "cases must be a non-empty list"),
+    (lambda: Exercise("t", abs, hint="", solution="").check_function(abs, [1, 2]),
+     "argument tuples"),
+    (lambda: Exercise("t", lambda x: 1 / x, hint="", solution="").check_function(
+        lambda x: x, [(0,)]), "expected function raised ZeroDivisionError"),
+])
+def test_an_exercise_written_wrong_says_so(make, message):
+    refused(make, ConfigurationError, message)
+
+
+def test_an_exercise_names_a_text_argument_in_its_feedback():
+    exercise = Exercise("t", lambda text: 3, hint="", solution="")
+    feedback = exercise.check_function(lambda text: 0, [(np.array("abc"),)])
+    assert not feedback and "(for 'abc')" in feedback.message
