@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ConfigurationError
-from .network import Back_Propagation, Forward_Pass, _require_network, network_cost
+from .network import Back_Propagation, Forward_Pass, check_network, network_cost
 
 __all__ = ["GradientDerivation", "derive_weight_gradient", "derive_bias_gradient",
            "finite_difference", "GradientCheck", "check_gradients", "FD_EPSILON"]
@@ -31,7 +31,7 @@ _PARAMETERS = {"weights": "weights_matrix", "bias": "bias_matrix",
 
 
 def _layer(network, layer):
-    _require_network("the derivation", network)
+    check_network("the derivation", network)
     count = len(network.neural_layers)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
             or not 1 <= layer <= count:
@@ -214,7 +214,7 @@ def check_gradients(network, epsilon=FD_EPSILON, rtol=1e-6):
     back exactly as it was afterwards), so the check also works mid-iteration.
     Returns a :class:`GradientCheck`.
     """
-    _require_network("check_gradients", network)
+    check_network("check_gradients", network)
     if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
         raise ConfigurationError(f"rtol must be a number between 0 and 1 such as 1e-6, "
                                  f"got {rtol!r}")

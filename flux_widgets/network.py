@@ -36,6 +36,7 @@ from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Ma
 __all__ = [
     "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
     "Update_Parameters", "Learn", "Predict", "network_cost", "check_learning_rate",
+    "check_network", "network_size",
     "MAX_NETWORK_BYTES", "MAX_ITERATIONS", "INITIAL_BIAS",
 ]
 
@@ -142,7 +143,8 @@ class Neural_Layer_Information:
 # Forming a network: validation, layout, initialisation.
 # --------------------------------------------------------------------------
 
-def _require_network(function, network):
+def check_network(function, network):
+    """ConfigurationError, naming ``function``, unless ``network`` was made by Form_Network."""
     if not isinstance(network, Neural_Layer_Information):
         raise ConfigurationError(f"{function} needs a network made by Form_Network, got "
                                  f"{type(network).__name__}; write network = Form_Network(...) "
@@ -201,6 +203,19 @@ def _check_seed(seed):
         raise ConfigurationError(f"seed must be a whole number ≥ 0 or None, got {seed!r}")
 
 
+def _layer_shapes(layers_vector, samples):
+    return [matrix_shapes(samples, n_in, n_out)
+            for n_in, n_out in zip(layers_vector[:-1], layers_vector[1:])]
+
+
+def network_size(layers_vector, samples):
+    """How many numbers a network holds: every named matrix of every layer, for the
+    layer sizes ``layers_vector`` (the input layer first) on ``samples`` samples.
+    Computed from the sizes alone, so a size can be refused before allocation."""
+    return sum(math.prod(shape) for shapes in _layer_shapes(layers_vector, samples)
+               for shape in shapes.values())
+
+
 def Form_Network(layers, input_matrix, output_matrix,
                  hidden_activation=ActivationType.LEAKY_RELU,
                  output_activation=ActivationType.SIGMOID, seed=None):
@@ -244,10 +259,9 @@ def Form_Network(layers, input_matrix, output_matrix,
 
     layers_vector = [inputs.shape[1], *sizes]
     samples = inputs.shape[0]
-    shapes = [matrix_shapes(samples, n_in, n_out)
-              for n_in, n_out in zip(layers_vector[:-1], layers_vector[1:])]
+    shapes = _layer_shapes(layers_vector, samples)
     parameter_size = sum(math.prod(s[name]) for s in shapes for name in PARAMETER_NAMES)
-    total_size = sum(math.prod(shape) for s in shapes for shape in s.values())
+    total_size = network_size(layers_vector, samples)
     if total_size * 8 > MAX_NETWORK_BYTES:
         raise ConfigurationError(
             f"a {'-'.join(map(str, layers_vector))} network on {samples} samples would need "
@@ -286,8 +300,7 @@ def Form_Network(layers, input_matrix, output_matrix,
 
 def Forward_Pass(network):
     """Compute every layer's ``a = x·W + b`` and ``h = h(a)``, first layer to last."""
-    if not isinstance(network, Neural_Layer_Information):
-        _require_network("Forward_Pass", network)
+    check_network("Forward_Pass", network)
     for layer in network.neural_layers:
         layer.compute_weight_and_input()  # the two halves of Compute_Weighted_Sum
         layer.compute_weight_input_bias()
@@ -303,8 +316,7 @@ def Back_Propagation(network):
     ``dC_da = dC_dy ⊙ dh_da``, ``dC_dw = inputᵀ · dC_da`` and
     ``dC_db = Σ_n dC_da``.
     """
-    if not isinstance(network, Neural_Layer_Information):
-        _require_network("Back_Propagation", network)
+    check_network("Back_Propagation", network)
     layers = network.neural_layers
     last = len(layers) - 1
     for index in range(last, -1, -1):
@@ -331,7 +343,7 @@ def check_learning_rate(learning_rate):
 
 def Update_Parameters(network, learning_rate):
     """Gradient descent: ``W −= η · dC_dw`` and ``b −= η · dC_db`` in every layer."""
-    _require_network("Update_Parameters", network)
+    check_network("Update_Parameters", network)
     learning_rate = check_learning_rate(learning_rate)
     for layer in network.neural_layers:
         layer.update_parameters(learning_rate)
@@ -391,7 +403,7 @@ def Learn(network, learning_rate, iterations):
     network is put back exactly as it was after the last finite iteration, and
     the error carries ``mse_values`` and ``iteration_points`` up to there.
     """
-    _require_network("Learn", network)
+    check_network("Learn", network)
     learning_rate = check_learning_rate(learning_rate)
     if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral) \
             or iterations < 0:
@@ -460,7 +472,7 @@ def Predict(network, new_input):
     Shapes: ``new_input`` is M x n_in, one row per new sample (a 1-D list is
     one sample); the result is M x k.
     """
-    _require_network("Predict", network)
+    check_network("Predict", network)
     try:
         one_sample = np.ndim(new_input) == 1
     except (TypeError, ValueError, OverflowError):  # ragged rows: _data_matrix says so
@@ -481,5 +493,5 @@ def Predict(network, new_input):
 
 def network_cost(network):
     """The cost C of the network's current parameters, computed without touching its matrices."""
-    _require_network("network_cost", network)
+    check_network("network_cost", network)
     return Matrix_Mean_Squared_Error(Predict(network, network.inputMatrix), network.outputMatrix)

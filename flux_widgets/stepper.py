@@ -422,10 +422,11 @@ class Stepper:
         """
         layers = len(self.network.neural_layers)
         whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (layer, row, column))
-        matrix = (self.network.neural_layers[layer - 1].matrices[name]
-                  if whole and 1 <= layer <= layers and name in ("weights_matrix", "bias_matrix")
-                  else None)
-        if matrix is None or not (0 <= row < matrix.shape[0] and 0 <= column < matrix.shape[1]):
+        exists = whole and 1 <= layer <= layers and name in ("weights_matrix", "bias_matrix")
+        if exists:
+            matrix = self.network.neural_layers[layer - 1].matrices[name]
+            exists = 0 <= row < matrix.shape[0] and 0 <= column < matrix.shape[1]
+        if not exists:
             raise ConfigurationError(f"there is no {name}[{row}, {column}] in layer {layer}; "
                                      f"layers count from 1 to {layers}, and a weight or bias "
                                      "is set by hand")

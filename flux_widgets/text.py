@@ -9,6 +9,7 @@ import numpy as np
 
 from .errors import ConfigurationError, DataError, ShapeError
 from .layer import SEED_MATRIX_NAMES
+from .network import check_network
 
 __all__ = ["NNStructureVis", "matrix_text", "MAX_DRAWN_NEURONS"]
 
@@ -40,9 +41,7 @@ class NNStructureVis:
         · 81 parameters``), a column of neurons per layer, then one block per
         layer with its activation and the shape of every seed matrix.
         """
-        if not hasattr(network, "neural_layers") or not hasattr(network, "layers_vector"):
-            raise ConfigurationError(f"visualizeNetwork needs a network made by Form_Network, "
-                                     f"got {type(network).__name__}")
+        check_network("visualizeNetwork", network)
         text = "\n".join([_header(network), "", *_neuron_columns(network.layers_vector), "",
                           *_layer_blocks(network)])
         print(text, file=file)

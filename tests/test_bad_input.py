@@ -22,6 +22,7 @@ import json
 import time
 import tracemalloc
 import warnings
+from operator import attrgetter
 
 import numpy as np
 import pytest
@@ -527,42 +528,35 @@ def upload_csv(panel, content, name="mine.csv"):
                                     "last_modified": dt.datetime(2024, 1, 1)},)
 
 
+def entered(field, *buttons):
+    """Actions of one kind: ``entered(field, *buttons)(value)`` types ``value`` into the
+    panel's ``field`` and clicks ``buttons`` (attribute paths such as ``"keep.pasted"``)."""
+    def with_value(value):
+        def act(panel):
+            attrgetter(field)(panel).value = value
+            for button in buttons:
+                attrgetter(button)(panel).click()
+        return act
+    return with_value
+
+
 def typed(field, value):
     """Type ``value`` into the control ``field`` and press Form network."""
-    def act(panel):
-        getattr(panel.controls, field).value = value
-        panel.controls.form.click()
-    return act
+    return entered(f"controls.{field}", "controls.form")(value)
 
 
-def train_typed(value):
-    def act(panel):
-        panel.iterations.value = value
-        panel.train_button.click()
-    return act
-
-
-def step_with_learning_rate(value):
-    def act(panel):
-        panel.controls.learning_rate.value = value
-        for button in (panel.step_button, panel.forward_button, panel.iteration_button,
-                       panel.train_button):
-            button.click()
-    return act
+train_typed = entered("iterations", "train_button")
+step_with_learning_rate = entered("controls.learning_rate", "step_button", "forward_button",
+                                  "iteration_button", "train_button")
+pasted = entered("keep.pasted", "keep.use_button")
 
 
 def weight_typed(value):
+    set_weight = entered("weight_value", "set_weight_button")(value)
+
     def act(panel):
         panel.show_edge(1, 0, 2)
-        panel.weight_value.value = value
-        panel.set_weight_button.click()
-    return act
-
-
-def pasted(text):
-    def act(panel):
-        panel.keep.pasted.value = text
-        panel.keep.use_button.click()
+        set_weight(panel)
     return act
 
 

@@ -19,7 +19,6 @@ presentation mode shows large type and diagram and hides the settings.
 from __future__ import annotations
 
 import asyncio
-import math
 import time
 
 import ipywidgets as widgets
@@ -27,8 +26,8 @@ from ipyevents import Event
 
 from ..derivation import finite_difference
 from ..errors import ConfigurationError, FluxError, NonFiniteError
-from ..layer import PARAMETER_NAMES, matrix_shapes
-from ..network import MAX_NETWORK_BYTES, Form_Network
+from ..layer import PARAMETER_NAMES
+from ..network import MAX_NETWORK_BYTES, Form_Network, network_size
 from ..stepper import STEPPER_COPIES, Stepper
 from .charts import mse_figure, update_mse_figure
 from .closing import close_widgets
@@ -113,8 +112,7 @@ def _check_panel_memory(layers, data_shape):
     as formed (Reset) and at least one earlier step (Step back)."""
     samples, inputs = data_shape
     sizes = [inputs, *layers]
-    count = sum(math.prod(shape) for n_in, n_out in zip(sizes[:-1], sizes[1:])
-                for shape in matrix_shapes(samples, n_in, n_out).values())
+    count = network_size(sizes, samples)
     needed = PANEL_COPIES * 8 * count
     if needed > MAX_NETWORK_BYTES:
         raise ConfigurationError(
@@ -142,6 +140,8 @@ class Panel(widgets.VBox):
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
                  output="sigmoid", learning_rate=1.0, seed=0):
         super().__init__()
+        # what close() needs, set first: a panel whose constructor raises is closed too
+        self._training = self._keys = self.controls = self.keep = None
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
@@ -186,8 +186,7 @@ class Panel(widgets.VBox):
         with self.chart.layout.hold_sync():  # its own layout (a new one would orphan it)
             self.chart.layout.width, self.chart.layout.height = "400px", "260px"
         self._stop_requested = False
-        self._training = None
-        self.network = self.stepper = self.tables = self.diagram = self._keys = None
+        self.network = self.stepper = self.tables = self.diagram = None
         self.output_map = None  # the output over the input plane, for 2-input networks
         self.settings = None  # the settings the network on screen was formed with
         self.keep = KeepAndShare(get_state=lambda: (self.stepper, self.settings),
@@ -440,12 +439,11 @@ class Panel(widgets.VBox):
 
         Called for the panel an earlier run of the same notebook cell made, when
         the cell makes a new one (see module docs)."""
-        if isinstance(getattr(self, "_training", None), asyncio.Task):
+        if isinstance(self._training, asyncio.Task):
             self._training.cancel()
         self._training = None
-        parts = (getattr(self, "_keys", None), getattr(self, "controls", None),
-                 getattr(self, "keep", None))  # a panel whose constructor failed lacks some
-        close_widgets([self, parts[0], *(part.box for part in parts[1:] if part is not None)])
+        close_widgets([self, self._keys,
+                       *(part.box for part in (self.controls, self.keep) if part is not None)])
 
     def _set_busy(self, busy):
         if not busy:
