@@ -207,8 +207,8 @@ class Neural_Layer:
         return Matrix_Add(m["weight_input_bias_matrix"], m["weight_and_input_matrix"],
                           m["broadcasted_bias_matrix"])
 
-    def Compute_Weighted_Sum(self):
-        """The seed's weighted sum: ``a = x · W + broadcast(b)`` (both steps above)."""
+    def compute_weighted_sum(self):
+        """The weighted sum ``a = x · W + broadcast(b)``: both steps above (not a seed name)."""
         self.compute_weight_and_input()
         return self.compute_weight_input_bias()
 
@@ -307,6 +307,5 @@ class Neural_Layer:
         Matrix_Subtract(parameters, parameters, steps)
 
     # snake_case aliases of the seed's methods
-    compute_weighted_sum = Compute_Weighted_Sum
     activate = Activate
     dh_da_function = Dh_Da_Function

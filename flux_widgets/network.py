@@ -302,7 +302,7 @@ def Forward_Pass(network):
     """Compute every layer's ``a = x·W + b`` and ``h = h(a)``, first layer to last."""
     check_network("Forward_Pass", network)
     for layer in network.neural_layers:
-        layer.compute_weight_and_input()  # the two halves of Compute_Weighted_Sum
+        layer.compute_weight_and_input()  # the two halves of compute_weighted_sum
         layer.compute_weight_input_bias()
         layer.Activate()
     return network.output

@@ -95,13 +95,7 @@ class Step:
         elif len(done) == 1:
             text = f"Iteration {self.iteration}, {done[0]}"
         else:
-            layers = sorted({c.layer for c in done})
-            phases = " + ".join(dict.fromkeys(c.phase for c in done))
-            where = (f"layer {layers[0]}" if len(layers) == 1
-                     else f"layers {layers[0]}–{layers[-1]}")
-            names = " → ".join(dict.fromkeys(n for c in done for n in c.writes
-                                             if not n.endswith("step_matrix")))
-            text = f"Iteration {self.iteration}, {phases} of {where}: {names}"
+            text = f"Iteration {self.iteration}, " + "; ".join(_in_order(done))
         if any("cost" in c.writes for c in done) and not self.note:
             text += f"   (C = {self.cost:.6g})"
         if self.non_finite:
@@ -110,6 +104,38 @@ class Step:
             text += (f"  ⚠ {what} is no longer finite (inf or nan): step back and lower the "
                      "learning rate.")
         return text
+
+
+def _in_order(computations):
+    """What ``computations`` wrote, phase by phase and layer by layer, in the order run.
+
+    Consecutive layers that wrote the same matrices are said once:
+    ``backward in layer 3: cost → dC_dy_matrix → …; then in layer 2, then 1: dC_dy_matrix → …``.
+    """
+    runs = []  # [phase, [layers], names], one per group of consecutive layers
+    for phase, layer, names in _per_layer(computations):
+        if runs and runs[-1][0] == phase and runs[-1][2] == names:
+            runs[-1][1].append(layer)
+        else:
+            runs.append([phase, [layer], names])
+    parts = []
+    for index, (phase, layers, names) in enumerate(runs):
+        where = "layer " + ", then ".join(map(str, layers))
+        same_phase = index and runs[index - 1][0] == phase
+        parts.append(f"{'then in' if same_phase else phase + ' in'} {where}: {' → '.join(names)}")
+    return parts
+
+
+def _per_layer(computations):
+    """``(phase, layer, names written)`` for each layer in turn (step matrices left out)."""
+    grouped = []
+    for c in computations:
+        names = [name for name in c.writes if not name.endswith("step_matrix")]
+        if grouped and grouped[-1][:2] == (c.phase, c.layer):
+            grouped[-1][2].extend(names)
+        else:
+            grouped.append((c.phase, c.layer, names))
+    return grouped
 
 
 def _shape(matrix):

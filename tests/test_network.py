@@ -241,5 +241,5 @@ def test_recording_shows_each_operation_on_named_matrices():
 def test_snake_case_aliases():
     assert fw.form_network is Form_Network and fw.learn is Learn
     layer = parity_network().neural_layers[0]
-    assert layer.compute_weighted_sum.__func__ is type(layer).Compute_Weighted_Sum
+    assert layer.activate.__func__ is type(layer).Activate
     assert ActivationType.parse("Leaky_ReLU") is ActivationType.LEAKY_RELU

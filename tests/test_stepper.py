@@ -53,12 +53,29 @@ def test_step_results_name_what_they_wrote_and_narrate():
     step = stepper.step("layer")
     assert step.written == [(1, "weight_and_input_matrix"), (1, "weight_input_bias_matrix"),
                             (1, "activated_output_matrix")]
-    assert step.narration.startswith("Iteration 1, forward of layer 1")
+    assert step.narration.startswith("Iteration 1, forward in layer 1")
     stepper.step("phase")
     step = stepper.step("computation")
     assert step.written == [(3, "cost"), (3, "dC_dy_matrix")]
     assert f"C = {stepper.network.cost:.6g}" in step.narration
     assert step.non_finite is None
+
+
+def test_the_narration_gives_the_real_order_layer_by_layer():
+    stepper = Stepper(network(), 0.5)
+    stepper.step("phase")
+    backward = stepper.step("phase").narration
+    per_layer = "dC_dy_matrix → dh_da_matrix → dC_da_matrix → dC_dw_matrix → dC_db_matrix"
+    assert backward.startswith("Iteration 1, backward in layer 3: cost → dC_dy_matrix → "
+                               "dh_da_matrix → dC_da_matrix → dC_dw_matrix → dC_db_matrix; "
+                               f"then in layer 2, then 1: {per_layer}   (C = ")
+    update = stepper.step("phase").narration
+    assert update == "Iteration 1, update in layer 1, then 2, then 3: weights_matrix → bias_matrix"
+    whole = stepper.step("iteration").narration
+    assert whole.startswith("Iteration 2, forward in layer 1, then 2, then 3: "
+                            "weight_and_input_matrix → weight_input_bias_matrix → "
+                            "activated_output_matrix; backward in layer 3: cost → ")
+    assert f"; then in layer 2, then 1: {per_layer}; update in layer 1, then 2, then 3: " in whole
 
 
 def test_undo_restores_the_exact_earlier_state_step_by_step():
