@@ -749,18 +749,20 @@ def test_a_panel_made_with_an_unknown_dataset_is_refused():
     (lambda: Exercise("t", [1.0, np.nan], hint="", solution=""), "finite numbers"),
     (lambda: Exercise("t", "seven", hint="", solution=""), "must be numbers"),
     (lambda: compare(3.0, np.inf), "finite numbers"),
-    (lambda: Exercise("t", abs, hint="", solution="").check_function(abs, None),
-     "cases must be a non-empty list"),
-    (lambda: Exercise("t", abs, hint="", solution="").check_function(abs, [1, 2]),
-     "argument tuples"),
-    (lambda: Exercise("t", lambda x: 1 / x, hint="", solution="").check_function(
-        lambda x: x, [(0,)]), "expected function raised ZeroDivisionError"),
+    (lambda: Exercise("t", abs, hint="", solution="", cases=lambda rng: None,
+                      function_name="f").check(abs), "cases must be a non-empty list"),
+    (lambda: Exercise("t", abs, hint="", solution="", cases=lambda rng: [1, 2],
+                      function_name="f").check(abs), "argument tuples"),
+    (lambda: Exercise("t", lambda x: 1 / x, hint="", solution="", cases=lambda rng: [(0,)],
+                      function_name="f").check(lambda x: x),
+     "expected function raised ZeroDivisionError"),
 ])
 def test_an_exercise_written_wrong_says_so(make, message):
     refused(make, ConfigurationError, message)
 
 
 def test_an_exercise_names_a_text_argument_in_its_feedback():
-    exercise = Exercise("t", lambda text: 3, hint="", solution="")
-    feedback = exercise.check_function(lambda text: 0, [(np.array("abc"),)])
+    exercise = Exercise("t", lambda text: 3, hint="", solution="",
+                        cases=lambda rng: [(np.array("abc"),)], function_name="f")
+    feedback = exercise.check(lambda text: 0)
     assert not feedback and "(for 'abc')" in feedback.message
