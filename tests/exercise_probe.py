@@ -154,7 +154,8 @@ def _solution_answer(exercise, namespace):
 def probe_one(exercise, namespace, arrays, functions):
     report = {"title": exercise.title, "kind": "choice" if isinstance(exercise, Choice) else
               "function" if exercise.is_function else "value", "copies": [], "mistakes": [],
-              "constant_factor": []}
+              "constant_factor": [], "hint": bool(str(exercise.hint).strip()),
+              "numbered": exercise.title.split(".")[0].isdigit()}
     try:
         feedback = exercise.check(_solution_answer(exercise, namespace))
         report["solution"] = {"ok": bool(feedback), "message": feedback.message}

@@ -51,6 +51,9 @@ def test_every_exercise_of_the_lesson_holds_against_the_adversary(path):
                         f"lists {len(made)} (at least 3 wanted)")
     for exercise in found:
         title = exercise["title"]
+        if not (exercise["hint"] and exercise["numbered"] and exercise["mistakes"]):
+            problems.append(f"{title}: an exercise needs a number in its title, a hint and at "
+                            "least one known mistake")
         if not exercise["solution"]["ok"]:
             problems.append(f"{title}: the official solution fails: {exercise['solution']['message']}")
         for where in exercise["copies"]:

@@ -1,4 +1,4 @@
-"""Every lesson is validated: nbval runs it, and it has outputs that nbval compares.
+"""Every lesson is validated: nbval runs it, it has outputs that nbval compares, and exercises.
 
 pytest's own configuration (pyproject.toml) collects ``notebooks/`` with
 ``--nbval-lax``: every cell must run without error on a fresh kernel, and the
@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from flux_widgets.exercises import chapter
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -69,5 +71,16 @@ def test_a_chapter_opens_with_its_goal_and_ends_with_exercises_that_check_themse
     markdown = [source(cell) for cell in cells(path, "markdown")]
     assert "What you will be able to do" in markdown[0], path.name
     assert any(re.search(r"^#+ Exercises", text, re.M) for text in markdown), path.name
-    exercises = sum(source(cell).count("Exercise(") for cell in cells(path, "code"))
-    assert exercises >= 3, f"{path.name}: {exercises} exercises, at least 3 wanted"
+    module = f"chapter{path.name[:2]}"
+    code = "\n".join(source(cell) for cell in cells(path, "code"))
+    made = re.findall(rf"^(exercise_\d+) = {module}\.(\w+)\(", code, re.M)
+    listed = [factory.__name__ for factory in chapter(int(path.name[:2])).EXERCISES]
+    assert [factory for _, factory in made] == listed, \
+        f"{path.name} makes {made}; flux_widgets/exercises/{module}.py lists {listed}"
+    assert len(made) >= 3, f"{path.name}: {len(made)} exercises, at least 3 wanted"
+    for number, (name, _) in enumerate(made, start=1):
+        assert name == f"exercise_{number}", f"{path.name}: exercises are numbered in order"
+        answer_cells = [source(cell) for cell in cells(path, "code")
+                        if f"{name}.check(" in source(cell)]
+        assert answer_cells and all("None" in text for text in answer_cells), \
+            f"{path.name}: {name} needs an answer cell that starts as None"
