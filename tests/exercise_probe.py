@@ -28,6 +28,7 @@ import numpy as np
 
 import flux_widgets
 from flux_widgets.exercises import Choice, Exercise, Feedback
+from flux_widgets.exercises.checking import _like, _matches
 
 ENGINE_MODULES = ("matrix", "activations", "network", "derivation", "datasets", "layer")
 MAX_DEPTH = 4
@@ -204,13 +205,13 @@ def probe_one(exercise, namespace, arrays, functions):
         feedback = exercise.check(mistake.wrong)
         rights = [exercise._reference(case) for case in cases]
         wrongs = exercise._wrong(mistake, cases)
-        differs = any(w is None or np.shape(w) != np.shape(r) or not np.allclose(
-            np.asarray(w, dtype=float), r, rtol=exercise.rtol, atol=exercise.atol)
-            for w, r in zip(wrongs, rights))
+        differs = any(not _matches(_like(w, r), r, exercise.rtol, exercise.atol)
+                      for w, r in zip(wrongs, rights))
         report["mistakes"].append({"message": mistake.message, "differs": differs,
                                    "named": not feedback and mistake.message in feedback.message,
                                    "feedback": feedback.message})
-    if all(np.size(exercise._reference(case)) == 1 for case in cases):
+    if all(not isinstance(right, dict) and np.size(right) == 1
+           for right in map(exercise._reference, cases)):
         for factor in (1.19, 0.8, 2, 0.5, -1, 0):
             def scaled(*args, factor=factor):
                 return factor * exercise.expected(*args)

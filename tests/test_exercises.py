@@ -217,3 +217,22 @@ def test_random_networks_twins_and_wiped_matrices():
     assert np.isfinite(network.neural_layers[0].dC_dw_matrix).all()
     again = random_network(np.random.default_rng(0), hidden=((2, 4), (2, 4)), passes="backward")
     assert np.array_equal(again.state, copied.state)   # the same seed, the same case
+
+
+def test_a_function_with_several_named_results_is_checked_part_by_part():
+    def reference(x, D):
+        return {"dC_dw": x.T @ D, "dC_db": D.sum(axis=0, keepdims=True)}
+
+    exercise = Exercise("4. one layer", reference, function_name="layer_gradients", hint="",
+                        solution="", cases=lambda rng: [(rng.random((4, 3)), rng.random((4, 2)))
+                                                        for _ in range(2)],
+                        mistakes=[Mistake("dC_db summed over the wrong axis",
+                                          lambda x, D: (x.T @ D, D.sum(axis=1)))])
+    assert exercise.check(lambda x, D: (x.T @ D, D.sum(axis=0, keepdims=True)))
+    assert exercise.check(lambda x, D: {"dC_db": D.sum(0, keepdims=True), "dC_dw": x.T @ D})
+    assert exercise.check(lambda x, D: (x.T @ D, D.sum(axis=1))).message == \
+        "4. one layer: dC_db summed over the wrong axis"
+    wrong = exercise.check(lambda x, D: (D.T @ x, D.sum(axis=0, keepdims=True))).message
+    assert wrong.startswith("4. one layer: dC_dw (for a 4 x 3 array, a 4 x 2 array) has the "
+                            "wrong shape") and "transpose" in wrong
+    assert "should return 2 results, (dC_dw, dC_db)" in exercise.check(lambda x, D: x.T @ D).message

@@ -140,8 +140,33 @@ def _same_shape(array, expected):
     return None
 
 
+def _parts(answer, names):
+    """A function's several results as ``{name: result}``: from a dict, or a tuple in order."""
+    if isinstance(answer, dict):
+        return answer if set(answer) == set(names) else None
+    if isinstance(answer, (tuple, list)) and len(answer) == len(names):
+        return dict(zip(names, answer))
+    return None
+
+
+def _like(result, right):
+    """``result`` as named parts when the right result has them (a mistake's tuple)."""
+    if isinstance(right, dict) and result is not None and not isinstance(result, dict):
+        return _parts(result, list(right))
+    return result
+
+
 def _matches(answer, expected, rtol, atol):
-    """True when ``answer`` is numbers of ``expected``'s shape, equal within the tolerance."""
+    """True when ``answer`` is numbers of ``expected``'s shape, equal within the tolerance.
+
+    ``expected`` may be a dict of named results (a function that returns several matrices).
+    """
+    if expected is None:
+        return False
+    if isinstance(expected, dict):
+        parts = _parts(answer, list(expected))
+        return parts is not None and all(_matches(parts[name], value, rtol, atol)
+                                         for name, value in expected.items())
     if answer is None or isinstance(answer, (str, bytes)):
         return False
     try:
@@ -301,7 +326,9 @@ class Exercise:
     title : str
         Starts with the exercise's number: ``"2. dC/dw of the toy"``.
     expected : number, array-like, or callable
-        A value (copied), or the reference function of a function exercise.
+        A value (copied), or the reference function of a function exercise; a
+        reference may return a dict of named results (``{"dC_dw": …, "dC_db": …}``),
+        which the learner's function returns as a tuple in that order or as a dict.
     hint : str
         Shown with a wrong answer that matches no known mistake.
     solution : str
@@ -390,15 +417,33 @@ class Exercise:
         if all(_matches(a, e, self.rtol, self.atol) for a, e in zip(answers, expected)):
             return Feedback(True, f"{title}: right for all {len(cases)} cases")
         for mistake in self.mistakes:
-            if all(_matches(a, w, self.rtol, self.atol)
-                   for a, w in zip(answers, self._wrong(mistake, cases))):
+            if all(_matches(a, _like(w, e), self.rtol, self.atol)
+                   for a, w, e in zip(answers, self._wrong(mistake, cases), expected)):
                 return Feedback(False, f"{title}: {mistake.message}")
         for case, answer, right in zip(cases, answers, expected):
-            feedback = compare(answer, right, name=f"{title} (for {_shown(case)})",
-                               rtol=self.rtol, atol=self.atol, hint=self.hint)
+            feedback = self._compare_case(answer, right, f"(for {_shown(case)})")
             if not feedback:
                 return feedback
         raise AssertionError("unreachable: some case differs")  # pragma: no cover
+
+    def _compare_case(self, answer, right, where):
+        """What differs in one case: the first wrong part of a result made of named parts."""
+        if not isinstance(right, dict):
+            return compare(answer, right, name=f"{self.title} {where}", rtol=self.rtol,
+                           atol=self.atol, hint=self.hint)
+        names = list(right)
+        parts = _parts(answer, names)
+        if parts is None:
+            return Feedback(False, f"{self.title} {where}: your function should return "
+                                   f"{len(names)} results, ({', '.join(names)}), in this order "
+                                   f"(or a dict with these names); it returned "
+                                   f"{_brief(answer) if answer is not None else 'None'}")
+        for name in names:
+            feedback = compare(parts[name], right[name], name=f"{self.title}: {name} {where}",
+                               rtol=self.rtol, atol=self.atol, hint=self.hint)
+            if not feedback:
+                return feedback
+        return Feedback(True, "")
 
     def _run(self, function, case):
         """``(refusal, answer)``: the learner's answer for ``case``, or why it is refused."""
@@ -423,8 +468,12 @@ class Exercise:
         return None, answer
 
     def _reference(self, case):
+        """The right result for ``case``: numbers, or a dict of named numbers."""
         try:
-            return _expected_numbers(self.expected(*copy.deepcopy(case)))
+            right = self.expected(*copy.deepcopy(case))
+            if isinstance(right, dict):
+                return {name: _expected_numbers(value) for name, value in right.items()}
+            return _expected_numbers(right)
         except Exception as error:
             raise ConfigurationError(f"{self.title}: the exercise's expected function raised "
                                      f"{type(error).__name__}: {error} (for {_shown(case)})"
