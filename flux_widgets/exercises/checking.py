@@ -211,7 +211,9 @@ def _compare_numbers(array, expected, name, rtol, atol, reveal):
     bad = ~np.isfinite(array)
     if bad.any():
         where = ", ".join(_where(tuple(map(int, i))) or "it" for i in np.argwhere(bad)[:MAX_LISTED])
-        return Feedback(False, f"{name} holds nan or inf at {where}")
+        return Feedback(False, f"{name} holds nan or inf at {where} (nan is what the "
+                               "matrices an exercise hides hold, and what 0/0 or inf − inf "
+                               "give)")
     close = _close(array, expected, rtol, atol)
     if close.all():
         return Feedback(True, f"{name} is right")
