@@ -138,6 +138,21 @@ class Neural_Layer_Information:
         state, self.cost, self.iteration = snapshot
         np.copyto(self.state, state)
 
+    def __deepcopy__(self, memo):
+        """An exact, independent twin: the same structure, data and numbers in every matrix.
+
+        ``copy.deepcopy`` of the parts would give each matrix memory of its own, so the
+        views that tie a network together (layer 2's input *is* layer 1's output; every
+        matrix lives in ``state``) would come apart and the next pass would go wrong.
+        """
+        copied = Form_Network(self.layers_vector[1:], self.inputMatrix, self.outputMatrix,
+                              self.hidden_activations or ActivationType.LEAKY_RELU,
+                              self.output_activation, seed=0)
+        copied.restore(self.snapshot())
+        copied.seed = self.seed
+        memo[id(self)] = copied
+        return copied
+
 
 # --------------------------------------------------------------------------
 # Forming a network: validation, layout, initialisation.

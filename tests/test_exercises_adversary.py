@@ -9,7 +9,6 @@ fails this test, with the exercise and the culprit named.
 """
 
 import json
-import re
 from pathlib import Path
 
 import pytest

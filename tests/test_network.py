@@ -243,3 +243,17 @@ def test_snake_case_aliases():
     layer = parity_network().neural_layers[0]
     assert layer.activate.__func__ is type(layer).Activate
     assert ActivationType.parse("Leaky_ReLU") is ActivationType.LEAKY_RELU
+
+
+def test_a_deep_copy_is_an_exact_twin_that_trains_alike():
+    import copy
+    network = parity_network()
+    Learn(network, 1.0, 5)
+    copied = copy.deepcopy(network)
+    assert np.array_equal(copied.state, network.state) and copied.state is not network.state
+    assert (copied.iteration, copied.seed) == (network.iteration, network.seed)
+    assert copied.neural_layers[1].input_matrix is copied.neural_layers[0].activated_output_matrix
+    assert np.shares_memory(copied.neural_layers[2].weights_matrix, copied.state)
+    mine, _ = Learn(network, 1.0, 20)
+    theirs, _ = Learn(copied, 1.0, 20)
+    assert np.array_equal(mine, theirs) and np.array_equal(copied.state, network.state)
