@@ -26,10 +26,12 @@ def number_of_weights(layers_vector):
                     [n_in * n_out + n_out for n_in, n_out in pairs]),
             Mistake("that is the number of neurons of each layer; count the connections into "
                     "them", layers_vector[1:]),
-            Mistake("you left out layer 1, the connections from the 4 inputs (the implicit input "
-                    "layer) to the first hidden layer", weights[1:]),
+            Mistake(f"you left out layer 1, the connections from the {layers_vector[0]} inputs (the "
+                    "implicit input layer) to the first hidden layer", weights[1:]),
             Mistake("that is the right numbers in the wrong order: layer 1 (the inputs to the "
                     "first hidden layer) comes first", weights[::-1]),
+            Mistake(f"that is the total number of weights; the question asks for each layer's, a "
+                    f"list of {len(weights)} numbers", sum(weights)),
         ])
 
 
@@ -42,6 +44,9 @@ def first_product(layer):
         hint="rows are samples: the 16 x 4 input times the 4 x 8 weights, with @",
         solution="answer = first.input_matrix @ first.weights_matrix",
         mistakes=[
+            Mistake("your answer is all zeros: that is first.weight_and_input_matrix before the "
+                    "first Step, which has not written it yet; compute x · W from "
+                    "first.input_matrix and first.weights_matrix", np.zeros_like(x @ W)),
             Mistake("you computed (x·W)ᵀ, 8 x 16: rows must be samples, so it is x · W, "
                     "16 x 4 times 4 x 8", (x @ W).T),
             Mistake("you added the bias: that is the next matrix, weight_input_bias_matrix "
@@ -71,6 +76,8 @@ def cost_of_the_outputs(network):
                     np.sum(y - t) ** 2 / N),
             Mistake("that is the mean of |y − t|, not of (y − t)²", np.mean(np.abs(y - t))),
             Mistake("you divided by N twice", np.sum((y - t) ** 2) / N ** 2),
+            Mistake("you took the square root of the cost (that is the RMSE, not the seed's C)",
+                    np.sqrt(np.sum((y - t) ** 2) / N)),
         ])
 
 

@@ -77,6 +77,11 @@ def mean_squared_error():
                     lambda y, t: np.sqrt(np.sum((y - t) ** 2) / len(y))),
             Mistake("you divided by the number of outputs k, not by the number of samples N",
                     lambda y, t: np.sum((y - t) ** 2) / y.shape[1]),
+            Mistake("you divided by N twice: the cost has one factor 1/N",
+                    lambda y, t: np.sum((y - t) ** 2) / len(y) ** 2),
+            Mistake("you returned one cost per output column (summed over the samples only): C is "
+                    "one number, the sum over the samples and the outputs, divided by N",
+                    lambda y, t: np.sum((y - t) ** 2, axis=0) / len(y)),
         ])
 
 

@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 
+from ..activations import ActivationType
 from ..layer import matrix_shapes
-from ..network import Form_Network, network_size
+from ..network import _HE_FAMILY, Form_Network, network_size
 from .checking import Exercise, Mistake
 
 __all__ = ["EXERCISES", "layers_vector", "parameter_count", "state_size", "initial_weights"]
@@ -119,41 +120,87 @@ def state_size():
             Mistake("that is the number of parameters (weights and biases); the block also holds "
                     "the gradients, the update steps and the N x n_out matrices",
                     lambda v, N: _floats(v, N, lambda N, i, o: i * o + o)),
+            Mistake("that is the number of bytes (8 per float64 number); the question asks for the "
+                    "number of numbers, network.state.size",
+                    lambda v, N: 8 * _floats(v, N, lambda N, i, o: 3 * i * o + 3 * o
+                                             + 6 * N * o)),
         ])
 
 
-def initial_weights(seed, n_in, n_out):
-    """4. Layer 1's ``weights_matrix`` (n_in x n_out) of a Leaky ReLU network formed with ``seed``.
+def _initial_cases(rng):
+    """(seed, n_in, n_out, activation): the lesson's 4-3 Leaky ReLU layer, then every other type."""
+    cases = [(7, 4, 3, ActivationType.LEAKY_RELU)]
+    for kind in (ActivationType.TANH, ActivationType.RELU, ActivationType.SIGMOID,
+                 ActivationType.ELU, ActivationType.LINEAR, ActivationType.SWISH):
+        cases.append((int(rng.integers(1000)), int(rng.integers(2, 10)), int(rng.integers(1, 7)),
+                      kind))
+    return cases
 
-    He initialisation: ``rng.standard_normal((n_in, n_out)) · √2/√n_in`` with
-    ``rng = numpy.random.default_rng(seed)``; layer 1 is drawn first.
+
+def _engine_weights(seed, n_in, n_out, activation):
+    """Layer 1's weights_matrix of the network the engine forms: ``n_in``-``n_out``-1, ``seed``."""
+    return Form_Network([n_out, 1], np.zeros((1, n_in)), np.zeros((1, 1)), activation,
+                        seed=seed).neural_layers[0].weights_matrix.copy()
+
+
+def _drawn(transposed=False, scale=None, gain=None, generator=np.random.default_rng):
+    """``initial_weights`` with the draws, the scale or the gain of a slip (right by default).
+
+    ``scale(g, n_in, n_out)`` replaces the standard deviation ``g/√n_in``, ``gain(activation)``
+    the gain (√2 for the ReLU family, 1 otherwise); ``transposed`` draws n_out x n_in.
     """
-    def draws(shape):
-        return np.random.default_rng(seed).standard_normal(shape)
+    def weights(seed, n_in, n_out, activation):
+        g = gain(activation) if gain else math.sqrt(2.0) if activation in _HE_FAMILY else 1.0
+        rng = generator(seed)
+        draws = rng.standard_normal((n_out, n_in)).T if transposed \
+            else rng.standard_normal((n_in, n_out))
+        return draws * (scale(g, n_in, n_out) if scale else g / math.sqrt(n_in))
+    return weights
 
-    gain = math.sqrt(2.0)
-    right = draws((n_in, n_out)) * (gain / math.sqrt(n_in))
+
+def initial_weights():
+    """4. ``initial_weights(seed, n_in, n_out, activation)``: layer 1's ``weights_matrix``.
+
+    He or LeCun: ``rng.standard_normal((n_in, n_out)) · g/√n_in`` with ``rng =
+    numpy.random.default_rng(seed)`` (layer 1 is drawn first), ``g = √2`` for the ReLU family
+    (RELU, LEAKY_RELU, ELU, SWISH) and 1 otherwise.
+    """
     return Exercise(
-        f"4. layer 1's weights, seed {seed}", right,
-        hint=f"rng = np.random.default_rng({seed}); layer 1's weights are the first draws, in "
-             "the shape of its weights_matrix; then scale them by the formula's standard "
-             "deviation for this activation and this n_in.",
-        solution=f"rng = np.random.default_rng({seed})\n"
-                 f"g, n_in = math.sqrt(2), {n_in}   # Leaky ReLU is in the ReLU family (He)\n"
-                 f"answer = rng.standard_normal((n_in, {n_out})) * (g / math.sqrt(n_in))",
+        "4. initial_weights", _engine_weights,
+        cases=_initial_cases, function_name="initial_weights", forbid=[Form_Network],
+        hint="rng = np.random.default_rng(seed); layer 1's weights are its first draws, in the "
+             "shape of its weights_matrix; then scale them by the formula's standard deviation "
+             "for this activation and this n_in.",
+        solution="def initial_weights(seed, n_in, n_out, activation):\n"
+                 "    g = math.sqrt(2) if activation in he_family else 1.0\n"
+                 "    rng = np.random.default_rng(seed)\n"
+                 "    return rng.standard_normal((n_in, n_out)) * (g / math.sqrt(n_in))",
         mistakes=[
-            Mistake("you used g = 1 (LeCun); Leaky ReLU belongs to the ReLU family, so g = √2 "
-                    "(He)", draws((n_in, n_out)) / math.sqrt(n_in)),
-            Mistake(f"you scaled by g/n_in; the standard deviation is g/√n_in (the variance is "
-                    f"g²/n_in), with n_in = {n_in}", draws((n_in, n_out)) * (gain / n_in)),
-            Mistake(f"you divided by √{n_out}, the number of neurons; the spread shrinks with the "
-                    f"number of inputs, n_in = {n_in}",
-                    draws((n_in, n_out)) * (gain / math.sqrt(n_out))),
-            Mistake(f"you drew a {n_out} x {n_in} matrix and transposed it; the draws fill the "
-                    f"{n_in} x {n_out} weights_matrix row by row: standard_normal(({n_in}, "
-                    f"{n_out}))", draws((n_out, n_in)).T * (gain / math.sqrt(n_in))),
+            Mistake("you used g = 1 (LeCun) for every activation; the ReLU family (RELU, "
+                    "LEAKY_RELU, ELU, SWISH) gets g = √2 (He)", _drawn(gain=lambda kind: 1.0)),
+            Mistake("you gave g = √2 to RELU and LEAKY_RELU only; ELU and SWISH belong to the "
+                    "ReLU family too (he_family above), so they get g = √2 as well",
+                    _drawn(gain=lambda kind: math.sqrt(2.0) if kind in (
+                        ActivationType.RELU, ActivationType.LEAKY_RELU) else 1.0)),
+            Mistake("you used g = √2 (He) for every activation; only the ReLU family (RELU, "
+                    "LEAKY_RELU, ELU, SWISH) gets it, the others (SIGMOID, TANH, LINEAR) g = 1 "
+                    "(LeCun)", _drawn(gain=lambda kind: math.sqrt(2.0))),
+            Mistake("you scaled by g/n_in; the standard deviation is g/√n_in (the variance is "
+                    "g²/n_in)", _drawn(scale=lambda g, n_in, n_out: g / n_in)),
+            Mistake("you scaled by the variance g²/n_in; the draws are multiplied by the "
+                    "standard deviation, its square root g/√n_in",
+                    _drawn(scale=lambda g, n_in, n_out: g ** 2 / n_in)),
+            Mistake("you divided by √n_out, the number of neurons; the spread shrinks with the "
+                    "number of inputs, n_in",
+                    _drawn(scale=lambda g, n_in, n_out: g / math.sqrt(n_out))),
+            Mistake("you drew an n_out x n_in matrix and transposed it; the draws fill the "
+                    "n_in x n_out weights_matrix row by row: standard_normal((n_in, n_out))",
+                    _drawn(transposed=True)),
             Mistake("those are the raw draws: multiply them by the standard deviation g/√n_in",
-                    draws((n_in, n_out))),
+                    _drawn(scale=lambda g, n_in, n_out: 1.0)),
+            Mistake("you drew from numpy's legacy generator (np.random.seed, np.random.randn); "
+                    "the kit draws from rng = np.random.default_rng(seed)",
+                    _drawn(generator=np.random.RandomState)),
         ])
 
 

@@ -49,8 +49,15 @@ def _parameters(network):
                  for matrix in (layer.weights_matrix, layer.bias_matrix))
 
 
-def second_layer_a(network):
-    """1. Layer 2's ``a = h1 · W2 + b2`` (N x n2) of a network not yet passed forward."""
+def _second_a(x, W1, b1, W2, b2, *_):
+    return _leaky_relu(x @ W1 + b1) @ W2 + b2
+
+
+def second_layer_a(network, lesson_network):
+    """1. Layer 2's ``a = h1 · W2 + b2`` (N x n2) of ``network``, not yet passed forward.
+
+    ``lesson_network`` is the lesson's own network (seed 0): using its weights is a known slip.
+    """
     x = network.inputMatrix.copy()
     W1, b1, W2, b2 = _parameters(network)[:4]
     a1 = x @ W1 + b1
@@ -68,6 +75,13 @@ def second_layer_a(network):
                  "h1 = leaky_relu(parity.inputs @ W1 + b1)\n"
                  "answer = h1 @ W2 + b2",
         mistakes=[
+            Mistake("your answer is all zeros: that is fresh's stored weight_input_bias_matrix, "
+                    "which its forward pass has not written yet; compute it from the data and "
+                    "fresh's weights and biases", np.zeros_like(right)),
+            Mistake("you used the weights of the lesson's network (formed, seed 0; the lists W and "
+                    "b above hold the same): fresh is formed with seed 3, so take the weights and "
+                    "biases from fresh.neural_layers",
+                    _second_a(x, *_parameters(lesson_network))),
             Mistake("you fed layer 1's a to layer 2: layer 2's input is layer 1's output "
                     "h1 = Leaky ReLU(a1), its activated_output_matrix", a1 @ W2 + b2),
             Mistake("you set layer 1's negative a to 0 (that is ReLU); Leaky ReLU keeps 0.01·a "
@@ -127,6 +141,8 @@ def forward():
                     "0.01·a", lambda x, *p: _forward(x, p, hidden=_relu)),
             Mistake("you used the sigmoid in every layer; layers 1 and 2 use Leaky ReLU, only "
                     "layer 3 the sigmoid", lambda x, *p: _forward(x, p, hidden=_sigmoid)),
+            Mistake("you used Leaky ReLU in layer 3 too; the output layer uses the sigmoid, "
+                    "y = σ(a)", lambda x, *p: _forward(x, p, output=_leaky_relu)),
         ])
 
 

@@ -16,8 +16,11 @@ __all__ = ["EXERCISES", "first_factor", "toy_gradient", "descent_step",
            "rate_from_gradient"]
 
 
-def first_factor(network):
-    """1. ``∂C/∂y = (2/N)(y − t)`` (N x k) of ``network``'s output, after its forward pass only."""
+def first_factor(network, lesson_network):
+    """1. ``∂C/∂y = (2/N)(y − t)`` (N x k) of ``network``'s output, after its forward pass only.
+
+    ``lesson_network`` is the lesson's own network (the panel's): its ∂C/∂y is a known slip.
+    """
     last = network.neural_layers[-1]
     y, t = network.output.copy(), network.outputMatrix.copy()
     N = len(y)
@@ -30,6 +33,15 @@ def first_factor(network):
              "y[n, 0]: only one term of the sum depends on it.",
         solution="answer = 2 / ex_net.sample_size * (ex_net.output - ex_net.outputMatrix)",
         mistakes=[
+            Mistake("your answer is all zeros: that is ex_net's stored dC_dy_matrix (or another "
+                    "backward matrix), which its backward pass has not written yet; compute "
+                    "∂C/∂y from ex_net.output and ex_net.outputMatrix", np.zeros_like(right)),
+            Mistake("that is ∂C/∂y of net, the panel's network (y and t of the cells above are "
+                    "its); ex_net is a network of its own (seed 1): use ex_net.output and "
+                    "ex_net.outputMatrix",
+                    2 / N * (lesson_network.output - lesson_network.outputMatrix)),
+            Mistake("that is y − t: ∂C/∂y has the factor 2/N, the 2 from the square and the 1/N "
+                    "of the mean", y - t),
             Mistake("you dropped the 2 of the square's derivative: d(u²)/du = 2u",
                     (y - t) / N),
             Mistake(f"you did not divide by N = {N}: C is a mean over the samples, so each "
@@ -85,6 +97,8 @@ def toy_gradient():
                     "input; dy/dw = x", lambda w, x, t: 2 * (w * x - t) * w),
             Mistake("that is the cost C(w) itself; the exercise asks for its derivative",
                     lambda w, x, t: (w * x - t) ** 2),
+            Mistake("that is the lesson's dC_toy, 4(2w − 1), which holds for x = 2 and t = 1 "
+                    "only; use the arguments x and t", lambda w, x, t: 4 * (2 * w - 1)),
         ])
 
 
@@ -130,6 +144,9 @@ def descent_step():
                     lambda network, eta: _stepped(network, 1.0)),
             Mistake("that is the step η·∂C/∂W; the new weights are W minus the step",
                     lambda network, eta: eta * network.neural_layers[-1].dC_dw_matrix),
+            Mistake("you divided by N: dC_dw_matrix already holds the cost's 1/N (it comes from "
+                    "∂C/∂y = (2/N)(y − t)), so the step is η·∂C/∂W as it is",
+                    lambda network, eta: _stepped(network, eta / network.sample_size)),
         ])
 
 

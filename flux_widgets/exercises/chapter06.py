@@ -118,7 +118,7 @@ def bias_gradient():
         ])
 
 
-def rescaled_input(network, column, factor):
+def rescaled_input(network, lesson_network, column, factor):
     """4. Layer 1's ``dC_dw_matrix`` after input ``column`` is multiplied by ``factor`` and
     row ``column`` of layer 1's ``weights_matrix`` divided by it.
 
@@ -126,7 +126,8 @@ def rescaled_input(network, column, factor):
     factor of the weights leaving that input changes: row ``column`` of
     ``xᵀ · ∂C/∂a`` is multiplied by ``factor``. The expected answer comes from
     the engine, run on a copy with the data and the weights changed.
-    ``network`` must have run its backward pass.
+    ``network`` must have run its backward pass; so must ``lesson_network``, the lesson's own
+    network, whose gradient is a known slip.
     """
     G = network.neural_layers[0].dC_dw_matrix.copy()
     inputs = network.inputMatrix.copy()
@@ -139,34 +140,48 @@ def rescaled_input(network, column, factor):
     Back_Propagation(changed)
     right = changed.neural_layers[0].dC_dw_matrix.copy()
 
-    def with_row(scale):
-        wrong = G.copy()
-        wrong[column] *= scale
+    def with_row(scale, row=column, gradient=G):
+        wrong = gradient.copy()
+        wrong[row] *= scale
         return wrong
+
+    other_row = column - 1 if column > 0 else column + 1
 
     wrong_column = G.copy()
     wrong_column[:, column] *= factor
+    mistakes = [
+        Mistake("that is the gradient before the change: every ∂C/∂a stays the same, but "
+                f"the weights leaving input {column} now see an input {factor:g} times as "
+                "large", G),
+        Mistake(f"you divided row {column} by {factor:g}, as the weights were: the gradient "
+                f"follows the input, and the input was multiplied by {factor:g}",
+                with_row(1 / factor)),
+        Mistake(f"you multiplied row {column} by {factor:g}² = {factor ** 2:g}: that is the "
+                "factor of an update's effect on a (its step and its input both grow); the "
+                f"gradient itself grows {factor:g} times", with_row(factor ** 2)),
+        Mistake(f"you changed column {column}: a column holds the weights into one neuron; "
+                f"the weights leaving input {column} are row {column}", wrong_column),
+        Mistake(f"you multiplied every row: only the weights leaving input {column} see a "
+                "larger input; the other rows are unchanged", factor * G),
+        Mistake(f"you changed row {other_row}: rows are counted from 0, like numpy's indices, "
+                f"so input column {column} is data.inputs[:, {column}] and the weights leaving "
+                f"it are row {column}", with_row(factor, row=other_row)),
+        Mistake("you started from the gradient of the lesson's network (net, seed 0, or G "
+                "above): ex_net is a network of its own (seed 1), so start from "
+                "ex_net.neural_layers[0].dC_dw_matrix",
+                with_row(factor, gradient=lesson_network.neural_layers[0].dC_dw_matrix)),
+    ]
+    if factor != 2:
+        mistakes.append(Mistake(f"you doubled row {column}, as section 3 did for an input that was "
+                                f"doubled; here the input is multiplied by {factor:g}, and so is "
+                                "its row of the gradient", with_row(2.0)))
     return Exercise(
         f"4. layer 1's ∂C/∂W with input {column} times {factor:g}", right,
         hint="every weighted sum a stays the same, so every ∂C/∂a does too; in "
              "∂C/∂W[i, j] = Σ_n x[n, i] · ∂C/∂a[n, j], which weights' input factor changed?",
         solution="answer = ex_net.neural_layers[0].dC_dw_matrix.copy()\n"
                  f"answer[{column}] *= {factor:g}     # the weights leaving input {column}",
-        mistakes=[
-            Mistake("that is the gradient before the change: every ∂C/∂a stays the same, but "
-                    f"the weights leaving input {column} now see an input {factor:g} times as "
-                    "large", G),
-            Mistake(f"you divided row {column} by {factor:g}, as the weights were: the gradient "
-                    f"follows the input, and the input was multiplied by {factor:g}",
-                    with_row(1 / factor)),
-            Mistake(f"you multiplied row {column} by {factor:g}² = {factor ** 2:g}: that is the "
-                    "factor of an update's effect on a (its step and its input both grow); the "
-                    f"gradient itself grows {factor:g} times", with_row(factor ** 2)),
-            Mistake(f"you changed column {column}: a column holds the weights into one neuron; "
-                    f"the weights leaving input {column} are row {column}", wrong_column),
-            Mistake(f"you multiplied every row: only the weights leaving input {column} see a "
-                    "larger input; the other rows are unchanged", factor * G),
-        ])
+        mistakes=mistakes)
 
 
 EXERCISES = (three_inputs, weight_gradient, bias_gradient, rescaled_input)

@@ -125,8 +125,11 @@ def exact_rule():
         ])
 
 
-def one_linear_map(network):
-    """3. The one ``W = W_1 · W_2 · … · W_L`` (n_in x k) of a network with only LINEAR layers."""
+def one_linear_map(network, lesson_network):
+    """3. The one ``W = W_1 · W_2 · … · W_L`` (n_in x k) of a network with only LINEAR layers.
+
+    ``lesson_network`` is the lesson's own linear network: its product is a known slip.
+    """
     weights = [layer.weights_matrix.copy() for layer in network.neural_layers]
 
     def product(matrices):
@@ -150,6 +153,10 @@ def one_linear_map(network):
                     product(weights[:-1])),
             Mistake("you left out the first layer: every layer's weights are in the product",
                     product(weights[1:])),
+            Mistake("that is the product for linear_net, the network of section 3 (W1, W2 and W3 "
+                    "there are its matrices); lin_net is a network of its own: multiply "
+                    "lin_net's weights matrices",
+                    product([layer.weights_matrix for layer in lesson_network.neural_layers])),
         ])
 
 

@@ -1,5 +1,6 @@
 """Chapter 08's exercises: the product ``Y = 12 w1 w2`` (the toy's output, a linear layer's
-``a = h``), its gradients, the mixed second derivative, and updating one weight at a time.
+``a = h``) and a path of three weights, their gradients, the mixed second derivative, and
+updating one weight at a time.
 """
 
 from __future__ import annotations
@@ -19,30 +20,41 @@ _ENGINE = [Back_Propagation, Forward_Pass, network_cost, finite_difference,
            Neural_Layer.update_weights]
 
 
-def _pairs(rng):
-    """(w1, w2) pairs: the lesson's, and random ones of both signs."""
-    return [(0.5, 0.25)] + [tuple(float(w) for w in rng.uniform(-3, 3, 2)) for _ in range(5)]
+def _paths(rng):
+    """(x, w1, w2, w3): the toy of section 2 with a third weight, then random ones of both signs."""
+    cases = [(12.0, 0.5, 0.25, 2.0)]
+    while len(cases) < 6:
+        x, w1, w2, w3 = (float(v) for v in rng.uniform(-3, 3, 4))
+        if min(abs(x), abs(w1), abs(w3)) > 0.3 and abs(w1 - w3) > 0.3:
+            cases.append((x, w1, w2, w3))
+    return cases
 
 
 def other_partial():
-    """1. ``dY_dw2(w1, w2)``: ``∂Y/∂w2 = 12 w1`` for ``Y = 12 w1 w2``."""
+    """1. ``dY_dw2(x, w1, w2, w3)``: ``∂Y/∂w2 = x w1 w3`` for the path ``Y = x w1 w2 w3``."""
     return Exercise(
-        "1. dY/dw2", lambda w1, w2: 12 * w1,
-        cases=_pairs, function_name="dY_dw2",
-        hint="the product rule, as for ∂Y/∂w1 in section 1, this time with respect to w2: "
-             "which factors of 12 · w1 · w2 do not depend on w2?",
-        solution="def dY_dw2(w1, w2):\n"
-                 "    return 12 * w1",
+        "1. dY/dw2 along a path of three weights", lambda x, w1, w2, w3: x * w1 * w3,
+        cases=_paths, function_name="dY_dw2",
+        hint="the product rule, as for Y = 12 w1 w2 in section 1: which factors of "
+             "x · w1 · w2 · w3 do not depend on w2, and what happens to them?",
+        solution="def dY_dw2(x, w1, w2, w3):\n"
+                 "    return x * w1 * w3",
         mistakes=[
-            Mistake("that is ∂Y/∂w1 = 12 w2: with respect to w2 the factor left is the other "
-                    "weight, 12 w1", lambda w1, w2: 12 * w2),
-            Mistake("that is Y itself: differentiating by w2 takes w2 out of 12 · w1 · w2, "
-                    "leaving 12 w1", lambda w1, w2: 12 * w1 * w2),
-            Mistake("12 alone is the derivative of 12 w2; here w2 is multiplied by 12 w1, "
-                    "which stays", lambda w1, w2: 12.0 + 0 * w1),
-            Mistake("the 12 is missing: ∂Y/∂w2 = 12 w1", lambda w1, w2: w1),
-            Mistake("you added the two partial derivatives: ∂Y/∂w2 alone is 12 w1",
-                    lambda w1, w2: 12 * (w1 + w2)),
+            Mistake("w3 is missing: every factor of the product except w2 stays, so "
+                    "∂Y/∂w2 = x w1 w3 (for Y = 12 w1 w2 that left 12 w1)",
+                    lambda x, w1, w2, w3: x * w1),
+            Mistake("w1 is missing: every factor of the product except w2 stays, so "
+                    "∂Y/∂w2 = x w1 w3", lambda x, w1, w2, w3: x * w3),
+            Mistake("the input x is missing: it is a factor of the product, as 12 was in "
+                    "Y = 12 w1 w2, so ∂Y/∂w2 = x w1 w3", lambda x, w1, w2, w3: w1 * w3),
+            Mistake("that is Y itself: differentiating by w2 takes w2 out of the product, "
+                    "leaving x w1 w3", lambda x, w1, w2, w3: x * w1 * w2 * w3),
+            Mistake("that is ∂Y/∂w1 = x w2 w3: with respect to w2 the factors left are x, w1 "
+                    "and w3", lambda x, w1, w2, w3: x * w2 * w3),
+            Mistake("that is ∂Y/∂w3 = x w1 w2: with respect to w2 the factors left are x, w1 "
+                    "and w3", lambda x, w1, w2, w3: x * w1 * w2),
+            Mistake("you added the other factors; in a product they stay multiplied: "
+                    "∂Y/∂w2 = x · w1 · w3", lambda x, w1, w2, w3: x * (w1 + w3)),
         ])
 
 
@@ -80,6 +92,8 @@ def gradient_of_w1():
             Mistake("the 12 of ∂Y/∂w1 = 12 w2 is missing", _dC_dw1(dY_dw1=lambda w1, w2: w2)),
             Mistake("the sign is flipped: ∂C/∂Y = 2(Y − t), the output minus the target",
                     _dC_dw1(sign=-1.0)),
+            Mistake("that is ∂C/∂Y = 2(Y − t) alone: the chain rule multiplies it by "
+                    "∂Y/∂w1 = 12 w2", lambda w1, w2, t: 2 * (12 * w1 * w2 - t)),
         ])
 
 
@@ -131,6 +145,8 @@ def mixed_derivative():
                     _mixed(two=1.0)),
             Mistake("that is ∂²C/∂w1², both derivatives by w1: the mixed one differentiates "
                     "∂C/∂w1 by w2", _mixed(both_w1=True)),
+            Mistake("you divided by N twice: C = (1/N) Σ (Y − t)² has one factor 1/N, and so "
+                    "has its derivative", lambda w1, w2, x, t: _mixed()(w1, w2, x, t) / len(x)),
         ])
 
 
@@ -195,6 +211,8 @@ def one_at_a_time():
                     ascent),
             Mistake("you updated w2 first: the question updates w1 first, then w2 with the "
                     "gradient recomputed at w1_new", w2_first),
+            Mistake("the right numbers in the wrong order: return [w1_new, w2_new]",
+                    lambda w1, w2, t, eta: _one_at_a_time(w1, w2, t, eta)[::-1]),
         ])
 
 
