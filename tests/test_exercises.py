@@ -236,3 +236,30 @@ def test_a_function_with_several_named_results_is_checked_part_by_part():
     assert wrong.startswith("4. one layer: dC_dw (for a 4 x 3 array, a 4 x 2 array) has the "
                             "wrong shape") and "transpose" in wrong
     assert "should return 2 results, (dC_dw, dC_db)" in exercise.check(lambda x, D: x.T @ D).message
+
+
+def test_a_value_about_a_networks_next_matrix_is_refused_once_the_network_has_moved():
+    network = fw.Form_Network([3, 1], np.eye(4), np.ones((4, 1)), seed=1)
+    layer = network.neural_layers[0]
+    right = layer.input_matrix @ layer.weights_matrix
+    exercise = Exercise("2. x·W", right, hint="", solution="", untouched=[network])
+    assert exercise.check(right.copy())
+    fw.Forward_Pass(network)                      # the answer is now stored in the network
+    refused = exercise.check(layer.weight_and_input_matrix)
+    assert not refused and "has computed more since the exercise was made" in refused.message
+    assert "no answer yet" in exercise.check(None).message
+
+
+def test_shapes_tuples_and_zeros_get_plain_facts():
+    right = np.arange(1.0, 5.0).reshape(4, 1)
+    assert ".reshape(4, 1) gives the right matrix" in compare(right.ravel(), right).message
+    assert "2 separate results (a tuple of 2)" in compare((right, right[:2]), right).message
+    zeros = compare(np.zeros((4, 1)), right).message
+    assert "every entry is 0" in zeros and "constant factor" not in zeros and "-0" not in zeros
+
+
+def test_a_forbidden_kit_function_does_not_catch_the_checks_own_copy_of_a_network():
+    exercise = Exercise("1. last weights", lambda net: net.neural_layers[-1].weights_matrix.copy(),
+                        cases=lambda rng: [(random_network(rng),)], function_name="f", hint="",
+                        solution="", forbid=[fw.Form_Network])
+    assert exercise.check(lambda net: net.neural_layers[-1].weights_matrix)

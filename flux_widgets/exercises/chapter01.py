@@ -35,14 +35,15 @@ def number_of_weights(layers_vector):
         ])
 
 
-def first_product(layer):
-    """2. What the first Step will write: ``weight_and_input_matrix = x · W`` of ``layer``."""
+def first_product(network):
+    """2. What the first Step will write: ``weight_and_input_matrix = x · W`` of layer 1."""
+    layer = network.neural_layers[0]
     x, W, b = layer.input_matrix.copy(), layer.weights_matrix.copy(), layer.bias_matrix.copy()
     a = x @ W + b
     return Exercise(
         "2. weight_and_input_matrix of layer 1", x @ W,
         hint="rows are samples: the 16 x 4 input times the 4 x 8 weights, with @",
-        solution="answer = first.input_matrix @ first.weights_matrix",
+        solution="answer = first.input_matrix @ first.weights_matrix", untouched=[network],
         mistakes=[
             Mistake("your answer is all zeros: that is first.weight_and_input_matrix before the "
                     "first Step, which has not written it yet; compute x · W from "
@@ -66,7 +67,7 @@ def cost_of_the_outputs(network):
         hint="y is third.network.output and t is third.network.outputMatrix (both 16 x 1); "
              "square the differences, add them up, divide by N",
         solution="y, t = third.network.output, third.network.outputMatrix\n"
-                 "answer = np.sum((y - t) ** 2) / len(y)",
+                 "answer = np.sum((y - t) ** 2) / len(y)", untouched=[network],
         mistakes=[
             Mistake("you did not divide by N = 16: C is the mean over the samples",
                     np.sum((y - t) ** 2)),

@@ -69,6 +69,7 @@ def second_layer_a(network, lesson_network):
         hint="Layer 1 first, all three computations of the table; its output is layer 2's "
              f"input x. Then layer 2's x · W + b ({N} x {n1} times {n1} x {n2}, plus the bias "
              "row).",
+        untouched=[network],
         solution="layer1, layer2 = fresh.neural_layers[:2]\n"
                  "W1, b1 = layer1.weights_matrix, layer1.bias_matrix\n"
                  "W2, b2 = layer2.weights_matrix, layer2.bias_matrix\n"

@@ -32,6 +32,7 @@ def first_factor(network, lesson_network):
         hint="Differentiate C = (1/N) Σ_n (y[n, 0] − t[n, 0])² with respect to one output "
              "y[n, 0]: only one term of the sum depends on it.",
         solution="answer = 2 / ex_net.sample_size * (ex_net.output - ex_net.outputMatrix)",
+        untouched=[network],
         mistakes=[
             Mistake("your answer is all zeros: that is ex_net's stored dC_dy_matrix (or another "
                     "backward matrix), which its backward pass has not written yet; compute "

@@ -100,6 +100,12 @@ def _as_numbers(answer, name):
     if callable(answer) and not isinstance(answer, np.ndarray):
         return None, Feedback(False, f"{name} should be numbers, but it is a function: call it "
                                      "and give its result")
+    if isinstance(answer, (tuple, list)) and any(isinstance(item, np.ndarray) and item.ndim
+                                                 for item in answer) \
+            and len({np.shape(item) for item in answer}) > 1:
+        return None, Feedback(False, f"{name} is {len(answer)} separate results (a "
+                                     f"{type(answer).__name__} of {len(answer)}); give one "
+                                     "table of numbers")
     try:
         array = np.asarray(answer)
     except (ValueError, TypeError) as error:  # e.g. ragged lists
@@ -206,6 +212,10 @@ def _compare_numbers(array, expected, name, rtol, atol, reveal):
         if array.ndim == 2 and array.T.shape == expected.shape \
                 and _close(array.T, expected, rtol, atol).all():
             message += " (it is the transpose of the right answer)"
+        elif array.size == expected.size \
+                and _close(array.reshape(expected.shape), expected, rtol, atol).all():
+            message += (" (the right numbers in another shape: "
+                        f".reshape{expected.shape} gives the right matrix)")
         return Feedback(False, message)
     array = reshaped
     bad = ~np.isfinite(array)
@@ -232,6 +242,8 @@ def _pattern(array, expected, rtol, atol):
     nonzero = np.abs(expected) > atol
     if nonzero.sum() < 2 or not _close(array[~nonzero], expected[~nonzero], rtol, atol).all():
         return ""  # a single number, or entries that should be 0 are not: no pattern
+    if not array.any():
+        return "every entry is 0 (is it a matrix that has not been computed yet?)"
     ratio = array[nonzero] / expected[nonzero]
     if not np.allclose(ratio, ratio[0], rtol=1e-6):
         return ""
@@ -342,6 +354,10 @@ class Exercise:
     cases : callable ``cases(rng) -> list of argument tuples``
         The hidden cases of a function exercise, made inside every check from
         ``numpy.random.default_rng(seed)``.
+    untouched : list of networks
+        For a value exercise about a network's next matrix: the networks that must not have
+        moved since the exercise was made (a Step, a pass or training would have computed
+        the answer into them). A check after they moved is refused.
     function_name : str
         The name the lesson gives the learner's function.
     forbid : list of functions
@@ -351,7 +367,7 @@ class Exercise:
     """
 
     def __init__(self, title, expected, *, hint, solution, mistakes=(), cases=None,
-                 function_name=None, forbid=(), seed=0, rtol=1e-6, atol=1e-9):
+                 function_name=None, forbid=(), untouched=(), seed=0, rtol=1e-6, atol=1e-9):
         self.title, self.hint, self._solution = title, hint, solution
         self.rtol, self.atol = rtol, atol
         self.is_function = callable(expected)
@@ -369,6 +385,7 @@ class Exercise:
             if cases is not None or forbid:
                 raise ConfigurationError(f"{title}: cases and forbid belong to function "
                                          "exercises")
+            self._untouched = [(network, network.state.copy()) for network in untouched]
             self.expected = _expected_numbers(expected)
             for mistake in self.mistakes:
                 mistake.wrong = _expected_numbers(mistake.wrong,
@@ -387,6 +404,15 @@ class Exercise:
         """Check a value, or a function on every hidden case; returns the :class:`Feedback`."""
         if self.is_function:
             return self._check_function(answer)
+        moved = [network for network, state in self._untouched
+                 if not np.array_equal(network.state, state, equal_nan=True)]
+        if answer is not None and moved:
+            return Feedback(False, f"{self.title}: the {moved[0].describe()} network this "
+                                   "exercise is about has computed more since the exercise was "
+                                   "made (a Step, a pass or training ran on it), so its "
+                                   "matrices may hold the answer. Compute it yourself: run the "
+                                   "cell that makes the exercise again, then answer from the "
+                                   "matrices the question names.")
         feedback = compare(answer, self.expected, name=self.title, rtol=self.rtol,
                            atol=self.atol, reveal=False)
         if feedback or answer is None:
@@ -450,11 +476,12 @@ class Exercise:
     def _run(self, function, case):
         """``(refusal, answer)``: the learner's answer for ``case``, or why it is refused."""
         shown = _shown(case)
+        arguments = copy.deepcopy(case)  # outside the watch: copying a network forms one
         try:
             with _watching(self.forbid) as called, warnings.catch_warnings(record=True) as \
                     warned, np.errstate(divide="warn", over="warn", invalid="warn"):
                 warnings.simplefilter("always")
-                answer = function(*copy.deepcopy(case))
+                answer = function(*arguments)
         except Exception as error:  # the learner's code: report it, never crash the lesson
             return Feedback(False, f"{self.title}: your function raised "
                                    f"{type(error).__name__}: {error} (for {shown})"), None
