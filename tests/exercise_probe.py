@@ -91,10 +91,9 @@ def collect(namespace):
                 visit(f"{where}.{name}", item, depth + 1)
             for name in getattr(type(value), "__dataclass_fields__", {}):
                 visit(f"{where}.{name}", getattr(value, name), depth + 1)
-            for name in ("__slots__",):
-                for slot in getattr(type(value), name, ()):
-                    if hasattr(value, slot):
-                        visit(f"{where}.{slot}", getattr(value, slot), depth + 1)
+            for slot in getattr(type(value), "__slots__", ()):
+                if hasattr(value, slot):
+                    visit(f"{where}.{slot}", getattr(value, slot), depth + 1)
 
     names = [name for name in namespace if not name.startswith("__")
              and name not in ("In", "Out", "get_ipython", "exit", "quit")]
