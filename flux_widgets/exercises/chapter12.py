@@ -38,6 +38,10 @@ def _by_methods(network, eta, *, backward="last first", update="after", sign=1.0
                 cost_after=False):
     """One iteration with the layer methods; the keywords switch on the exercise's slips.
 
+    It spells out Forward_Pass and Back_Propagation on purpose: each slip stands for a
+    learner's function, which may not call them (they are forbidden), and the slips change
+    the order inside them.
+
     ``backward="first first"`` runs the backward pass from layer 1; ``update="inside"``
     updates each layer as soon as its gradients are computed; ``sign=-1`` climbs;
     ``biases=False`` leaves b as it is; ``cost_after`` returns the cost after the update.
