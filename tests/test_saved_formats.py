@@ -1,0 +1,91 @@
+"""Saved work keeps loading: sessions, network files and configuration strings of every
+earlier version (tests/fixtures/saved, never regenerated) load in this version.
+
+A format that changes gets a new version and a migration from the old one; these
+files must keep loading through it (see CONTRIBUTING.md, "Changing a saved format").
+"""
+
+import hashlib
+import json
+import pathlib
+import shutil
+
+import numpy as np
+import pytest
+
+from flux_widgets.session import (configuration_string, load_session, load_session_bytes,
+                                  parse_configuration_string)
+from flux_widgets.storage import load_network
+
+SAVED = pathlib.Path(__file__).parent / "fixtures" / "saved"
+EXPECTED = json.loads((SAVED / "expected.json").read_text())
+
+
+def _sha(array):
+    return hashlib.sha256(np.ascontiguousarray(array, dtype="<f8")).hexdigest()
+
+
+def _hidden_names(hidden):
+    return [kind.name for kind in hidden] if isinstance(hidden, list) else hidden.name
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["sessions"]))
+@pytest.mark.parametrize("how", ["path", "bytes"])
+def test_an_earlier_session_loads_as_it_was_saved(name, how):
+    expected = EXPECTED["sessions"][name]
+    if how == "path":
+        stepper, settings = load_session(SAVED / name)
+    else:
+        stepper, settings = load_session_bytes((SAVED / name).read_bytes(), name)
+    assert configuration_string(dict(settings, learning_rate=stepper.learning_rate)) \
+        == expected["configuration"]
+    assert stepper.position == expected["position"]
+    assert stepper.network.iteration == expected["iteration"]
+    assert len(stepper.mse_values) == expected["curve_length"]
+    assert stepper.iteration_points[-3:] == expected["iteration_points_tail"]
+    assert stepper.mse_values[-3:] == expected["mse_tail"]
+    assert _sha(stepper.network.state) == expected["state_sha256"]
+    cost = stepper.network.cost
+    assert (np.isnan(cost) if expected["cost"] is None else cost == expected["cost"])
+    stepper.step("iteration")  # and it goes on
+    assert np.isfinite(stepper.network.state).all()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED["networks"]))
+def test_an_earlier_network_file_loads_as_it_was_saved(name):
+    expected = EXPECTED["networks"][name]
+    network, extra = load_network(SAVED / name)
+    assert network.layers_vector == expected["layers_vector"]
+    assert network.iteration == expected["iteration"]
+    assert network.seed == expected["seed"]
+    assert network.cost == expected["cost"]
+    assert extra == expected["extra"]
+    assert _sha(network.state) == expected["state_sha256"]
+
+
+@pytest.mark.parametrize("text", sorted(EXPECTED["configurations"]))
+def test_an_earlier_configuration_string_gives_the_same_settings(text):
+    expected = EXPECTED["configurations"][text]
+    settings = parse_configuration_string(text)
+    assert {"layers": settings["layers"], "hidden": _hidden_names(settings["hidden"]),
+            "output": settings["output"].name, "learning_rate": settings["learning_rate"],
+            "dataset": settings["dataset"], "seed": settings["seed"],
+            "canonical": configuration_string(settings)} == expected
+
+
+def test_the_panel_loads_an_earlier_session_and_pastes_an_earlier_string(tmp_path, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    from flux_widgets.widgets.panel import Panel
+
+    name = "iris_per_layer_trained.npz"
+    shutil.copy(SAVED / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    panel = Panel()
+    panel.keep.filename.value = name
+    assert panel.keep.load(), panel.keep.message.value
+    assert panel.stepper.learning_rate == 0.123456789
+    assert _sha(panel.network.state) == EXPECTED["sessions"][name]["state_sha256"]
+    text = " FLUX1 : Iris : 6 , 5 , 3 : TANH , ReLU : Sigmoid : LR = 0.05 : Seed = 3 "
+    assert panel.keep.use(text), panel.keep.message.value
+    assert panel.keep.shared.value == EXPECTED["configurations"][text]["canonical"]
+    panel.close()
