@@ -1,0 +1,44 @@
+"""Suite-wide: an exception inside a widget callback fails the test.
+
+ipywidgets' ``CallbackDispatcher`` (behind ``Button.on_click``, ``Button.click()``,
+ipyevents' ``on_dom_event`` and ipycytoscape's ``on``) catches every exception a
+handler raises and only logs it, so a test that clicks a button would pass while the
+learner sees a traceback. Here the dispatcher re-raises, and the test fails at its end
+even if something caught the exception on the way.
+"""
+
+import pytest
+
+try:
+    from ipywidgets.widgets.widget import CallbackDispatcher
+except ImportError:  # the engine's tests run without the widgets too
+    CallbackDispatcher = None
+
+
+def _dispatch_and_raise(escaped):
+    def __call__(self, *args, **kwargs):
+        value = None
+        for callback in self.callbacks:
+            try:
+                local_value = callback(*args, **kwargs)
+            except Exception as error:
+                escaped.append((callback, error))
+                raise
+            value = local_value if local_value is not None else value
+        return value
+    return __call__
+
+
+@pytest.fixture(autouse=True)
+def widget_callbacks_raise(monkeypatch):
+    """Make any exception in a widget callback fail the test (see module docs)."""
+    if CallbackDispatcher is None:
+        yield
+        return
+    escaped = []
+    monkeypatch.setattr(CallbackDispatcher, "__call__", _dispatch_and_raise(escaped))
+    yield escaped
+    if escaped:
+        callback, error = escaped[0]
+        pytest.fail(f"a widget callback raised {type(error).__name__}: {error} "
+                    f"(in {getattr(callback, '__qualname__', callback)})", pytrace=False)
