@@ -18,6 +18,7 @@ from ..datasets import DATASET_NAMES, load_dataset, parse_csv
 from ..errors import ConfigurationError, DataError, FluxError
 from ..session import (MAX_LAYER_SIZE, parse_activations, parse_layer_sizes,  # noqa: F401
                        parse_learning_rate, parse_seed, parse_whole_number)
+from ..session import _number_text
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
            "Controls", "CSV_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
@@ -31,6 +32,11 @@ _DATASET_LABELS = {"parity4": "4-bit parity (the seed's example)", "xor": "XOR",
                    "iris": "Iris (3 species)", "banknote": "Banknotes",
                    "wine": "Wine (3 cultivars)", "breast_cancer": "Breast cancer",
                    "mnist": "MNIST digits (1000 images)", CSV_CHOICE: "Your CSV file…"}
+
+
+def _activations_text(kinds):
+    """``[TANH, RELU]`` → ``"tanh, relu"``, as typed in the per-layer field."""
+    return ", ".join(kind.name.lower() for kind in kinds)
 
 
 def parse_iterations(text):
@@ -51,24 +57,32 @@ class Controls:
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
                  learning_rate=1.0, dataset="parity4", seed=0):
         names = [(kind.name, kind) for kind in ActivationType]
+        # every argument is checked before a widget is made: a refusal leaves none open
         if dataset not in (*DATASET_NAMES, CSV_CHOICE):
             raise ConfigurationError(f"unknown dataset {dataset!r}; choose one of "
                                      f"{', '.join(DATASET_NAMES)} or {CSV_CHOICE!r}")
+        if isinstance(hidden, (list, tuple)):  # one per hidden layer, as the field takes them
+            hidden = parse_activations(", ".join(ActivationType.parse(kind).name
+                                                 for kind in hidden))
+        else:  # one for all, or one per hidden layer in a text: "tanh, relu"
+            hidden = parse_activations(hidden) if isinstance(hidden, str) \
+                else ActivationType.parse(hidden)
+        output = ActivationType.parse(output)
         # what is typed in a field is text; a bad value is shown beside it when forming
         if isinstance(layers, (list, tuple)):
             layers = ", ".join(map(str, layers))
         if not isinstance(learning_rate, str):
-            learning_rate = f"{learning_rate:g}" if isinstance(learning_rate, (int, float)) \
-                else str(learning_rate)
+            learning_rate = _number_text(learning_rate)
         self.layers = widgets.Text(value=str(layers), description="Layers",
                                    layout=widgets.Layout(width="220px"))
         self.input_note = widgets.HTML()
-        self.hidden = widgets.Dropdown(options=names, value=ActivationType.parse(hidden),
+        per_layer = isinstance(hidden, list)
+        self.hidden = widgets.Dropdown(options=names, value=hidden[0] if per_layer else hidden,
                                        description="Hidden")
-        self.per_layer = widgets.Text(value="", placeholder="or one per hidden layer: tanh, relu",
+        self.per_layer = widgets.Text(value=_activations_text(hidden) if per_layer else "",
+                                      placeholder="or one per hidden layer: tanh, relu",
                                       description="Per layer")
-        self.output = widgets.Dropdown(options=names, value=ActivationType.parse(output),
-                                       description="Output")
+        self.output = widgets.Dropdown(options=names, value=output, description="Output")
         self.learning_rate = widgets.Text(value=learning_rate, description="Learning rate",
                                           style={"description_width": "initial"},
                                           layout=widgets.Layout(width="180px"))
@@ -136,11 +150,11 @@ class Controls:
             self.dataset_choice.value = settings["dataset"]
             self.layers.value = ", ".join(map(str, settings["layers"]))
             if isinstance(hidden, (list, tuple)):
-                self.per_layer.value = ", ".join(kind.name.lower() for kind in hidden)
+                self.per_layer.value = _activations_text(hidden)
             else:
                 self.hidden.value, self.per_layer.value = hidden, ""
             self.output.value = settings["output"]
-            self.learning_rate.value = f"{settings['learning_rate']:g}"
+            self.learning_rate.value = _number_text(settings["learning_rate"])
             self.seed.value = str(settings["seed"])
 
     def dataset(self):

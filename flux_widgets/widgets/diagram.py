@@ -307,7 +307,8 @@ class NetworkDiagram:
         for column, drawn in enumerate(self.columns):
             outputs = (self.network.inputMatrix if column == 0 else
                        self.network.neural_layers[column - 1].activated_output_matrix)
-            row = np.nan_to_num(outputs[self.sample], nan=0.0, posinf=0.0, neginf=0.0)
+            # halved first: the span of two values near ±1.8e308 would overflow
+            row = np.nan_to_num(outputs[self.sample], nan=0.0, posinf=0.0, neginf=0.0) / 2
             span = row.max() - row.min()
             shares = (row[drawn] - row.min()) / span if span > 0 else np.zeros(len(drawn))
             shades = np.round(shares * _SHADES) / _SHADES
@@ -343,8 +344,9 @@ class NetworkDiagram:
 
     def edge_summary(self, layer, row, column):
         """Text for a clicked weight: its value, its gradient and the derivation with numbers."""
+        derivation = derive_weight_gradient(self.network, layer, row, column)  # checks them
         matrices = self.network.neural_layers[layer - 1].matrices
         return (f"Layer {layer}: weights_matrix[{row}, {column}] = "
                 f"{matrices['weights_matrix'][row, column]:.6g}, "
                 f"dC_dw_matrix[{row}, {column}] = {matrices['dC_dw_matrix'][row, column]:.6g}\n\n"
-                + derive_weight_gradient(self.network, layer, row, column).text())
+                + derivation.text())

@@ -28,7 +28,8 @@ class KeepAndShare:
     ----------
     get_state : callable
         ``get_state() -> (stepper, settings)``: the state on screen and the
-        settings it was formed with (as :meth:`Controls.values` returns them).
+        settings it was formed with (as :meth:`Controls.values` returns them);
+        it raises a FluxError when there is none (its message is shown).
     on_loaded : callable
         ``on_loaded(stepper, settings)``: called with a loaded session.
     on_settings : callable
@@ -92,11 +93,13 @@ class KeepAndShare:
     # ---- the configuration string ----------------------------------------
 
     def show_configuration(self):
-        """Show the configuration string of the state on screen; return it (None on a problem)."""
+        """Show the configuration string of the state on screen; return it (None on a problem:
+        then the field is emptied, so it never shows the string of a network gone)."""
         try:
             _, settings = self._get_state()
             text = configuration_string(settings)
         except FluxError as error:
+            self._shown = self.shared.value = ""
             self._warn(error)
             return None
         self._shown = self.shared.value = text

@@ -19,11 +19,14 @@ presentation mode shows large type and diagram and hides the settings.
 from __future__ import annotations
 
 import asyncio
+import html
 import time
 
 import ipywidgets as widgets
+import numpy as np
 from ipyevents import Event
 
+from ..datasets import load_dataset
 from ..derivation import finite_difference
 from ..errors import ConfigurationError, FluxError, NonFiniteError
 from ..layer import PARAMETER_NAMES
@@ -142,6 +145,16 @@ class Panel(widgets.VBox):
         super().__init__()
         # what close() needs, set first: a panel whose constructor raises is closed too
         self._training = self._keys = self.controls = self.keep = None
+        self.network = self.stepper = self.tables = self.diagram = None
+        self.output_map = None  # the output over the input plane, for 2-input networks
+        try:
+            self._build(dataset, layers, hidden, output, learning_rate, seed)
+        except BaseException:
+            self.close()
+            raise
+        _replace_the_panels_of_an_earlier_run(self)
+
+    def _build(self, dataset, layers, hidden, output, learning_rate, seed):
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
@@ -186,51 +199,80 @@ class Panel(widgets.VBox):
         with self.chart.layout.hold_sync():  # its own layout (a new one would orphan it)
             self.chart.layout.width, self.chart.layout.height = "400px", "260px"
         self._stop_requested = False
-        self.network = self.stepper = self.tables = self.diagram = None
-        self.output_map = None  # the output over the input plane, for 2-input networks
         self.settings = None  # the settings the network on screen was formed with
-        self.keep = KeepAndShare(get_state=lambda: (self.stepper, self.settings),
-                                 on_loaded=self._loaded, on_settings=self._use_settings)
+        self.keep = KeepAndShare(get_state=self._state, on_loaded=self._loaded,
+                                 on_settings=self._use_settings)
         self.setup = widgets.Accordion(children=[self.controls.box, self.keep.box],
                                        titles=("Network", "Save, load and share"),
                                        selected_index=0)
 
-        self.controls.form.on_click(lambda _: self.form_network())
-        self.step_button.on_click(lambda _: self.step_at_chosen_size())
-        self.forward_button.on_click(lambda _: self.run_pass("forward"))
-        self.backward_button.on_click(lambda _: self.run_pass("backward"))
-        self.iteration_button.on_click(lambda _: self.step("iteration"))
-        self.undo_button.on_click(lambda _: self.undo())
-        self.reset_button.on_click(lambda _: self.reset())
-        self.train_button.on_click(lambda _: self.start_training())
-        self.stop_button.on_click(lambda _: self.stop())
-        self.set_weight_button.on_click(lambda _: self.set_selected_weight(self.weight_value.value))
-        self.check_button.on_click(lambda _: self.check_selected_weight())
-        self.present.observe(lambda change: self.set_presenting(change["new"]), "value")
+        for button, action, *arguments in (
+                (self.controls.form, self.form_network),
+                (self.step_button, self.step_at_chosen_size),
+                (self.forward_button, self.run_pass, "forward"),
+                (self.backward_button, self.run_pass, "backward"),
+                (self.iteration_button, self.step, "iteration"),
+                (self.undo_button, self.undo), (self.reset_button, self.reset),
+                (self.train_button, self.start_training), (self.stop_button, self.stop),
+                (self.check_button, self.check_selected_weight)):
+            button.on_click(lambda _, action=action, arguments=arguments:
+                            self._from_user(action, *arguments))
+        self.set_weight_button.on_click(
+            lambda _: self._from_user(self.set_selected_weight, self.weight_value.value))
+        self.present.observe(lambda change: self._from_user(self.set_presenting, change["new"]),
+                             "value")
         self.quantity.observe(lambda _: self._restyle(), "value")
         self.sample.observe(lambda _: self._restyle(), "value")
         if not self.form_network():  # show the settings and the message, to put them right
             self.children = [widgets.HTML(_STYLE), self.setup]
-        _replace_the_panels_of_an_earlier_run(self)
+
+    # ---- what the learner does ---------------------------------------------
+
+    def _from_user(self, action, *arguments):
+        """Run ``action(*arguments)`` for a click, key or field; show a refusal in the panel.
+
+        The panel's methods raise FluxError when called wrongly from Python; what the
+        learner does in the browser is never answered by a traceback."""
+        try:
+            return action(*arguments)
+        except FluxError as error:
+            if self.stepper is None:
+                self.controls.show_error(error)
+            else:
+                self.narration.value = f"⚠ {html.escape(str(error))}"
+            return None
+
+    def _require_network(self):
+        if self.stepper is None:
+            raise ConfigurationError("there is no network yet: no network is formed until the "
+                                     "settings are right (the message under them says what is "
+                                     "wrong); then press Form network")
+
+    def _state(self):
+        """``(stepper, settings)`` on screen, for saving and sharing."""
+        self._require_network()
+        return self.stepper, self.settings
 
     # ---- forming ---------------------------------------------------------
 
     def form_network(self):
         """Form a network from the controls; on a bad value, say so and keep the old one."""
         try:
-            settings = self.controls.values()
-            data = self.controls.dataset()
-            _check_panel_memory(settings["layers"], data.inputs.shape)
-            network = Form_Network(settings["layers"], data.inputs, data.targets,
-                                   settings["hidden"], settings["output"], seed=settings["seed"])
-            stepper = Stepper(network, settings["learning_rate"])
+            self._form(self.controls.values(), self.controls.dataset())
         except FluxError as error:
             self.controls.show_error(error)
             return False
+        return True
+
+    def _form(self, settings, data):
+        """Form ``settings``' network on ``data`` and show it; FluxError leaves all as it was."""
+        _check_panel_memory(settings["layers"], data.inputs.shape)
+        network = Form_Network(settings["layers"], data.inputs, data.targets,
+                               settings["hidden"], settings["output"], seed=settings["seed"])
+        stepper = Stepper(network, settings["learning_rate"])
         self.controls.clear_error()
         self._show(stepper, settings, f"Formed {network.describe()} on {data.description} "
                                       "Press <b>Step</b> to compute the first matrix.")
-        return True
 
     def _show(self, stepper, settings, narration):
         """Put ``stepper``'s network on screen, formed from ``settings``; say ``narration``.
@@ -241,10 +283,13 @@ class Panel(widgets.VBox):
         network = stepper.network
         self.controls.show_inputs(network.layers_vector[0])
         self.network, self.stepper, self.settings = network, stepper, settings
+        self.selected_edge = None  # an edge of the network before is no edge of this one
+        self.info.value = ""
+        self.edge_tools.layout.display = "none"
         self.tables = MatrixTables(network)
         self.diagram = NetworkDiagram(network, quantity=self.quantity.value)
-        self.diagram.on_edge_click(self.show_edge)
-        self.diagram.on_node_click(self.show_neuron)
+        self.diagram.on_edge_click(lambda *edge: self._from_user(self.show_edge, *edge))
+        self.diagram.on_node_click(lambda *neuron: self._from_user(self.show_neuron, *neuron))
         self.output_map = OutputMap(network, network.inputMatrix, _class_labels(network),
                                     resolution=OUTPUT_MAP_RESOLUTION) \
             if network.layers_vector[0] == 2 else None
@@ -266,11 +311,10 @@ class Panel(widgets.VBox):
                                       f"{step}.")
 
     def _use_settings(self, settings):
-        """A pasted configuration string: show its settings and form that network."""
+        """A pasted configuration string: form its network, then show its settings in the
+        fields (a string refused leaves the fields, and the network, as they were)."""
+        self._form(settings, load_dataset(settings["dataset"]))
         self.controls.set_values(settings)
-        if not self.form_network():
-            raise ConfigurationError("the network of this string cannot be formed; see the "
-                                     "message under the settings")
 
     def _layout(self):
         """Arrange the parts; the stage (narration, diagram, chart) takes the keys."""
@@ -285,7 +329,7 @@ class Panel(widgets.VBox):
                                        layout=widgets.Layout(flex_flow="row wrap")),
                                    self.key_hint])
         self._keys = Event(source=self.stage, watched_events=["keydown"])
-        self._keys.on_dom_event(self.handle_key)
+        self._keys.on_dom_event(lambda event: self._from_user(self.handle_key, event))
         note = f"<i>{self.diagram.summary_note}</i>" if self.diagram.summary_note else ""
         self._diagram_tools = widgets.VBox([widgets.HBox([self.quantity, self.sample]),
                                             widgets.HTML(note), self.info, self.edge_tools])
@@ -313,11 +357,13 @@ class Panel(widgets.VBox):
         self.granularity.value = granularity
 
     def toggle_presenting(self):
+        self._require_network()
         self.set_presenting(not self.present.value)
 
     def set_presenting(self, presenting):
         """Presentation mode: large type, a large diagram, the narration prominent, and no
         settings, training or weight tools on screen. Off: the panel as it was."""
+        self._require_network()
         self.present.value = presenting
         hidden = "none" if presenting else None
         for part in (self.setup, self._training_row, self._diagram_tools, self.key_hint):
@@ -340,6 +386,7 @@ class Panel(widgets.VBox):
 
     def step(self, granularity):
         """Run one step of the stepper and redraw; returns the Step (or None if refused)."""
+        self._require_network()
         if self._training or not self._settings_learning_rate():
             return None
         step = self.stepper.step(granularity)
@@ -348,6 +395,7 @@ class Panel(widgets.VBox):
 
     def run_pass(self, phase):
         """Run the rest of the forward or backward pass (``phase``)."""
+        self._require_network()
         upcoming = self.stepper.next_computation.phase
         if upcoming != phase:
             self.narration.value = (f"The next computation belongs to the {upcoming} step; "
@@ -356,12 +404,19 @@ class Panel(widgets.VBox):
         return self.step("phase")
 
     def undo(self):
+        """Step back one step exactly (a step, a training, a set weight, a reset)."""
+        self._require_network()
         if self._training is None and self.stepper.undo():
             self.narration.value = "Stepped back. " + (self.stepper.last_step.narration
                                                        if self.stepper.last_step else "")
+            if not np.isfinite(self.network.state).all():
+                self.narration.value += (" ⚠ The network still holds inf or nan here (a step "
+                                         "diverged): step back further.")
             self._refresh(())
 
     def reset(self):
+        """Go back to the network as it was formed (Step back undoes this)."""
+        self._require_network()
         if self._training is None:
             self.stepper.reset()
             self.narration.value = "Back to the network as it was formed (Step back undoes this)."
@@ -371,6 +426,7 @@ class Panel(widgets.VBox):
 
     def train(self, iterations):
         """Train ``iterations`` at once (no event loop needed); returns the narration."""
+        self._require_network()
         if not self._settings_learning_rate():
             return None
         self._train_chunk(iterations, undoable=True)
@@ -389,6 +445,7 @@ class Panel(widgets.VBox):
 
     def start_training(self):
         """Train the typed number of iterations in chunks, without freezing the page."""
+        self._require_network()
         try:
             total = parse_iterations(self.iterations.value)
         except FluxError as error:
@@ -442,8 +499,11 @@ class Panel(widgets.VBox):
         if isinstance(self._training, asyncio.Task):
             self._training.cancel()
         self._training = None
-        close_widgets([self, self._keys,
-                       *(part.box for part in (self.controls, self.keep) if part is not None)])
+        made = [value for value in vars(self).values() if isinstance(value, widgets.Widget)]
+        views = [self.controls and self.controls.box, self.keep and self.keep.box,
+                 self.tables and self.tables.box, self.diagram and self.diagram.widget,
+                 self.output_map and self.output_map.figure]
+        close_widgets([self, *made, *views])
 
     def _set_busy(self, busy):
         if not busy:
@@ -490,50 +550,102 @@ class Panel(widgets.VBox):
         update_mse_figure(self.chart, self.stepper.mse_values, self.stepper.iteration_points)
         self.undo_button.disabled = self._training is not None or not self.stepper.can_undo
 
+    def _check_neuron(self, column, neuron):
+        """Refuse a neuron the network does not have (column 0: the inputs)."""
+        sizes = self.network.layers_vector
+        if not (_whole(column) and 0 <= column < len(sizes)):
+            raise ConfigurationError(f"there is no layer {column!r} of neurons: they count from "
+                                     f"0 (the inputs) to {len(sizes) - 1} (the outputs)")
+        if not (_whole(neuron) and 0 <= neuron < sizes[column]):
+            raise ConfigurationError(f"layer {column} has neurons 0 to {sizes[column] - 1}; "
+                                     f"there is no neuron {neuron!r}")
+
     def show_edge(self, layer, row, column):
-        """Info box for a clicked edge: the weight, its gradient and its derivation."""
+        """Info box for a clicked edge: the weight, its gradient and its derivation.
+
+        ``weights_matrix[row, column]`` of ``layer`` (counted from 1); a weight the
+        network does not have is refused (ConfigurationError) and nothing changes."""
+        self._require_network()
+        layers = len(self.network.neural_layers)
+        if not (_whole(layer) and 1 <= layer <= layers):
+            raise ConfigurationError(f"there is no layer {layer!r} of weights: they count from "
+                                     f"1 to {layers}")
+        self._check_neuron(layer - 1, row)
+        self._check_neuron(layer, column)
+        summary = self.diagram.edge_summary(layer, row, column)
         self.selected_edge = (layer, row, column)
         self.weight_value.value = float(
             self.network.neural_layers[layer - 1].weights_matrix[row, column])
         self.edge_tools.layout.display = "flex"
-        self.info.value = f"<pre>{self.diagram.edge_summary(layer, row, column)}</pre>"
+        self.info.value = f"<pre>{html.escape(summary)}</pre>"
         self.diagram.update(selected=f"L{layer}:{row}-{column}",
                             active_layer=self.diagram.active_layer)
 
     def set_selected_weight(self, value):
-        """Set the clicked weight by hand (Step back undoes it); then step forward to see it act."""
-        if self.selected_edge is None or self._training is not None:
-            return
+        """Set the clicked weight by hand (Step back undoes it); then step forward to see it act.
+
+        A value that is not a finite number is refused in the narration; with no edge
+        clicked (or during training) ConfigurationError says so."""
+        self._require_network()
+        if self.selected_edge is None:
+            raise ConfigurationError("no weight is chosen: click an edge of the diagram first "
+                                     "(or call show_edge)")
+        if self._training is not None:
+            raise ConfigurationError("the network is training: press Stop first")
         layer, row, column = self.selected_edge
         try:
             self.stepper.set_parameter(layer, "weights_matrix", row, column, value)
         except FluxError as error:
-            self.narration.value = f"⚠ {error}"
+            self.narration.value = f"⚠ {html.escape(str(error))}"
             return
         self.narration.value = (f"Set layer {layer}'s weights_matrix[{row}, {column}] to "
-                                f"{value:g}. The next forward pass uses it; Step back undoes it.")
+                                f"{float(value):g}. The next forward pass uses it; Step back "
+                                "undoes it.")
         self._refresh([(layer, "weights_matrix")])
 
     def check_selected_weight(self):
         """Compare the clicked weight's stored gradient with a central finite difference."""
+        self._require_network()
         if self.selected_edge is None:
-            return
+            raise ConfigurationError("no weight is chosen: click an edge of the diagram first "
+                                     "(or call show_edge)")
         layer, row, column = self.selected_edge
-        numeric = finite_difference(self.network, layer, "weights", row, column)
+        try:
+            numeric = finite_difference(self.network, layer, "weights", row, column)
+        except FluxError as error:
+            self.info.value += f"<pre>⚠ {html.escape(str(error))}</pre>"
+            return
         stored = float(self.network.neural_layers[layer - 1].dC_dw_matrix[row, column])
+        with np.errstate(over="ignore", invalid="ignore"):
+            difference = abs(numeric - stored)
         self.info.value += (
             f"<pre>finite difference (C(w+ε) − C(w−ε)) / 2ε = {numeric:.10g}\n"
             f"stored dC_dw (from the last backward pass) = {stored:.10g}\n"
-            f"difference {abs(numeric - stored):.2e} (they agree when the weights have not "
+            f"difference {difference:.2e} (they agree when the weights have not "
             "changed since the backward pass)</pre>")
 
     def show_neuron(self, column, neuron):
-        """A clicked neuron: outline it, and its cells in the tables (an input: layer 1's)."""
+        """A clicked neuron: outline it, and its cells in the tables (an input: layer 1's).
+
+        ``column`` 0 is the inputs; a neuron the network does not have is refused
+        (ConfigurationError) and nothing changes."""
+        self._require_network()
+        self._check_neuron(column, neuron)
         self.tables.select_neuron(column, neuron)
-        self.diagram.update(selected=f"L{column}N{neuron}", active_layer=self.diagram.active_layer)
+        drawn = (column, neuron) in self.diagram.nodes
+        if drawn:
+            self.diagram.update(selected=f"L{column}N{neuron}",
+                                active_layer=self.diagram.active_layer)
         where = ("an input: column {n} of layer 1's input_matrix, row {n} of its weights_matrix"
                  if column == 0 else "column {n} of layer {c}'s matrices below"
                  + (", row {n} of layer {d}'s weights_matrix"
                     if column < len(self.network.neural_layers) else ""))
-        self.info.value = (f"Neuron {neuron} of layer {column} is outlined: "
+        shown = ("is outlined" if drawn else
+                 "is not drawn in the diagram (its layer is summarised); its cells are outlined")
+        self.info.value = (f"Neuron {neuron} of layer {column} {shown}: "
                            + where.format(n=neuron, c=column, d=column + 1) + ".")
+
+
+def _whole(value):
+    """Whether ``value`` is a whole number (an int or numpy integer, not a bool)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)

@@ -1,0 +1,577 @@
+"""The panel driven by random sequences of every user action (``hypothesis.stateful``).
+
+Every rule is a user action, done as the front end does it: a button's click message,
+a key from ipyevents, a click on the cytoscape diagram, text typed in a field, a file
+uploaded. Beside the panel runs a *model*: a plain :class:`Stepper` that replays the
+actions the panel should accept, on the settings the panel should have formed. After
+every rule:
+
+- nothing escaped: no exception from a widget callback (tests/conftest.py makes the
+  dispatcher re-raise) and no numpy warning (warnings are errors inside a rule);
+- the panel's network is bit-equal to the model's (so a refused action changed nothing,
+  undo is exact, Reset is ``Form_Network`` of the settings, save → load gives everything
+  back), at the same position, with the same curve and the same undo availability;
+- every matrix a step wrote agrees with a plain numpy formula (tests/reference.py);
+- the tables show the engine's numbers, the diagram's looks are valid CSS and follow the
+  matrices' signs, the chart is the curve, a clicked edge's derivation sums to ``dC_dw``;
+- the open widgets stay bounded, and closing the panels at the end leaves none open.
+
+CI runs a fixed, bounded profile (``FLUX_FUZZ=ci``, the default: a minute or two);
+``FLUX_FUZZ=long`` runs many more sequences with random seeds. A later feature adds its
+actions as rules here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from hypothesis import HealthCheck, Phase, settings, strategies as st  # noqa: E402
+from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant,  # noqa: E402
+                                 precondition, rule, run_state_machine_as_test)
+from ipywidgets.widgets.widget import _instances  # noqa: E402
+
+from flux_widgets.datasets import load_dataset, parse_csv  # noqa: E402
+from flux_widgets.errors import ConfigurationError, FluxError, NonFiniteError  # noqa: E402
+from flux_widgets.layer import SEED_MATRIX_NAMES  # noqa: E402
+from flux_widgets.network import Form_Network  # noqa: E402
+from flux_widgets.session import (configuration_string, load_session,  # noqa: E402
+                                  parse_configuration_string)
+from flux_widgets.stepper import Stepper  # noqa: E402
+from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
+from flux_widgets.widgets.controls import CSV_CHOICE  # noqa: E402
+from flux_widgets.widgets.panel import KEYS, Panel, _check_panel_memory  # noqa: E402
+
+from reference import reference_activation, reference_derivative  # noqa: E402
+
+PROFILES = {  # name -> (sequences, actions per sequence, derandomize)
+    "ci": (200, 30, True),
+    "long": (3000, 60, False),
+    "first-failure": (200, 30, True),  # no shrinking: the first failing sequence, at once
+}
+PROFILE = os.environ.get("FLUX_FUZZ", "ci")
+SMALL_DATASETS = ("xor", "parity4", "iris")
+CSV_GOOD = b"a,b,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.2,1\n"
+CSV_BAD = [b"a,b,label\n0,0,0\n1,x,1\n", b"", b"label\n1\n", b"a,b,label\n1,2,3\n1,2\n",
+           b"a,b,label\n1,nan,0\n2,3,1\n", "é,ü,label\n1,2,0\n3,4,1\n".encode("latin-1")]
+LAYER_TEXTS = st.sampled_from(["3, 1", "4, 2, 1", "2, 2", "5, 3, 2, 1", "8, 4, 1", "3",
+                               "abc", "", "0, 1", "3,,1", "1e9, 1", "4097, 1", "2.5, 1",
+                               ", ".join(["2"] * 40), "9" * 400])
+ACTIVATIONS = ["relu", "sigmoid", "tanh", "leaky_relu", "swish", "linear", "elu"]
+PER_LAYER = st.one_of(st.just(""), st.sampled_from(["tanh, relu", "elu", "relu, relu, relu",
+                                                    "tanh,", "softmax", "sigmoid, linear"]))
+RATES = st.sampled_from(["0.5", "1", "1/3", "0.3333333333333333", "0.123456789", "1e-3", "2",
+                         "1e308", "0", "-1", "nan", "inf", "abc", "", "1e400", "9" * 500])
+SEEDS = st.sampled_from(["0", "1", "4294967295", "4294967296", "-1", "3.0", "x", "", "1e400"])
+ITERATIONS = st.sampled_from(["1", "3", "12", "0", "-2", "abc", "2.5", "1e7", "9" * 400])
+WEIGHTS = st.one_of(st.floats(-5, 5), st.sampled_from([math.nan, math.inf, -math.inf, 1e308,
+                                                       -1e308, 1e10, 0.0, 5e-324, 10**400]))
+UPLOADED = datetime.datetime(2026, 12, 4)  # a FileUpload's last_modified
+
+
+def _tables_numbers(text):
+    """The numbers of a ``<pre>`` of values in the tables' HTML, row by row."""
+    rows = [re.sub(r"<[^>]+>", "", line).split() for line in text.split("\n")[1:]]
+
+    def number(token):
+        return {"nan": math.nan, "inf": math.inf, "−inf": -math.inf}.get(token) \
+            if token in ("nan", "inf", "−inf") else float(token)
+    return [[number(token) for token in row] for row in rows]
+
+
+class PanelMachine(RuleBasedStateMachine):
+    """One panel, the model beside it (see module docs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.panels = []
+        self.open_before = len(_instances)
+        self.folder = None
+
+    # ---- helpers -----------------------------------------------------------
+
+    @staticmethod
+    def press(button):
+        """A click as the browser sends it (a refused click on a disabled button too)."""
+        if not button.disabled:
+            button._handle_button_msg(None, {"event": "click"}, [])
+
+    def key(self, key):
+        if self.panel._keys is not None:
+            self.panel._keys._handle_mouse_msg(None, {"type": "keydown", "key": key}, [])
+
+    def _form_model(self, settings):
+        """A stepper formed from ``settings``, as the panel forms it (FluxError if refused)."""
+        data = self._dataset_of(settings)
+        _check_panel_memory(settings["layers"], data.inputs.shape)
+        network = Form_Network(settings["layers"], data.inputs, data.targets,
+                               settings["hidden"], settings["output"], seed=settings["seed"])
+        return Stepper(network, settings["learning_rate"])
+
+    def _dataset_of(self, settings):
+        name = settings["dataset"]
+        if name.startswith("csv:"):
+            controls = self.panel.controls
+            label = controls.label_column.value.strip()
+            if not label:
+                raise ConfigurationError("no label column")
+            return parse_csv(bytes(controls.upload.value[0]["content"]), file_name=name[4:],
+                             label=label, standardize=controls.standardize.value)
+        return load_dataset(name)
+
+    def _expected_settings(self):
+        """The settings typed in the fields, or None if the panel must refuse them."""
+        try:
+            return self.panel.controls.values()
+        except FluxError:
+            return None
+
+    def _lr_accepted(self):
+        try:
+            rate = self._parse_rate(self.panel.controls.learning_rate.value)
+        except FluxError:
+            return False
+        self.model.learning_rate = rate
+        return True
+
+    @staticmethod
+    def _parse_rate(text):
+        from flux_widgets.session import parse_learning_rate
+        return parse_learning_rate(text)
+
+    @property
+    def has_network(self):
+        return self.model is not None
+
+    # ---- setup ------------------------------------------------------------------
+
+    @initialize(dataset=st.sampled_from(SMALL_DATASETS), layers=st.sampled_from(["3, 1", "4, 2"]),
+                hidden=st.sampled_from(ACTIVATIONS), seed=st.integers(0, 5),
+                broken=st.sampled_from([False, False, False, True]))
+    def make_panel(self, dataset, layers, hidden, seed, broken):
+        """A panel from Python; ``broken``: its first form fails (bad layer sizes)."""
+        import tempfile
+        self.folder = tempfile.mkdtemp(prefix="flux_fuzz_")
+        outputs = load_dataset(dataset).targets.shape[1]
+        layers = f"{layers.split(',')[0]}, {outputs}"
+        self.panel = Panel(dataset=dataset, layers="abc" if broken else layers, hidden=hidden,
+                           learning_rate=0.5, seed=seed)
+        self.panels.append(self.panel)
+        self.model = None if broken else self._form_model(self.panel.controls.values())
+        self.settings = None if broken else self.panel.controls.values()
+        self.selected = None
+        self.saved = None
+
+    def teardown(self):
+        for panel in self.panels:
+            panel.close()
+        leaked = len(_instances) - self.open_before
+        assert leaked <= 0, f"{leaked} widgets stay open after every panel was closed"
+
+    # ---- the settings -----------------------------------------------------------
+
+    @rule(layers=LAYER_TEXTS, hidden=st.sampled_from(ACTIVATIONS), per_layer=PER_LAYER,
+          output=st.sampled_from(ACTIVATIONS), rate=RATES, seed=SEEDS,
+          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE,)))
+    def type_settings(self, layers, hidden, per_layer, output, rate, seed, dataset):
+        controls = self.panel.controls
+        controls.dataset_choice.value = dataset
+        controls.layers.value = layers
+        kinds = {kind.name.lower(): kind for _, kind in controls.hidden.options}
+        controls.hidden.value, controls.output.value = kinds[hidden], kinds[output]
+        controls.per_layer.value = per_layer
+        controls.learning_rate.value = rate
+        controls.seed.value = seed
+
+    @rule(rate=RATES)
+    def type_learning_rate(self, rate):
+        self.panel.controls.learning_rate.value = rate
+
+    @rule(content=st.one_of(st.just(CSV_GOOD), st.sampled_from(CSV_BAD)),
+          label=st.sampled_from(["label", "", "nope"]))
+    def upload_csv(self, content, label):
+        controls = self.panel.controls
+        controls.dataset_choice.value = CSV_CHOICE
+        controls.label_column.value = label
+        controls.upload.value = ({"name": "mine.csv", "type": "text/csv", "size": len(content),
+                                  "content": memoryview(content), "last_modified": UPLOADED},)
+
+    @rule()
+    def form(self):
+        expected = self._expected_settings()
+        if expected is not None:
+            try:
+                model = self._form_model(expected)
+            except FluxError:
+                expected = None
+        before = self.panel.network
+        self.press(self.panel.controls.form)
+        if expected is None:
+            assert self.panel.network is before, "a refused form replaced the network"
+            assert "⚠" in self.panel.controls.message.value
+        else:
+            assert self.panel.network is not before
+            self.model, self.settings, self.selected = model, expected, None
+
+    # ---- stepping -----------------------------------------------------------------
+
+    @precondition(lambda self: self.has_network)
+    @rule(granularity=st.sampled_from(["computation", "layer", "phase", "iteration"]),
+          by_key=st.booleans())
+    def step(self, granularity, by_key):
+        if by_key:
+            self.key({"computation": "1", "layer": "2", "phase": "3", "iteration": "4"}[
+                granularity])
+        else:
+            self.panel.granularity.value = granularity
+        accepted = self._lr_accepted()
+        if accepted:
+            self.model.step(granularity)
+        if by_key:
+            self.key("ArrowRight")
+        else:
+            self.press(self.panel.step_button)
+
+    @precondition(lambda self: self.has_network)
+    @rule(phase=st.sampled_from(["forward", "backward"]), by_key=st.booleans())
+    def run_pass(self, phase, by_key):
+        accepted = self.model.next_computation.phase == phase and self._lr_accepted()
+        if accepted:
+            self.model.step("phase")
+        if by_key:
+            self.key(phase[0])
+        else:
+            self.press(self.panel.forward_button if phase == "forward"
+                       else self.panel.backward_button)
+
+    @precondition(lambda self: self.has_network)
+    @rule(by_key=st.booleans())
+    def whole_iteration(self, by_key):
+        if self._lr_accepted():
+            self.model.step("iteration")
+        self.key("i") if by_key else self.press(self.panel.iteration_button)
+
+    @precondition(lambda self: self.has_network)
+    @rule(by_key=st.booleans())
+    def step_back(self, by_key):
+        self.model.undo()
+        self.key("ArrowLeft") if by_key else self.press(self.panel.undo_button)
+
+    @precondition(lambda self: self.has_network)
+    @rule(by_key=st.booleans())
+    def reset(self, by_key):
+        self.model.reset()
+        self.key("r") if by_key else self.press(self.panel.reset_button)
+        formed = self._form_model(self.settings) if self.settings else None
+        if formed is not None:
+            assert self.panel.network.state.tobytes() == formed.network.state.tobytes()
+
+    @precondition(lambda self: self.has_network)
+    @rule(text=ITERATIONS)
+    def train(self, text):
+        try:
+            count = int(text)
+        except ValueError:
+            count = 0
+        if 1 <= count <= 10**6 and self._lr_accepted():
+            try:
+                self.model.train(count)
+            except NonFiniteError:
+                pass
+        self.panel.iterations.value = text
+        self.press(self.panel.train_button)
+        self.press(self.panel.stop_button)
+
+    # ---- the diagram ------------------------------------------------------------------
+
+    @precondition(lambda self: self.has_network)
+    @rule(data=st.data(), stale=st.booleans())
+    def click_edge(self, data, stale):
+        edges = list(self.panel.diagram.edges)
+        layer, row, column = data.draw(st.sampled_from(edges))
+        if stale:  # an id of an earlier, bigger network: the front end may still send it
+            layer, row, column = layer + 5, row, column + 50
+        graph = self.panel.diagram.widget
+        graph._handle_interaction(None, {"widget": "edge", "event": "click",
+                                         "data": {"data": {"id": f"L{layer}:{row}-{column}"}}},
+                                  [])
+        if not stale:
+            self.selected = (layer, row, column)
+            info = self.panel.info.value
+            stored = self.panel.network.neural_layers[layer - 1].dC_dw_matrix[row, column]
+            if np.isfinite(self.panel.network.state).all():
+                assert f"dC_dw_matrix[{row}, {column}] = {stored:.6g}" in info, info
+
+    @precondition(lambda self: self.has_network)
+    @rule(data=st.data())
+    def click_neuron(self, data):
+        column, neuron = data.draw(st.sampled_from(list(self.panel.diagram.nodes)))
+        graph = self.panel.diagram.widget
+        graph._handle_interaction(None, {"widget": "node", "event": "click",
+                                         "data": {"data": {"id": f"L{column}N{neuron}"}}}, [])
+        assert f"Neuron {neuron} of layer {column}" in self.panel.info.value
+
+    @precondition(lambda self: self.has_network)
+    @rule(value=WEIGHTS, through_field=st.booleans())
+    def set_weight(self, value, through_field):
+        """Type a weight (the field holds floats: nan, inf, 1e308) or give one from Python
+        (also 10**400, which no float holds)."""
+        if self.selected is not None and not isinstance(value, int) and math.isfinite(value):
+            layer, row, column = self.selected
+            self.model.set_parameter(layer, "weights_matrix", row, column, float(value))
+        if through_field and not isinstance(value, int):
+            self.panel.weight_value.value = value
+            self.press(self.panel.set_weight_button)
+        elif self.selected is None:
+            with pytest.raises(FluxError, match="click"):
+                self.panel.set_selected_weight(value)
+        else:
+            self.panel.set_selected_weight(value)
+
+    @precondition(lambda self: self.has_network)
+    @rule()
+    def finite_difference_check(self):
+        self.press(self.panel.check_button)
+
+    @precondition(lambda self: self.has_network)
+    @rule(quantity=st.sampled_from(["weights", "gradients"]), data=st.data())
+    def choose_view(self, quantity, data):
+        self.panel.quantity.value = quantity
+        self.panel.sample.value = data.draw(st.integers(0, self.panel.network.sample_size - 1))
+
+    @precondition(lambda self: self.has_network)
+    @rule(by_key=st.booleans())
+    def present(self, by_key):
+        self.key("p") if by_key else setattr(self.panel.present, "value",
+                                             not self.panel.present.value)
+
+    @precondition(lambda self: self.has_network)
+    @rule(key=st.sampled_from(sorted(KEYS) + ["x", "Enter"]))
+    def other_key(self, key):
+        """A key not tied to a model action above does nothing to the network."""
+        if KEYS.get(key, ("",))[0] in ("set_granularity", "toggle_presenting", "stop", ""):
+            self.key(key)
+
+    # ---- keep and share ------------------------------------------------------------------
+
+    @rule(name=st.sampled_from(["session", "session.npz", "", "  ", "sub/none.npz"]))
+    def save(self, name):
+        self.panel.keep.filename.value = os.path.join(self.folder, name) if name.strip() else name
+        self.press(self.panel.keep.save_button)
+        if "Saved to" in self.panel.keep.message.value:
+            stepper = self.panel.stepper
+            self.saved = (self.panel.keep._path(), stepper.network.state.tobytes(),
+                          stepper.position, list(stepper.mse_values),
+                          list(stepper.iteration_points), stepper.learning_rate)
+
+    @rule(how=st.sampled_from(["file", "upload", "tampered upload", "garbage upload"]))
+    def load(self, how):
+        keep = self.panel.keep
+        if self.saved is None:
+            keep.filename.value = os.path.join(self.folder, "never_saved.npz")
+            self.press(keep.load_button)
+            assert "⚠" in keep.message.value
+            return
+        path, state, position, mse, points, rate = self.saved
+        with open(path, "rb") as file:
+            content = file.read()
+        if how == "tampered upload":
+            content = content[:len(content) // 2] + bytes([content[len(content) // 2] ^ 1]) \
+                + content[len(content) // 2 + 1:]
+        elif how == "garbage upload":
+            content = b"PK\x03\x04 not really a zip"
+        good = how in ("file", "upload")
+        if good:
+            self.model, self.settings = load_session(path)
+            self.selected = None
+        if how == "file":
+            keep.filename.value = path
+            self.press(keep.load_button)
+        else:
+            keep.upload.value = ({"name": "up.npz", "type": "", "size": len(content),
+                                  "content": memoryview(content), "last_modified": UPLOADED},)
+        if good:
+            stepper = self.panel.stepper
+            assert stepper.network.state.tobytes() == state
+            assert (stepper.position, stepper.mse_values, stepper.iteration_points,
+                    stepper.learning_rate) == (position, mse, points, rate)
+        else:
+            assert "⚠" in keep.message.value
+
+    @precondition(lambda self: self.has_network)
+    @rule(into=st.sampled_from(["fresh", "same"]))
+    def copy_and_paste(self, into):
+        keep = self.panel.keep
+        self.press(keep.share_button)
+        text = keep.shared.value
+        if self.settings is None or self.settings["dataset"].startswith("csv:"):
+            assert text == "" and "⚠" in keep.message.value
+            return
+        assert parse_configuration_string(text) == dict(
+            self.settings, learning_rate=parse_configuration_string(text)["learning_rate"])
+        target = Panel() if into == "fresh" else self.panel
+        if into == "fresh":
+            self.panels.append(target)
+        target.keep.pasted.value = text
+        settings = parse_configuration_string(text)
+        self.press(target.keep.use_button)
+        formed = self._form_model(settings)
+        assert target.network.state.tobytes() == formed.network.state.tobytes()
+        assert target.stepper.learning_rate == settings["learning_rate"]
+        if into == "same":
+            self.model, self.settings, self.selected = formed, settings, None
+        else:
+            target.close()
+            self.panels.remove(target)
+
+    @rule(text=st.sampled_from(["flux1:xor:3,1:tanh:sigmoid:lr=0.5:seed=1", "flux1:nope",
+                                "flux2:xor:3,1:tanh:sigmoid:lr=0.5:seed=1", "",
+                                "flux1:xor:3,1:tanh:sigmoid:lr=0:seed=1",
+                                "flux1:iris:" + ",".join(["8"] * 1977) + ":relu:sigmoid:lr=1:"
+                                "seed=0", "flux1:mnist:4096,4096,10:relu:sigmoid:lr=1:seed=0"]))
+    def paste(self, text):
+        fields = {name: getattr(self.panel.controls, name).value
+                  for name in ("layers", "learning_rate", "seed", "per_layer")}
+        try:
+            settings = parse_configuration_string(text)
+            formed = self._form_model(settings)
+        except FluxError:
+            settings = None
+        self.panel.keep.pasted.value = text
+        self.press(self.panel.keep.use_button)
+        if settings is None:
+            assert "⚠" in self.panel.keep.message.value
+            assert {name: getattr(self.panel.controls, name).value for name in fields} \
+                == fields, "a refused string rewrote the settings"
+        else:
+            self.model, self.settings, self.selected = formed, settings, None
+
+    # ---- misuse from Python ---------------------------------------------------------------
+
+    @rule(call=st.sampled_from([("show_edge", (1, 99, 0)), ("show_edge", (0, 0, 0)),
+                                ("show_edge", (7, 0, 0)), ("show_edge", (1, 0, True)),
+                                ("show_neuron", (99, 0)), ("show_neuron", (1, 10**6)),
+                                ("show_neuron", (-1, 0)), ("show_neuron", (0, "a"))]))
+    def misuse(self, call):
+        """The public Python API given what no click can send: refused, nothing changes."""
+        name, arguments = call
+        selected, info = self.panel.selected_edge, self.panel.info.value
+        with pytest.raises(FluxError):
+            getattr(self.panel, name)(*arguments)
+        assert (self.panel.selected_edge, self.panel.info.value) == (selected, info)
+
+    @precondition(lambda self: not self.has_network)
+    @rule(action=st.sampled_from(["step", "undo", "reset", "train", "toggle_presenting"]))
+    def action_without_network(self, action):
+        with pytest.raises(FluxError, match="no network"):
+            method = getattr(self.panel, action)
+            method("computation") if action == "step" else method(3) if action == "train" \
+                else method()
+
+    # ---- invariants -------------------------------------------------------------------------
+
+    @invariant()
+    def the_panel_shows_the_model(self):
+        if self.model is None:
+            assert self.panel.network is None
+            return
+        panel, model = self.panel.stepper, self.model
+        assert panel.network.state.tobytes() == model.network.state.tobytes(), \
+            "the panel's network differs from the replayed actions"
+        assert (panel.position, panel.network.iteration, panel.can_undo) == (
+            model.position, model.network.iteration, model.can_undo)
+        assert panel.mse_values == model.mse_values
+        assert panel.iteration_points == model.iteration_points
+
+    @invariant()
+    def the_matrices_follow_the_formulas(self):
+        """Every layer's forward matrices agree with x·W + b and h(a) once computed."""
+        if self.model is None or not np.isfinite(self.panel.network.state).all():
+            return
+        stepper, network = self.panel.stepper, self.panel.network
+        done = {(c.layer, name) for c in stepper.computations[:stepper.position]
+                for name in c.writes}
+        with np.errstate(all="ignore"):
+            for number, layer in enumerate(network.neural_layers, start=1):
+                m = layer.matrices
+                if (number, "activated_output_matrix") in done:
+                    a = m["input_matrix"] @ m["weights_matrix"] + m["bias_matrix"]
+                    np.testing.assert_allclose(m["weight_input_bias_matrix"], a, rtol=1e-9,
+                                               atol=1e-9 * (1 + np.abs(a).max()))
+                    np.testing.assert_allclose(m["activated_output_matrix"],
+                                               reference_activation(layer.activation, a),
+                                               rtol=1e-7, atol=1e-9 * (1 + np.abs(a).max()))
+                if (number, "dC_db_matrix") in done:
+                    a = m["weight_input_bias_matrix"]
+                    np.testing.assert_allclose(m["dh_da_matrix"],
+                                               reference_derivative(layer.activation, a),
+                                               rtol=1e-7, atol=1e-12)
+                    dC_da = m["dC_dy_matrix"] * m["dh_da_matrix"]
+                    np.testing.assert_allclose(m["dC_dw_matrix"], m["input_matrix"].T @ dC_da,
+                                               rtol=1e-9, atol=1e-12 * (1 + np.abs(dC_da).max()))
+
+    @invariant()
+    def the_views_show_the_engine(self):
+        if self.model is None:
+            return
+        panel = self.panel
+        network = panel.network
+        # the tables: every number shown is the engine's, to the digits shown
+        tables = panel.tables
+        for number_text, section in re.findall(r"<h3>Layer (\d+)[^<]*</h3>(.*?)(?=<h3>|$)",
+                                                tables.html.value, re.S):
+            layer = network.neural_layers[int(number_text) - 1]
+            for name, values in re.findall(r"data-matrix='(\w+)'>.*?<pre[^>]*>.*?</pre>"
+                                           r"<pre[^>]*>(.*?)</pre>", section, re.S):
+                assert name in SEED_MATRIX_NAMES
+                shown = _tables_numbers(values)
+                r0 = min(tables.row_start.value,
+                         max(0, layer.matrices[name].shape[0] - tables.max_rows))
+                c0 = min(tables.column_start.value,
+                         max(0, layer.matrices[name].shape[1] - tables.max_columns))
+                for r, line in enumerate(shown):
+                    for c, value in enumerate(line):
+                        engine = layer.matrices[name][r0 + r, c0 + c]
+                        assert (value == engine or (math.isnan(value) and math.isnan(engine))
+                                or abs(value - engine) <= 5e-5 + 1e-3 * abs(engine)), \
+                            f"{name}[{r0 + r}, {c0 + c}] shows {value}, the engine has {engine}"
+        # the diagram: valid colours, edge colour the sign of the value
+        diagram = panel.diagram
+        for element, look in diagram.looks.items():
+            if "background-color" in look:
+                assert re.fullmatch(r"#[0-9a-f]{6}", look["background-color"]), look
+            else:
+                assert look["line-color"] in (diagram_module.POSITIVE, diagram_module.NEGATIVE)
+                assert diagram_module.MIN_WIDTH <= look["width"] <= diagram_module.MAX_WIDTH
+        name = diagram_module.QUANTITIES[diagram.quantity]
+        for (layer, row, column), _ in diagram.edges.items():
+            value = network.neural_layers[layer - 1].matrices[name][row, column]
+            look = diagram.looks[f"L{layer}:{row}-{column}"]["line-color"]
+            assert look == (diagram_module.NEGATIVE if value < 0 else diagram_module.POSITIVE)
+        # the chart: the finite points of the curve
+        line = panel.chart.marks[0]
+        curve = [(i, c) for i, c in zip(panel.stepper.iteration_points, panel.stepper.mse_values)
+                 if math.isfinite(c)]
+        assert list(line.x) == [i for i, _ in curve] and list(line.y) == [c for _, c in curve]
+        # the open widgets stay bounded
+        assert len(_instances) - self.open_before < 4000 * len(self.panels)
+
+
+def test_the_panel_under_random_user_actions(widget_callbacks_raise):
+    examples, steps, derandomize = PROFILES[PROFILE]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a numpy warning escaping an action fails it
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        run_state_machine_as_test(PanelMachine, settings=settings(
+            max_examples=examples, stateful_step_count=steps, derandomize=derandomize,
+            deadline=None, database=None,
+            phases=[Phase.generate] if PROFILE == "first-failure" else list(Phase),
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
