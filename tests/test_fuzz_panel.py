@@ -151,6 +151,22 @@ class PanelMachine(RuleBasedStateMachine):
     def has_network(self):
         return self.model is not None
 
+    def _adopt(self, model, settings, formed=None):
+        """The panel now shows a new network: ``model`` replays what follows. ``formed``:
+        its state as formed (for Reset), the model's own when it was just formed."""
+        self.model, self.settings, self.selected = model, settings, None
+        self.formed = model.network.state.tobytes() if formed is None else formed
+        self.history = []  # what each accepted, undoable action started from
+        self.set_by_hand = False  # a weight set within this iteration: the matrices of the
+        # forward pass were computed from the weight before (it acts at the next one)
+
+    def _undoable(self, action, *arguments):
+        """Run ``action`` on the model, keeping what Step back must come back to."""
+        model = self.model
+        self.history.append((model.network.state.tobytes(), model.position,
+                             list(model.mse_values), list(model.iteration_points)))
+        return action(*arguments)
+
     # ---- setup ------------------------------------------------------------------
 
     @initialize(dataset=st.sampled_from(SMALL_DATASETS), layers=st.sampled_from(["3, 1", "4, 2"]),
@@ -165,9 +181,10 @@ class PanelMachine(RuleBasedStateMachine):
         self.panel = Panel(dataset=dataset, layers="abc" if broken else layers, hidden=hidden,
                            learning_rate=0.5, seed=seed)
         self.panels.append(self.panel)
-        self.model = None if broken else self._form_model(self.panel.controls.values())
-        self.settings = None if broken else self.panel.controls.values()
-        self.selected = None
+        self.model = self.settings = self.selected = None
+        if not broken:
+            self._adopt(self._form_model(self.panel.controls.values()),
+                        self.panel.controls.values())
         self.saved = None
 
     def teardown(self):
@@ -219,7 +236,7 @@ class PanelMachine(RuleBasedStateMachine):
             assert "⚠" in self.panel.controls.message.value
         else:
             assert self.panel.network is not before
-            self.model, self.settings, self.selected = model, expected, None
+            self._adopt(model, expected)
 
     # ---- stepping -----------------------------------------------------------------
 
@@ -234,7 +251,7 @@ class PanelMachine(RuleBasedStateMachine):
             self.panel.granularity.value = granularity
         accepted = self._lr_accepted()
         if accepted:
-            self.model.step(granularity)
+            self._undoable(self.model.step, granularity)
         if by_key:
             self.key("ArrowRight")
         else:
@@ -245,7 +262,7 @@ class PanelMachine(RuleBasedStateMachine):
     def run_pass(self, phase, by_key):
         accepted = self.model.next_computation.phase == phase and self._lr_accepted()
         if accepted:
-            self.model.step("phase")
+            self._undoable(self.model.step, "phase")
         if by_key:
             self.key(phase[0])
         else:
@@ -256,7 +273,7 @@ class PanelMachine(RuleBasedStateMachine):
     @rule(by_key=st.booleans())
     def whole_iteration(self, by_key):
         if self._lr_accepted():
-            self.model.step("iteration")
+            self._undoable(self.model.step, "iteration")
         self.key("i") if by_key else self.press(self.panel.iteration_button)
 
     @precondition(lambda self: self.has_network)
@@ -264,15 +281,20 @@ class PanelMachine(RuleBasedStateMachine):
     def step_back(self, by_key):
         self.model.undo()
         self.key("ArrowLeft") if by_key else self.press(self.panel.undo_button)
+        if self.history:  # undo within the history is exact, whatever the engine keeps
+            state, position, mse, points = self.history.pop()
+            stepper = self.panel.stepper
+            assert stepper.network.state.tobytes() == state
+            assert (stepper.position, stepper.mse_values, stepper.iteration_points) == (
+                position, mse, points)
 
     @precondition(lambda self: self.has_network)
     @rule(by_key=st.booleans())
     def reset(self, by_key):
-        self.model.reset()
+        self._undoable(self.model.reset)
         self.key("r") if by_key else self.press(self.panel.reset_button)
-        formed = self._form_model(self.settings) if self.settings else None
-        if formed is not None:
-            assert self.panel.network.state.tobytes() == formed.network.state.tobytes()
+        assert self.panel.network.state.tobytes() == self.formed  # Form_Network's, as formed
+        assert self.panel.stepper.position == 0 and self.panel.stepper.mse_values == []
 
     @precondition(lambda self: self.has_network)
     @rule(text=ITERATIONS)
@@ -283,7 +305,7 @@ class PanelMachine(RuleBasedStateMachine):
             count = 0
         if 1 <= count <= 10**6 and self._lr_accepted():
             try:
-                self.model.train(count)
+                self._undoable(self.model.train, count)
             except NonFiniteError:
                 pass
         self.panel.iterations.value = text
@@ -326,7 +348,9 @@ class PanelMachine(RuleBasedStateMachine):
         (also 10**400, which no float holds)."""
         if self.selected is not None and not isinstance(value, int) and math.isfinite(value):
             layer, row, column = self.selected
-            self.model.set_parameter(layer, "weights_matrix", row, column, float(value))
+            self._undoable(self.model.set_parameter, layer, "weights_matrix", row, column,
+                           float(value))
+            self.set_by_hand = True
         if through_field and not isinstance(value, int):
             self.panel.weight_value.value = value
             self.press(self.panel.set_weight_button)
@@ -390,8 +414,8 @@ class PanelMachine(RuleBasedStateMachine):
             content = b"PK\x03\x04 not really a zip"
         good = how in ("file", "upload")
         if good:
-            self.model, self.settings = load_session(path)
-            self.selected = None
+            model, settings = load_session(path)
+            self._adopt(model, settings, self._form_model(settings).network.state.tobytes())
         if how == "file":
             keep.filename.value = path
             self.press(keep.load_button)
@@ -427,7 +451,7 @@ class PanelMachine(RuleBasedStateMachine):
         assert target.network.state.tobytes() == formed.network.state.tobytes()
         assert target.stepper.learning_rate == settings["learning_rate"]
         if into == "same":
-            self.model, self.settings, self.selected = formed, settings, None
+            self._adopt(formed, settings)
         else:
             target.close()
             self.panels.remove(target)
@@ -452,7 +476,7 @@ class PanelMachine(RuleBasedStateMachine):
             assert {name: getattr(self.panel.controls, name).value for name in fields} \
                 == fields, "a refused string rewrote the settings"
         else:
-            self.model, self.settings, self.selected = formed, settings, None
+            self._adopt(formed, settings)
 
     # ---- misuse from Python ---------------------------------------------------------------
 
@@ -494,29 +518,47 @@ class PanelMachine(RuleBasedStateMachine):
     @invariant()
     def the_matrices_follow_the_formulas(self):
         """Every layer's forward matrices agree with x·W + b and h(a) once computed."""
-        if self.model is None or not np.isfinite(self.panel.network.state).all():
+        if self.model is None:
             return
         stepper, network = self.panel.stepper, self.panel.network
+        if stepper.position == 0:
+            self.set_by_hand = False
+        if self.set_by_hand or not np.isfinite(network.state).all():
+            return
         done = {(c.layer, name) for c in stepper.computations[:stepper.position]
                 for name in c.writes}
         with np.errstate(all="ignore"):
             for number, layer in enumerate(network.neural_layers, start=1):
                 m = layer.matrices
-                if (number, "activated_output_matrix") in done:
+                if (number, "activated_output_matrix") in done and (number, "weights_matrix") \
+                        not in done:  # computed, and from the weights it holds (not updated)
                     a = m["input_matrix"] @ m["weights_matrix"] + m["bias_matrix"]
                     np.testing.assert_allclose(m["weight_input_bias_matrix"], a, rtol=1e-9,
                                                atol=1e-9 * (1 + np.abs(a).max()))
                     np.testing.assert_allclose(m["activated_output_matrix"],
                                                reference_activation(layer.activation, a),
                                                rtol=1e-7, atol=1e-9 * (1 + np.abs(a).max()))
-                if (number, "dC_db_matrix") in done:
-                    a = m["weight_input_bias_matrix"]
-                    np.testing.assert_allclose(m["dh_da_matrix"],
-                                               reference_derivative(layer.activation, a),
-                                               rtol=1e-7, atol=1e-12)
-                    dC_da = m["dC_dy_matrix"] * m["dh_da_matrix"]
-                    np.testing.assert_allclose(m["dC_dw_matrix"], m["input_matrix"].T @ dC_da,
-                                               rtol=1e-9, atol=1e-12 * (1 + np.abs(dC_da).max()))
+            first_update = next(i for i, c in enumerate(stepper.computations)
+                                if c.phase == "update")
+            if stepper.position == first_update:  # a whole backward pass, no update yet
+                self._check_backward_pass(network)
+
+    @staticmethod
+    def _check_backward_pass(network):
+        """Every gradient against a plain numpy backward pass from the forward matrices."""
+        layers = network.neural_layers
+        N = network.sample_size
+        dC_dy = 2.0 / N * (layers[-1].activated_output_matrix - network.outputMatrix)
+        for layer in reversed(layers):
+            m = layer.matrices
+            dC_da = dC_dy * reference_derivative(layer.activation, m["weight_input_bias_matrix"])
+            scale = 1e-12 * (1 + np.abs(dC_da).max() * (1 + np.abs(m["input_matrix"]).max()) * N)
+            for name, expected in (("dC_dy_matrix", dC_dy), ("dC_da_matrix", dC_da),
+                                   ("dC_dw_matrix", m["input_matrix"].T @ dC_da),
+                                   ("dC_db_matrix", dC_da.sum(axis=0, keepdims=True))):
+                np.testing.assert_allclose(m[name], expected, rtol=1e-7, atol=scale,
+                                           err_msg=f"{name} of a layer")
+            dC_dy = dC_da @ m["weights_matrix"].T
 
     @invariant()
     def the_views_show_the_engine(self):

@@ -225,3 +225,15 @@ def test_numbers_of_a_refused_weight_stay_finite_in_the_narration():
         panel.set_selected_weight(value)
         assert "⚠" in panel.narration.value
     panel.close()
+
+
+def test_7_a_deep_network_draws_a_bounded_number_of_edges():
+    """The deepest network allowed draws fewer neurons a layer, and says so."""
+    from flux_widgets.widgets.diagram import MAX_EDGES_DRAWN
+
+    before = len(_instances)
+    panel = Panel(layers=", ".join(["16"] * 31 + ["1"]))
+    assert len(panel.diagram.edges) <= MAX_EDGES_DRAWN
+    assert "Layers 1 to 31 have 16 neurons each" in panel.diagram.summary_note
+    assert len(_instances) - before < 2000
+    panel.close()

@@ -5,7 +5,9 @@ layout: columns by layer, the implicit input layer first). After a step only
 the look changes (edge colour and width, neuron fill, the active layer), so
 the graph is restyled, never laid out again. Layers with more than
 ``max_drawn`` neurons are summarised: ``max_drawn`` of their neurons are drawn
-and one "…" node stands for the rest.
+and one "…" node stands for the rest. A deep network draws fewer neurons per
+layer, so that at most ``MAX_EDGES_DRAWN`` edges are drawn (every edge is a
+widget and a message to the browser: 32 layers of 16 would be 8,000 of them).
 
 Speed: ipycytoscape makes every node and edge a widget of its own, so
 changing elements' data or classes costs one comm message per element
@@ -63,6 +65,7 @@ POSITIVE, NEGATIVE = "#2b6cb0", "#dd6b20"
 QUANTITIES = {"weights": "weights_matrix", "gradients": "dC_dw_matrix"}
 MIN_WIDTH, MAX_WIDTH = 1.0, 8.0  # edge widths in pixels, by |value| / largest |value|
 HEIGHT, WIDTH = 360, 560  # pixels (see module docs for why the width is fixed)
+MAX_EDGES_DRAWN = 1200  # a deeper network draws fewer neurons per layer (see module docs)
 FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: by then the browser has drawn the view
 _X_SPACING, _Y_SPACING = 160, 42
 _FULL_FILL = np.array([66, 153, 225])  # the fill of a column's largest activation (blue)
@@ -96,6 +99,17 @@ def _drawn(count, max_drawn):
     return list(range(max_drawn - 1)) + [count - 1]
 
 
+def _drawn_columns(sizes, max_drawn):
+    """The neurons drawn of each layer: at most ``max_drawn`` a layer, fewer (down to 2)
+    while the edges between them would be more than :data:`MAX_EDGES_DRAWN`."""
+    while True:
+        columns = [_drawn(size, max_drawn) for size in sizes]
+        edges = sum(len(a) * len(b) for a, b in zip(columns[:-1], columns[1:]))
+        if edges <= MAX_EDGES_DRAWN or max_drawn == 2:
+            return columns
+        max_drawn -= 1
+
+
 def _whole(name, value, low, high):
     """``value`` as an int if it is a whole number from ``low`` to ``high``; refuse it if not."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
@@ -103,6 +117,21 @@ def _whole(name, value, low, high):
         raise ConfigurationError(
             f"{name} must be a whole number from {low} to {high}, got {value!r}")
     return int(value)
+
+
+def _summary_note(sizes, columns):
+    """``"Layer 1 has 784 neurons: 16 of them are drawn."``; consecutive layers alike, once:
+    ``"Layers 1 to 31 have 16 neurons each: 6 of them are drawn."``"""
+    runs = []  # [first layer, last layer, size, drawn]
+    for number, (size, drawn) in enumerate(zip(sizes, columns)):
+        if len(drawn) < size:
+            if runs and runs[-1][1] == number - 1 and runs[-1][2:] == [size, len(drawn)]:
+                runs[-1][1] = number
+            else:
+                runs.append([number, number, size, len(drawn)])
+    return " ".join(f"Layer {first} has {size} neurons: {drawn} of them are drawn."
+                    if first == last else f"Layers {first} to {last} have {size} neurons each: "
+                    f"{drawn} of them are drawn." for first, last, size, drawn in runs)
 
 
 class _CytoscapeWidget(ipycytoscape.CytoscapeWidget):
@@ -141,11 +170,8 @@ class NetworkDiagram:
         self.quantity, self.sample, self.active_layer, self.selected = "weights", 0, None, ""
         self.looks = {}  # element id -> its style (see update)
         self.size = (HEIGHT, WIDTH)  # pixels, as the view is drawn
-        self.columns = [_drawn(size, max_drawn) for size in network.layers_vector]
-        self.summary_note = " ".join(
-            f"Layer {number} has {size} neurons: {len(drawn)} of them are drawn."
-            for number, (size, drawn) in enumerate(zip(network.layers_vector, self.columns))
-            if len(drawn) < size)
+        self.columns = _drawn_columns(network.layers_vector, max_drawn)
+        self.summary_note = _summary_note(network.layers_vector, self.columns)
         self.nodes = {}  # (column, neuron) -> Node
         self.edges = {}  # (layer, row, column) -> Edge, layer by layer, row by row
         self._edge_callbacks, self._node_callbacks = [], []
