@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import numbers
 import os
 import stat
 import zlib
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks
 from .errors import ConfigurationError, DataError
 
 __all__ = ["DATASET_NAMES", "Dataset", "accuracy", "load_csv", "load_dataset", "parse_csv",
@@ -175,32 +175,9 @@ def _standardize(inputs):
     return np.where(constant, 0.0, (scaled - scaled.mean(axis=0)) / std)
 
 
-def _whole_number(value):
-    """``value`` as an int if it is a whole number (not a bool), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return int(value)
-    return None
-
-
 def _rng(seed):
-    """``np.random.default_rng(seed)`` for a whole-number seed >= 0."""
-    number = _whole_number(seed)
-    if number is None or number < 0:
-        raise ConfigurationError(f"seed must be a whole number >= 0, got {seed!r}")
-    return np.random.default_rng(number)
-
-
-def _sample_count(samples, available):
-    """``samples`` checked to be a whole number from 1 to ``available``."""
-    count = _whole_number(samples)
-    if count is None or not 1 <= count <= available:
-        raise ConfigurationError(
-            f"samples must be a whole number from 1 to {available}, got {samples!r}")
-    return count
+    """``np.random.default_rng(seed)`` for a seed (:func:`flux_widgets.checks.seed`)."""
+    return np.random.default_rng(checks.seed(seed))
 
 
 def _polar_points(rng, radius, angle):
@@ -259,15 +236,17 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
         points of circles and spiral (already in about [-1, 1]) and the pixels
         of mnist.
     samples : int or None
-        How many samples to keep. mnist: the first ``samples`` images (the
-        file is already shuffled), default 1000 of 10,000. Other datasets: all
-        rows by default; otherwise a random subset of ``samples`` rows chosen
-        with ``seed``, kept in file order (their files are grouped by class, so
-        the first rows would hold one class only).
-    seed : int
+        How many samples to keep, a whole number (30, not 30.0). mnist: the
+        first ``samples`` images (the file is already shuffled), default 1000
+        of 10,000. Other datasets: all rows by default; otherwise a random
+        subset of ``samples`` rows chosen with ``seed``, kept in file order
+        (their files are grouped by class, so the first rows would hold one
+        class only).
+    seed : int or None
         Seed of ``np.random.default_rng`` for the points of circles and spiral
         and for the random subset (not used for mnist, nor for the other
-        datasets when all rows are kept).
+        datasets when all rows are kept): a whole number from 0 to 2³² − 1, as
+        every seed of the kit, or ``None`` for fresh randomness.
 
     Returns
     -------
@@ -282,7 +261,8 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
     Raises
     ------
     ConfigurationError
-        For an unknown name, or a bad ``standardize``, ``samples`` or ``seed``.
+        For an unknown name, or a bad ``standardize``, ``samples`` or ``seed``
+        (the same rules and messages as everywhere: :mod:`flux_widgets.checks`).
     DataError
         If a bundled file is missing or damaged.
     """
@@ -296,8 +276,8 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
     rng = _rng(seed)
     if key == "mnist":
         images, labels = _mnist()
-        count = _sample_count(MNIST_DEFAULT_SAMPLES if samples is None else samples,
-                              len(labels))
+        count = checks.whole_number(MNIST_DEFAULT_SAMPLES if samples is None else samples,
+                                    "samples", 1, len(labels))
         inputs = images[:count].reshape(count, -1) / 255.0
         labels = labels[:count]
         feature_names = [f"pixel_{i}" for i in range(inputs.shape[1])]
@@ -311,7 +291,7 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
             inputs, labels, feature_names = table.inputs, table.labels, table.feature_names
             class_names = _CLASS_NAMES.get(key, table.class_names)
         if samples is not None:
-            count = _sample_count(samples, len(labels))
+            count = checks.whole_number(samples, "samples", 1, len(labels))
             rows = np.sort(rng.choice(len(labels), count, replace=False))
             inputs, labels = inputs[rows], labels[rows]
     if key in _STANDARDIZED_BY_DEFAULT if standardize is None else standardize:
@@ -606,8 +586,9 @@ def train_test_split(dataset, test_fraction=0.25, seed=0) -> tuple[Dataset, Data
     test_fraction : float
         The share of samples for the test part, in (0, 1); the test part gets
         ``round(N * test_fraction)`` samples.
-    seed : int
-        Seed of ``np.random.default_rng``; the same seed gives the same split.
+    seed : int or None
+        Seed of ``np.random.default_rng`` (a whole number from 0 to 2³² − 1, or
+        ``None`` for fresh randomness); the same seed gives the same split.
 
     Returns
     -------
@@ -619,16 +600,13 @@ def train_test_split(dataset, test_fraction=0.25, seed=0) -> tuple[Dataset, Data
     ------
     ConfigurationError
         If ``dataset`` is not a Dataset, ``test_fraction`` is not a finite
-        number in (0, 1), ``seed`` is not a whole number >= 0, or either part
+        number in (0, 1), ``seed`` is not a seed (see above), or either part
         would be empty.
     """
     if not isinstance(dataset, Dataset):
         raise ConfigurationError(f"train_test_split needs a Dataset such as load_dataset('iris'), "
                                  f"got {type(dataset).__name__}")
-    if (isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real)
-            or not 0 < test_fraction < 1):
-        raise ConfigurationError(
-            f"test_fraction must be a number between 0 and 1, got {test_fraction!r}")
+    test_fraction = checks.fraction(test_fraction, "test_fraction", "0.25")
     count = dataset.sample_count
     test_count = round(count * test_fraction)
     if not 0 < test_count < count:

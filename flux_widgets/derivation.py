@@ -10,6 +10,11 @@ The seed's section 4.2 also multiplies by ``∂h_A/∂a_A``; that factor belongs
 one layer further back: it enters ``∂C/∂a_A``, which the weights *into* A use.
 :func:`derive_weight_gradient` shows the exact rule with numbers; the
 finite-difference functions show numerically which rule is right.
+
+Weights too large for float64 make the arithmetic overflow: the functions here
+then raise :class:`~flux_widgets.errors.NonFiniteError` (as training reports a
+divergence), never a numpy warning. A derivation of a network that already holds
+inf or nan (a step diverged) shows those numbers as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import ConfigurationError
+from . import checks
+from .errors import ConfigurationError, NonFiniteError
 from .network import Back_Propagation, Forward_Pass, check_network, network_cost
 
 __all__ = ["GradientDerivation", "derive_weight_gradient", "derive_bias_gradient",
@@ -32,21 +38,38 @@ _PARAMETERS = {"weights": "weights_matrix", "bias": "bias_matrix",
 
 def _layer(network, layer):
     check_network("the derivation", network)
-    count = len(network.neural_layers)
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
-            or not 1 <= layer <= count:
-        raise ConfigurationError(f"layer must be a whole number from 1 to {count}, got {layer!r}")
+    layer = checks.whole_number(layer, "layer", 1, len(network.neural_layers))
     return network.neural_layers[layer - 1]
 
 
 def _index(matrix, name, row, column):
     rows, columns = matrix.shape
-    for label, value, size in (("row", row, rows), ("column", column, columns)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-                or not 0 <= value < size:
-            raise ConfigurationError(
-                f"{label} of {name} must be a whole number from 0 to {size - 1}, got {value!r}")
-    return int(row), int(column)
+    return (checks.whole_number(row, f"row of {name}", 0, rows - 1),
+            checks.whole_number(column, f"column of {name}", 0, columns - 1))
+
+
+def _overflow(what, network, layer, matrix):
+    """The NonFiniteError for arithmetic on finite numbers that left float64's range."""
+    return NonFiniteError(f"{what} overflows: the weights are too large for float64 (a "
+                          "result passed about 1.8e308); step back or lower the learning rate",
+                          iteration=network.iteration + 1, layer=layer, matrix=matrix)
+
+
+def _products(network, layer, name, factors, stored):
+    """Per-sample products of the columns of ``factors`` (N x m), and their sum; no warning.
+
+    If the factors and the ``stored`` entry are finite but a product or the sum
+    overflows, NonFiniteError; a network that already holds inf or nan (a step
+    diverged) gets its derivation with those numbers, as it stores them.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        products = factors[:, -1]
+        for column in range(factors.shape[1] - 2, -1, -1):  # x · (∂C/∂h · h'), as the engine
+            products = factors[:, column] * products
+        total = float(products.sum())
+    if not math.isfinite(total) and math.isfinite(stored) and np.isfinite(factors).all():
+        raise _overflow(f"the derivation of layer {layer}'s {name}", network, layer, name)
+    return products, total
 
 
 @dataclass(frozen=True)
@@ -70,7 +93,14 @@ class GradientDerivation:
 
     @property
     def matches(self):
-        return math.isclose(self.total, self.stored, rel_tol=1e-12, abs_tol=1e-15)
+        """Whether the sum of the products is the stored entry, up to the rounding of a sum:
+        the order of additions differs (BLAS sums in blocks), so the tolerance is relative
+        to the size of the terms, Σ|products|, not of the sum (terms may cancel)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            size = float(np.abs(self.products).sum())
+        if not math.isfinite(size):
+            return self.total == self.stored
+        return math.isclose(self.total, self.stored, rel_tol=1e-12, abs_tol=1e-12 * size + 1e-300)
 
     def text(self, max_samples=8):
         """The derivation with numbers, one line per sample (the first ``max_samples``)."""
@@ -109,13 +139,14 @@ def derive_weight_gradient(network, layer, row, column):
     i, j = _index(m["weights_matrix"], "weights_matrix", row, column)
     factors = np.column_stack([m["input_matrix"][:, i], m["dC_dy_matrix"][:, j],
                                m["dh_da_matrix"][:, j]])
-    products = factors[:, 0] * (factors[:, 1] * factors[:, 2])
+    stored = float(m["dC_dw_matrix"][i, j])
+    products, total = _products(network, layer, "dC_dw_matrix", factors, stored)
     return GradientDerivation(
         title=f"Layer {layer}: ∂C/∂W[{i}, {j}] (weight from input {i} to neuron {j})",
         formula=f"∂C/∂W[{i},{j}] = Σ_n x[n,{i}] · ∂C/∂h[n,{j}] · h'(a[n,{j}])",
         factor_names=(f"x[n,{i}]", f"∂C/∂h[n,{j}]", f"h'(a[n,{j}])"),
-        factors=factors, products=products, total=float(products.sum()),
-        stored=float(m["dC_dw_matrix"][i, j]), dC_dy_rule=_dC_dy_rule(network, layer, j))
+        factors=factors, products=products, total=total,
+        stored=stored, dC_dy_rule=_dC_dy_rule(network, layer, j))
 
 
 def derive_bias_gradient(network, layer, column):
@@ -124,13 +155,14 @@ def derive_bias_gradient(network, layer, column):
     m = current.matrices
     _, j = _index(m["bias_matrix"], "bias_matrix", 0, column)
     factors = np.column_stack([m["dC_dy_matrix"][:, j], m["dh_da_matrix"][:, j]])
-    products = factors[:, 0] * factors[:, 1]
+    stored = float(m["dC_db_matrix"][0, j])
+    products, total = _products(network, layer, "dC_db_matrix", factors, stored)
     return GradientDerivation(
         title=f"Layer {layer}: ∂C/∂b[{j}] (bias of neuron {j})",
         formula=f"∂C/∂b[{j}] = Σ_n ∂C/∂h[n,{j}] · h'(a[n,{j}])",
         factor_names=(f"∂C/∂h[n,{j}]", f"h'(a[n,{j}])"),
-        factors=factors, products=products, total=float(products.sum()),
-        stored=float(m["dC_db_matrix"][0, j]), dC_dy_rule=_dC_dy_rule(network, layer, j))
+        factors=factors, products=products, total=total,
+        stored=stored, dC_dy_rule=_dC_dy_rule(network, layer, j))
 
 
 def finite_difference(network, layer, parameter, row, column, epsilon=FD_EPSILON):
@@ -138,24 +170,41 @@ def finite_difference(network, layer, parameter, row, column, epsilon=FD_EPSILON
 
     ``parameter`` is ``"weights"`` or ``"bias"`` (row 0 for a bias). The cost
     is computed with ``Predict``, so no stored matrix changes, and the
-    parameter gets back its exact original value.
+    parameter gets back its exact original value. ``epsilon`` is a positive
+    number (small: 1e-6). Raises NonFiniteError if a cost or the difference is
+    not finite (weights too large for float64, or already inf or nan).
     """
     name = _PARAMETERS.get(parameter) if isinstance(parameter, str) else None
     if name is None:
         raise ConfigurationError(f"parameter must be 'weights' or 'bias', got {parameter!r}")
-    if not (isinstance(epsilon, float) and math.isfinite(epsilon) and epsilon > 0):
-        raise ConfigurationError(f"epsilon must be a small positive number, got {epsilon!r}")
+    epsilon = checks.positive_real(epsilon, "epsilon", "1e-6")
     matrix = _layer(network, layer).matrices[name]
     i, j = _index(matrix, name, row, column)
     original = matrix[i, j]
     try:
-        matrix[i, j] = original + epsilon
-        up = network_cost(network)
-        matrix[i, j] = original - epsilon
-        down = network_cost(network)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
+            matrix[i, j] = original + epsilon
+            up = network_cost(network)
+            matrix[i, j] = original - epsilon
+            down = network_cost(network)
+            difference = (up - down) / (2.0 * epsilon)
     finally:
         matrix[i, j] = original
-    return (up - down) / (2.0 * epsilon)
+    if not math.isfinite(difference):
+        _refuse_non_finite(network, f"the finite difference of layer {layer}'s {name}[{i}, {j}]")
+    return difference
+
+
+def _refuse_non_finite(network, what):
+    """Raise NonFiniteError for ``what``, which came out inf or nan."""
+    for number, layer in enumerate(network.neural_layers, start=1):
+        for name in ("weights_matrix", "bias_matrix"):
+            if not np.isfinite(layer.matrices[name]).all():
+                raise NonFiniteError(
+                    f"{what} cannot be computed: layer {number}'s {name} holds inf or nan "
+                    "since a step diverged; step back to a finite state first",
+                    iteration=network.iteration + 1, layer=number, matrix=name)
+    raise _overflow(what, network, None, "cost")
 
 
 @dataclass(frozen=True)
@@ -180,7 +229,8 @@ class GradientCheck:
     def errors(self):
         """``(absolute, relative)`` error per entry, relative to the larger magnitude."""
         values = np.array([(e[4], e[5]) for e in self.entries])
-        absolute = np.abs(values[:, 0] - values[:, 1])
+        with np.errstate(over="ignore"):  # 1e308 − (−1e308): inf, a failure as it should be
+            absolute = np.abs(values[:, 0] - values[:, 1])
         scale = np.maximum(np.abs(values).max(axis=1), np.finfo(float).tiny)
         return absolute, absolute / scale
 
@@ -192,7 +242,8 @@ class GradientCheck:
     def failures(self):
         absolute, _ = self.errors()
         values = np.array([(e[4], e[5]) for e in self.entries])
-        limit = self.rtol * np.abs(values).max(axis=1) + self.floor
+        with np.errstate(over="ignore"):
+            limit = self.rtol * np.abs(values).max(axis=1) + self.floor
         return [e for e, a, lim in zip(self.entries, absolute, limit) if a > lim]
 
     @property
@@ -203,7 +254,7 @@ class GradientCheck:
         failures = self.failures
         verdict = "all agree" if not failures else f"{len(failures)} disagree"
         return (f"{len(self.entries)} gradients checked against central differences "
-                f"(ε = {self.epsilon:g}): {verdict}; largest relative error "
+                f"(ε = {checks.number_text(self.epsilon)}): {verdict}; largest relative error "
                 f"{self.max_relative_error:.2e}")
 
 
@@ -215,19 +266,20 @@ def check_gradients(network, epsilon=FD_EPSILON, rtol=1e-6):
     Returns a :class:`GradientCheck`.
     """
     check_network("check_gradients", network)
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
-        raise ConfigurationError(f"rtol must be a number between 0 and 1 such as 1e-6, "
-                                 f"got {rtol!r}")
-    if not (isinstance(epsilon, float) and math.isfinite(epsilon) and epsilon > 0):
-        raise ConfigurationError(f"epsilon must be a small positive number, got {epsilon!r}")
+    rtol = checks.fraction(rtol, "rtol", "1e-6")
+    epsilon = checks.positive_real(epsilon, "epsilon", "1e-6")
     snapshot = network.snapshot()
     try:
-        Forward_Pass(network)
-        cost = Back_Propagation(network)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked below
+            Forward_Pass(network)
+            cost = Back_Propagation(network)
         gradients = [(layer.dC_dw_matrix.copy(), layer.dC_db_matrix.copy())
                      for layer in network.neural_layers]
     finally:
         network.restore(snapshot)
+    if not (math.isfinite(cost) and all(np.isfinite(dw).all() and np.isfinite(db).all()
+                                        for dw, db in gradients)):
+        _refuse_non_finite(network, "backpropagation")
     entries = []
     for number, (dw, db) in enumerate(gradients, start=1):
         for parameter, gradient in (("weights", dw), ("bias", db)):

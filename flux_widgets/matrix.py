@@ -20,11 +20,11 @@ operation as it happens::
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import is_real_number, number_text, whole_number
 from .errors import DataError, ShapeError
 
 __all__ = [
@@ -303,8 +303,9 @@ def Matrix_Scalar_Multiply(matrix, scalar, result=None):
         fits = False
     if not fits:
         _require_matrix("Matrix_Scalar_Multiply", "matrix", matrix)
-        if isinstance(scalar, bool) or not isinstance(scalar, numbers.Real):
-            raise ShapeError(f"Matrix_Scalar_Multiply: the scalar must be a number, got {scalar!r}")
+        if not is_real_number(scalar):
+            raise ShapeError(f"Matrix_Scalar_Multiply: the scalar must be a number a float64 "
+                             f"holds, got {number_text(scalar)}")
         _result("Matrix_Scalar_Multiply", result, matrix.shape)
     try:
         np.multiply(matrix, scalar, out=result)  # numpy refuses an equal-size other shape
@@ -375,13 +376,14 @@ def Matrix_Data_Preprocessor(rows, columns, start_column, start_row, data):
 
     Raises :class:`~flux_widgets.errors.DataError` naming the row and column of
     a ragged row, a value that is not a finite number, or a window that falls
-    outside the data.
+    outside the data; :class:`~flux_widgets.errors.ConfigurationError` if
+    ``rows`` or ``columns`` is not a whole number ≥ 1 or a start not one ≥ 0.
     """
-    for label, value, least in (("rows", rows, 1), ("columns", columns, 1),
-                                ("start_column", start_column, 0), ("start_row", start_row, 0)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-            raise DataError(
-                f"Matrix_Data_Preprocessor: {label} must be a whole number ≥ {least}, got {value!r}")
+    rows, columns, start_column, start_row = (
+        whole_number(value, f"Matrix_Data_Preprocessor: {label}", least)
+        for label, value, least in (("rows", rows, 1), ("columns", columns, 1),
+                                    ("start_column", start_column, 0),
+                                    ("start_row", start_row, 0)))
     if isinstance(data, np.ndarray):
         if data.ndim != 2:
             raise DataError(f"Matrix_Data_Preprocessor: data must be 2-D (rows of values), "

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import numbers
 import os
 import sys
 from xml.sax.saxutils import escape
 
 import numpy as np
 
-from .errors import DataError
+from .checks import whole_number
+from .errors import ConfigurationError, DataError
 
 __all__ = ["MSEGraphPlotter", "mse_series", "downsample", "decades", "uses_log_scale",
            "svg_chart", "LOG_SCALE_DECADES"]
@@ -123,7 +123,7 @@ class MSEGraphPlotter:
             width, height = _chart_size(width, height)
             if path is not None and not isinstance(path, (str, os.PathLike)):
                 raise DataError(f"path must be a file path such as 'mse.svg', got {path!r}")
-        except DataError as error:
+        except (DataError, ConfigurationError) as error:
             print(f"MSEGraphPlotter: {error}; nothing plotted.")
             return None
         if skipped:
@@ -148,12 +148,9 @@ class MSEGraphPlotter:
 
 def _chart_size(width, height):
     """``(width, height)`` of the ASCII chart: whole numbers, raised to 10 x 3, at most 1000."""
-    for name, value in (("width", width), ("height", height)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-                or not 1 <= value <= MAX_CHART_SIZE:
-            raise DataError(f"{name} must be a whole number from 1 to {MAX_CHART_SIZE} "
-                            f"(characters), got {value!r}")
-    return max(int(width), 10), max(int(height), 3)
+    width, height = (whole_number(value, name, 1, MAX_CHART_SIZE)
+                     for name, value in (("width", width), ("height", height)))
+    return max(width, 10), max(height, 3)
 
 
 def _in_notebook():

@@ -23,11 +23,13 @@ exactly on the kink of ReLU at 0 when an input row is all zeros (4-bit parity's
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
+from . import checks
 from .activations import ActivationType, activate
+from .checks import MAX_NETWORK_BYTES, number_text
+from .checks import learning_rate as check_learning_rate
 from .errors import ConfigurationError, DataError, NonFiniteError
 from .layer import PARAMETER_NAMES, Neural_Layer, matrix_shapes
 from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Matrix_Multiply,
@@ -36,12 +38,11 @@ from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Ma
 __all__ = [
     "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
     "Update_Parameters", "Learn", "Predict", "network_cost", "check_learning_rate",
-    "check_network", "network_size",
+    "check_network", "network_size", "check_network_memory",
     "MAX_NETWORK_BYTES", "MAX_ITERATIONS", "INITIAL_BIAS",
 ]
 
-MAX_NETWORK_BYTES = 2 * 1024 ** 3
-MAX_ITERATIONS = MAX_NETWORK_BYTES // 8
+MAX_ITERATIONS = MAX_NETWORK_BYTES // 8  # Learn keeps one cost (8 bytes) per iteration
 INITIAL_BIAS = 0.01
 _HE_FAMILY = {ActivationType.RELU, ActivationType.LEAKY_RELU, ActivationType.ELU,
               ActivationType.SWISH}
@@ -188,20 +189,6 @@ def _data_matrix(name, data):
     return matrix
 
 
-def _layer_sizes(layers):
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
-        raise ConfigurationError(
-            f"layers must be a list of whole numbers such as [8, 4, 1], got {layers!r}")
-    sizes = list(layers)
-    if not sizes:
-        raise ConfigurationError("layers must name at least one layer, e.g. [8, 4, 1]")
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-            raise ConfigurationError(
-                f"layer sizes must be whole numbers ≥ 1, got {size!r} in {sizes!r}")
-    return [int(s) for s in sizes]
-
-
 def _hidden_activations(hidden_activation, hidden_count):
     if isinstance(hidden_activation, (list, tuple)):
         if len(hidden_activation) != hidden_count:
@@ -210,12 +197,6 @@ def _hidden_activations(hidden_activation, hidden_count):
                 f"{hidden_count} hidden layers; give one per hidden layer or a single one")
         return [ActivationType.parse(a) for a in hidden_activation]
     return [ActivationType.parse(hidden_activation)] * hidden_count
-
-
-def _check_seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)
-                             or seed < 0):
-        raise ConfigurationError(f"seed must be a whole number ≥ 0 or None, got {seed!r}")
 
 
 def _layer_shapes(layers_vector, samples):
@@ -229,6 +210,22 @@ def network_size(layers_vector, samples):
     Computed from the sizes alone, so a size can be refused before allocation."""
     return sum(math.prod(shape) for shapes in _layer_shapes(layers_vector, samples)
                for shape in shapes.values())
+
+
+def check_network_memory(layers_vector, samples, copies=1, kept=None,
+                         advice="use fewer neurons or samples"):
+    """Refuse (ConfigurationError), before anything is allocated, ``copies`` of a network
+    of the layer sizes ``layers_vector`` (the input layer first) on ``samples`` samples
+    if they need more memory than the kit's limit (:func:`~flux_widgets.checks.memory_limit`).
+
+    ``kept`` says why there are ``copies`` (the panel: ``"the panel keeps 3 copies of it
+    (…)"``), ``advice`` what to do. The message: "a 4-8-1 network on 16 samples would
+    need 3.2 GB of memory, more than the kit's limit of 2.1 GB; use fewer neurons or
+    samples".
+    """
+    checks.check_memory(network_size(layers_vector, samples),
+                        f"a {'-'.join(map(str, layers_vector))} network on {samples} samples",
+                        copies, kept, advice)
 
 
 def Form_Network(layers, input_matrix, output_matrix,
@@ -251,13 +248,14 @@ def Form_Network(layers, input_matrix, output_matrix,
         one per hidden layer.
     output_activation : ActivationType or name
     seed : int or None
-        Seed of the weight initialisation (see module docs); ``None`` draws fresh.
+        Seed of the weight initialisation (see module docs), a whole number from 0 to
+        2³² − 1; ``None`` draws fresh.
 
     Returns
     -------
     Neural_Layer_Information
     """
-    sizes = _layer_sizes(layers)
+    sizes = checks.layer_sizes(layers)
     inputs = _data_matrix("input_matrix", input_matrix)
     targets = _data_matrix("output_matrix", output_matrix)
     if targets.shape[0] != inputs.shape[0]:
@@ -270,20 +268,15 @@ def Form_Network(layers, input_matrix, output_matrix,
             f"layer size {targets.shape[1]}")
     activations = _hidden_activations(hidden_activation, len(sizes) - 1)
     activations.append(ActivationType.parse(output_activation))
-    _check_seed(seed)
+    seed = checks.seed(seed)
 
     layers_vector = [inputs.shape[1], *sizes]
     samples = inputs.shape[0]
+    check_network_memory(layers_vector, samples)
     shapes = _layer_shapes(layers_vector, samples)
     parameter_size = sum(math.prod(s[name]) for s in shapes for name in PARAMETER_NAMES)
-    total_size = network_size(layers_vector, samples)
-    if total_size * 8 > MAX_NETWORK_BYTES:
-        raise ConfigurationError(
-            f"a {'-'.join(map(str, layers_vector))} network on {samples} samples would need "
-            f"{total_size * 8 / 1e9:.1f} GB of memory, more than the kit's limit of "
-            f"{MAX_NETWORK_BYTES / 1e9:.1f} GB; use fewer neurons or samples")
 
-    state = np.zeros(total_size)
+    state = np.zeros(network_size(layers_vector, samples))
     parameter_offset, work_offset = 0, parameter_size
     rng = np.random.default_rng(seed)
     neural_layers = []
@@ -345,15 +338,6 @@ def Back_Propagation(network):
         layer.compute_dC_dw()
         layer.compute_dC_db()
     return network.cost
-
-
-def check_learning_rate(learning_rate):
-    """Return the learning rate as a float if it is a positive finite number; refuse it otherwise."""
-    if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
-            or not math.isfinite(learning_rate) or learning_rate <= 0):
-        raise ConfigurationError(
-            f"the learning rate must be a positive finite number such as 0.1, got {learning_rate!r}")
-    return float(learning_rate)
 
 
 def Update_Parameters(network, learning_rate):
@@ -420,13 +404,11 @@ def Learn(network, learning_rate, iterations):
     """
     check_network("Learn", network)
     learning_rate = check_learning_rate(learning_rate)
-    if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral) \
-            or iterations < 0:
-        raise ConfigurationError(f"iterations must be a whole number ≥ 0, got {iterations!r}")
+    iterations = checks.whole_number(iterations, "iterations", least=0)
     if iterations > MAX_ITERATIONS:  # Learn keeps one cost (8 bytes) per iteration
         raise ConfigurationError(f"iterations must be at most {MAX_ITERATIONS:,} in one Learn "
-                                 f"(it keeps the cost of every iteration), got {iterations:,}")
-    iterations = int(iterations)
+                                 f"(it keeps the cost of every iteration), got "
+                                 f"{number_text(iterations)}")
     mse_values = np.empty(iterations)
     first_point = network.iteration + 1
     start = network.snapshot()
@@ -469,8 +451,8 @@ def _divergence(where, k, first_point, learning_rate, mse_values, iteration_poin
     what = "the cost" if layer is None else f"layer {layer}'s {matrix}"
     error = NonFiniteError(
         f"training stopped at iteration {iteration}: {what} became non-finite (inf or nan). "
-        f"The learning rate {learning_rate:g} is probably too large for this network; it was "
-        f"put back as it was after iteration {iteration - 1}.",
+        f"The learning rate {number_text(learning_rate)} is probably too large for this "
+        f"network; it was put back as it was after iteration {iteration - 1}.",
         iteration=iteration, layer=layer, matrix=matrix)
     error.mse_values = mse_values
     error.iteration_points = iteration_points

@@ -10,8 +10,9 @@ A session file is a network saved by :func:`~flux_widgets.storage.save_network`
 with ``extra = {"configuration": "flux1:…", "position": 7, "mse_values": […],
 "iteration_points": […]}``; after :func:`load_session` the next step computes
 exactly what it would have computed without the save (the curve is the
-stepper's, thinned past ``curve_points``). The ``parse_*``
-functions check what a learner types; every refusal is a ConfigurationError.
+stepper's, thinned past ``curve_points``). The ``parse_*`` functions check what a
+learner types (the numeric ones live in :mod:`flux_widgets.checks` and are
+importable from here too); every refusal is a ConfigurationError.
 """
 
 from __future__ import annotations
@@ -23,18 +24,18 @@ import tempfile
 import numpy as np
 
 from .activations import ActivationType
+from .checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, number_text, parse_layer_sizes,
+                     parse_learning_rate, parse_seed, parse_whole_number)
 from .datasets import DATASET_NAMES
 from .errors import ConfigurationError, StorageError
-from .network import MAX_NETWORK_BYTES, Form_Network
+from .network import Form_Network, check_network_memory
 from .stepper import STEPPER_COPIES, Stepper
-from .storage import MAX_FILE_BYTES, load_network, save_network
+from .storage import load_network, save_network
 
 __all__ = ["parse_whole_number", "parse_layer_sizes", "parse_learning_rate", "parse_seed",
            "parse_activations", "configuration_string", "parse_configuration_string",
            "save_session", "load_session", "load_session_bytes", "MAX_LAYER_SIZE"]
 
-MAX_LAYER_SIZE = 4096
-MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 MAX_CONFIGURATION_LENGTH = 4000
 PREFIX = "flux1"
 EXAMPLE = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
@@ -42,55 +43,7 @@ _SETTINGS = ("layers", "hidden", "output", "learning_rate", "dataset", "seed")
 _SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points")
 
 
-# ---- What a learner types.
-
-def parse_whole_number(text, what, least, most):
-    """``" 12 "`` → ``12``, a whole number from ``least`` to ``most`` (``what`` names it)."""
-    text = str(text).strip()
-    if not text:
-        raise ConfigurationError(f"{what} is empty; type a whole number such as {least + 1}")
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value != int(value):
-        raise ConfigurationError(f"{what} must be a whole number, not '{text}'")
-    value = int(value)
-    if not least <= value <= most:
-        raise ConfigurationError(f"{what} must be between {least} and {most:,}, not {text}")
-    return value
-
-
-def parse_layer_sizes(text):
-    """``"8, 4, 1"`` → ``[8, 4, 1]``: the sizes after the implicit input layer."""
-    text = str(text).strip()
-    if not text:
-        raise ConfigurationError("layer sizes are empty; type them like 8, 4, 1")
-    parts = [part.strip() for part in text.split(",")]
-    if "" in parts:
-        raise ConfigurationError(f"'{text}' has an empty place between commas; "
-                                 "type the sizes like 8, 4, 1")
-    return [parse_whole_number(part, f"layer size '{part}'", 1, MAX_LAYER_SIZE)
-            for part in parts]
-
-
-def parse_learning_rate(text):
-    """``"0.5"`` → ``0.5``: a positive, finite number."""
-    text = str(text).strip()
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigurationError(f"the learning rate must be a positive number such as 0.5, "
-                                 f"not '{text}'")
-    return value
-
-
-def parse_seed(text):
-    """``"0"`` → ``0``: the seed of the initial weights."""
-    return parse_whole_number(text, "the seed", 0, 2**32 - 1)
-
+# ---- What a learner types (the numbers: flux_widgets.checks).
 
 def parse_activations(text):
     """``"Leaky_ReLU"`` → an ActivationType; ``"tanh, relu"`` → a list, one per layer."""
@@ -106,8 +59,12 @@ def parse_activations(text):
 # ---- Configuration strings.
 
 def _number_text(value):
-    """The shortest text that reads back as the same number (``1.0`` → ``"1"``)."""
-    text = repr(float(value)) if isinstance(value, float) else str(value)
+    """The shortest text that reads back as the same number (``1.0`` → ``"1"``); a whole
+    number too long to write out (``10**5000``) becomes one the parsers refuse."""
+    try:
+        text = repr(float(value)) if isinstance(value, float) else str(value)
+    except ValueError:  # more digits than Python writes out
+        return number_text(value)
     return text[:-2] if text.endswith(".0") else text
 
 
@@ -259,11 +216,12 @@ def load_session(path):
     if sorted(extra) != sorted(_SESSION_KEYS):
         raise StorageError(f"{path} holds a network but not a saved session: its extra should "
                            f"hold {', '.join(_SESSION_KEYS)}, not {', '.join(extra) or 'nothing'}")
-    if STEPPER_COPIES * network.state.nbytes > MAX_NETWORK_BYTES:
-        raise StorageError(f"{path} holds a {network.describe()} network of "
-                           f"{network.state.nbytes / 1e9:.1f} GB; continuing it keeps "
-                           f"{STEPPER_COPIES} copies (it, as formed, one step back), more than "
-                           f"the kit's limit of {MAX_NETWORK_BYTES / 1e9:.1f} GB")
+    try:
+        check_network_memory(network.layers_vector, network.sample_size, STEPPER_COPIES,
+                             f"continuing it keeps {STEPPER_COPIES} copies (it, as formed, "
+                             "one step back)", advice="continue it where there is more memory")
+    except ConfigurationError as error:
+        raise StorageError(f"{path} cannot be continued here: {error}") from None
     try:
         settings = parse_configuration_string(extra["configuration"])
         if not _describes(settings, network):
@@ -285,7 +243,8 @@ def load_session_bytes(data, name="session.npz"):
     Parameters
     ----------
     data : bytes, bytearray or memoryview
-        The file, at most ``MAX_UPLOAD_BYTES``.
+        The file, at most ``MAX_UPLOAD_BYTES`` (10 MB: the most a browser can send
+        the kernel; :data:`flux_widgets.checks.MAX_UPLOAD_BYTES`).
     name : str
         Its name, for messages.
 
@@ -295,8 +254,10 @@ def load_session_bytes(data, name="session.npz"):
         raise StorageError(f"{name}: expected the bytes of a file, got {type(data).__name__}")
     size = memoryview(data).nbytes
     if size > MAX_UPLOAD_BYTES:
-        raise StorageError(f"{name} is {size / 1024**2:.1f} MB; a saved session may be at most "
-                           f"{MAX_UPLOAD_BYTES / 1024**2:.1f} MB")
+        raise StorageError(f"{name} is {size / 1e6:.1f} MB; a saved session may be at most "
+                           f"{MAX_UPLOAD_BYTES / 1e6:.1f} MB when it comes from the browser "
+                           "(the most it passes to the kernel); load a larger one with "
+                           "load_session in a code cell")
     with tempfile.TemporaryDirectory(prefix="flux_upload_") as folder:
         path = os.path.join(folder, "session.npz")
         try:

@@ -34,8 +34,9 @@ from typing import Callable
 
 import numpy as np
 
+from . import checks
 from .errors import ConfigurationError, NonFiniteError
-from .network import MAX_ITERATIONS, Learn, Neural_Layer_Information, check_learning_rate
+from .network import MAX_ITERATIONS, Learn, Neural_Layer_Information, first_non_finite
 
 __all__ = ["Computation", "Step", "Stepper", "GRANULARITIES", "STEPPER_COPIES"]
 
@@ -257,10 +258,10 @@ class Stepper:
                                      f"{type(network).__name__}")
         self.network = network
         self.learning_rate = learning_rate
-        for name, value in (("history_limit", history_limit), ("history_bytes", history_bytes),
-                            ("curve_points", curve_points)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigurationError(f"{name} must be a whole number ≥ 1, got {value!r}")
+        history_limit, history_bytes, curve_points = (
+            checks.whole_number(value, name, least=1)
+            for name, value in (("history_limit", history_limit),
+                                ("history_bytes", history_bytes), ("curve_points", curve_points)))
         capacity = max(1, min(history_limit, history_bytes // max(1, network.state.nbytes)))
         self._history = deque(maxlen=capacity)
         per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
@@ -285,7 +286,7 @@ class Stepper:
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self._learning_rate = check_learning_rate(value)
+        self._learning_rate = checks.learning_rate(value)
 
     @property
     def history_capacity(self):
@@ -409,27 +410,27 @@ class Stepper:
         """Run ``iterations`` whole iterations with ``Learn`` (a started one is finished first and counts).
 
         Returns the :class:`Step` (its computations are those of the finished
-        partial iteration, if any). On divergence ``Learn``'s
-        :class:`~flux_widgets.errors.NonFiniteError` is raised after the
-        network was put back to its last finite iteration, whose costs are kept.
-        With ``undoable=False`` (a long run in chunks) no new undo step is made.
+        partial iteration, if any). On divergence a
+        :class:`~flux_widgets.errors.NonFiniteError` is raised: if the started
+        iteration went non-finite, after the network, the curve and the undo
+        history were put back exactly as they were before ``train``; if a later
+        one did, ``Learn``'s, after the network was put back to its last finite
+        iteration, whose costs are kept (and one undo step goes back to before
+        ``train``). With ``undoable=False`` (a long run in chunks) no new undo
+        step is made.
         """
-        if isinstance(iterations, bool) or not isinstance(iterations, int) \
-                or not 1 <= iterations <= MAX_ITERATIONS:
-            raise ConfigurationError(f"iterations must be a whole number from 1 to "
-                                     f"{MAX_ITERATIONS:,}, got {iterations!r}")
-        if undoable:
-            self._history.append(self._checkpoint())
+        iterations = checks.whole_number(iterations, "iterations", 1, MAX_ITERATIONS)
+        # the undo step, and the way back should finishing a started iteration diverge
+        before = self._checkpoint() if undoable or self.position else None
         done = ()
         if self.position:
             done = tuple(self.computations[self.position:])
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                for computation in done:
-                    computation.run()
-            self.position = 0
-            self.network.iteration += 1
-            self._record([self.network.iteration], [self.network.cost])
+            self._finish_iteration(done, before)
             iterations -= 1
+        if undoable:
+            self._history.append(before)
+        if done:
+            self._record([self.network.iteration], [self.network.cost])
         try:
             mse_values, points = Learn(self.network, self._learning_rate, iterations)
         except NonFiniteError as error:
@@ -438,8 +439,36 @@ class Stepper:
         self._record(points, mse_values)
         self.last_step = Step(done, self.network.iteration, self.network.cost, note=(
             f"Trained to iteration {self.network.iteration} with learning rate "
-            f"{self._learning_rate:g}: cost C = {self.network.cost:.6g}"))
+            f"{checks.number_text(self._learning_rate)}: cost C = {self.network.cost:.6g}"))
         return self.last_step
+
+    def _finish_iteration(self, done, before):
+        """Run ``done``, the rest of the started iteration, and check it as ``Learn``
+        checks an iteration: if it leaves the cost or a matrix non-finite, put
+        everything back to ``before`` and raise NonFiniteError."""
+        network = self.network
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for computation in done:
+                computation.run()
+            finite = math.isfinite(network.cost) and math.isfinite(
+                network.state.dot(network.state))  # as Learn: one pass, exact search if not
+        where = None if finite else first_non_finite(network, network.cost)
+        iteration = network.iteration + 1
+        if where is None:
+            self.position = 0
+            network.iteration = iteration
+            return
+        self._go_back_to(before)
+        layer, matrix = where
+        what = "the cost" if layer is None else f"layer {layer}'s {matrix}"
+        error = NonFiniteError(
+            f"training stopped in iteration {iteration}: finishing it, {what} became "
+            f"non-finite (inf or nan). The learning rate "
+            f"{checks.number_text(self._learning_rate)} is probably too large for this "
+            f"network; it was put back as it was before training, part-way through "
+            f"iteration {iteration}.", iteration=iteration, layer=layer, matrix=matrix)
+        error.mse_values, error.iteration_points = np.empty(0), np.empty(0, dtype=np.int64)
+        raise error
 
     def set_parameter(self, layer, name, row, column, value):
         """Set one weight or bias by hand (undoable); the next forward pass shows its effect.
@@ -447,7 +476,7 @@ class Stepper:
         ``layer`` counts from 1, ``name`` is ``"weights_matrix"`` or ``"bias_matrix"``.
         """
         layers = len(self.network.neural_layers)
-        whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (layer, row, column))
+        whole = all(checks.is_whole_number(n) for n in (layer, row, column))
         exists = whole and 1 <= layer <= layers and name in ("weights_matrix", "bias_matrix")
         if exists:
             matrix = self.network.neural_layers[layer - 1].matrices[name]
@@ -456,8 +485,7 @@ class Stepper:
             raise ConfigurationError(f"there is no {name}[{row}, {column}] in layer {layer}; "
                                      f"layers count from 1 to {layers}, and a weight or bias "
                                      "is set by hand")
-        if not (isinstance(value, (int, float)) and math.isfinite(value)):
-            raise ConfigurationError(f"a weight must be a finite number, got {value!r}")
+        value = checks.finite_real(value, "a weight" if name == "weights_matrix" else "a bias")
         self._history.append(self._checkpoint())
         matrix[row, column] = value
 
@@ -493,18 +521,14 @@ class Stepper:
 
         Raises ConfigurationError for a value that does not fit this network.
         """
-        if isinstance(position, bool) or not isinstance(position, int) \
-                or not 0 <= position < len(self.computations):
-            raise ConfigurationError(f"position must be a whole number from 0 to "
-                                     f"{len(self.computations) - 1}, got {position!r}")
+        position = checks.whole_number(position, "position", 0, len(self.computations) - 1)
         if not (isinstance(mse_values, list) and isinstance(iteration_points, list)
                 and len(mse_values) == len(iteration_points)):
             raise ConfigurationError("mse_values and iteration_points must be lists of the "
                                      "same length")
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                   and v >= 0 for v in mse_values):
+        if not all(checks.is_finite_real(v) and v >= 0 for v in mse_values):
             raise ConfigurationError("mse_values must hold finite numbers ≥ 0")
-        if not (all(isinstance(i, int) and not isinstance(i, bool) for i in iteration_points)
+        if not (all(checks.is_whole_number(i) for i in iteration_points)
                 and iteration_points == sorted(set(iteration_points))
                 and all(1 <= i <= self.network.iteration for i in iteration_points)):
             raise ConfigurationError(f"iteration_points must be increasing whole numbers from 1 "

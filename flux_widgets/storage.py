@@ -30,8 +30,9 @@ holding exactly these four:
 Loading reads only JSON and plain float64 arrays; a file holding Python
 objects (pickles) is refused before any of it is read, so nothing in a file is
 ever executed. Sizes are checked before anything is unpacked: the file may be
-at most ``MAX_FILE_BYTES`` and unpack to at most ``MAX_UNPACKED_BYTES``, and
-each array's header must agree with the archive's directory. Every problem
+at most ``MAX_FILE_BYTES`` (512 MiB) and unpack to at most the kit's memory limit
+(:func:`~flux_widgets.checks.memory_limit`), the network it holds must fit in that
+limit too, and each array's header must agree with the archive's directory. Every problem
 with a file raises :class:`~flux_widgets.errors.StorageError`, with a message
 a learner can act on; no other exception escapes :func:`load_network`.
 """
@@ -49,17 +50,21 @@ import zipfile
 
 import numpy as np
 
+from . import checks
 from .activations import ActivationType
-from .errors import FluxError, StorageError
-from .layer import matrix_shapes
-from .network import MAX_NETWORK_BYTES, Form_Network, Neural_Layer_Information
+from .checks import MAX_FILE_BYTES
+from .errors import ConfigurationError, FluxError, StorageError
+from .network import (Form_Network, Neural_Layer_Information, check_network_memory,
+                      network_size)
 
 __all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
 
 FORMAT = "flux-network"
 VERSION = 1
-MAX_FILE_BYTES = 512 * 1024 ** 2
-MAX_UNPACKED_BYTES = MAX_NETWORK_BYTES
+# version v -> a function turning the description (meta) of version v into that of v + 1;
+# the checksum is checked on the description as saved (CONTRIBUTING.md, "Changing a saved
+# format"; tests/fixtures/saved keeps files of every version)
+_MIGRATIONS = {}
 MAX_META_BYTES = 16 * 1024 ** 2
 _ARRAYS = ("inputs", "targets", "state")
 _MEMBERS = ("meta", *_ARRAYS)
@@ -106,9 +111,10 @@ def _unpacks_too_large(infos):
         return (f"has a {meta / _MB:.1f} MB description (meta); at most "
                 f"{MAX_META_BYTES / _MB:.1f} MB is allowed")
     total = sum(info.file_size for info in infos)
-    if total > MAX_UNPACKED_BYTES:
-        return (f"would unpack to {total / _MB:.1f} MB; a saved network may unpack to at most "
-                f"{MAX_UNPACKED_BYTES / _MB:.1f} MB")
+    limit = checks.memory_limit()  # everything unpacked is held in memory at once
+    if total > limit:
+        return (f"would unpack to {checks.bytes_text(total)}; a saved network may unpack to at "
+                f"most the kit's memory limit of {checks.memory_limit_text()}")
     return None
 
 
@@ -297,6 +303,8 @@ def _read_arrays(path):
 # --------------------------------------------------------------------------
 
 def _whole(value, allow_none=False):
+    """A whole number ≥ 0 as JSON gives one (an int, not 1.0 or true); a saved seed may be
+    any (versions before 0.2 took seeds above 2³² − 1): it is only a label here."""
     return (value is None and allow_none) or (type(value) is int and value >= 0)
 
 
@@ -305,6 +313,8 @@ def _not_json(constant):
 
 
 def _parse_meta(path, raw):
+    """``(meta, saved)``: the description read from ``raw``, checked and migrated to this
+    version, and as it was saved (what the checksum covers)."""
     if raw.shape not in ((), (1,)):
         raise StorageError(f"{path}: the description (meta) should be one piece of text, but "
                            f"has shape {raw.shape}")
@@ -317,9 +327,13 @@ def _parse_meta(path, raw):
         raise StorageError(f"{path} is not a FLUX network file (its format is {found!r}, "
                            f"not {FORMAT!r})")
     version = meta.get("version")
-    if type(version) is not int or version != VERSION:
+    if type(version) is not int or not 1 <= version <= VERSION:
         raise StorageError(f"{path} was saved by a newer or other version of FLUX (file "
-                           f"format version {version!r}); this kit reads version {VERSION}")
+                           f"format version {version!r}); this kit reads versions 1 to "
+                           f"{VERSION}: update flux-widgets to load it")
+    saved = meta
+    while meta["version"] < VERSION:  # an older file is migrated, never refused
+        meta = _MIGRATIONS[meta["version"]](dict(meta))
     missing = [key for key in _KEYS if key not in meta]
     if missing:
         raise StorageError(f"{path}: the description (meta) lacks {', '.join(missing)}")
@@ -328,7 +342,7 @@ def _parse_meta(path, raw):
         raise StorageError(f"{path}: the description (meta) has unknown entries "
                            f"{', '.join(unknown)}")
     _check_meta_values(path, meta)
-    return meta
+    return meta, saved
 
 
 def _check_meta_values(path, meta):
@@ -352,7 +366,7 @@ def _check_meta_values(path, meta):
     if not _whole(meta["iteration"]):
         raise StorageError(f"{path}: iteration should be a whole number ≥ 0, "
                            f"got {meta['iteration']!r}")
-    if cost is not None and not (type(cost) in (int, float) and math.isfinite(cost)
+    if cost is not None and not (type(cost) in (int, float) and checks.is_finite_real(cost)
                                  and cost >= 0):
         raise StorageError(f"{path}: cost should be a finite number ≥ 0 or null, got {cost!r}")
     if not isinstance(meta["extra"], dict):
@@ -378,11 +392,11 @@ def _check_arrays(path, meta, inputs, targets, state):
         if columns != size:
             raise StorageError(f"{path}: layers_vector {sizes} has {size} {role}, but {name} "
                                f"has {columns} column{'s' * (columns != 1)}")
-    length = sum(math.prod(shape) for n_in, n_out in zip(sizes[:-1], sizes[1:])
-                 for shape in matrix_shapes(samples, n_in, n_out).values())
-    if length * 8 > MAX_NETWORK_BYTES:
-        raise StorageError(f"{path}: a network with layers_vector {sizes} on {samples} samples "
-                           "would need more memory than the kit's limit")
+    try:
+        check_network_memory(sizes, samples, advice="load it where there is more memory")
+    except ConfigurationError as error:
+        raise StorageError(f"{path} cannot be loaded here: {error}") from None
+    length = network_size(sizes, samples)
     if state.size != length:
         raise StorageError(f"{path}: state holds {state.size} numbers, but a "
                            f"{'-'.join(map(str, sizes))} network on {samples} samples has "
@@ -404,11 +418,11 @@ def load_network(path):
     does not match.
     """
     arrays = _read_arrays(path)
-    meta = _parse_meta(path, arrays["meta"])
+    meta, saved = _parse_meta(path, arrays["meta"])
     inputs, targets, state = (arrays[name] for name in _ARRAYS)
     _check_arrays(path, meta, inputs, targets, state)
     try:
-        checksum = _checksum(meta, inputs, targets, state)
+        checksum = _checksum(saved, inputs, targets, state)  # of the file as written
     except (ValueError, RecursionError):
         raise StorageError(f"{path}: the description (meta) holds a number that is not "
                            "finite") from None
@@ -416,9 +430,9 @@ def load_network(path):
         raise StorageError(f"{path}: the file was changed after it was saved (its sha256 "
                            "checksum does not match)")
     *hidden, output = meta["activations"]
-    try:
+    try:  # seed 0: the weights are the file's; the saved seed is only a label
         network = Form_Network(meta["layers_vector"][1:], inputs, targets, hidden, output,
-                               seed=meta["seed"] or 0)
+                               seed=0)
     except FluxError as error:
         raise StorageError(f"{path}: the network cannot be rebuilt: {error}") from None
     np.copyto(network.state, state)

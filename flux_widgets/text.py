@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConfigurationError, DataError, ShapeError
+from .checks import whole_number
+from .errors import DataError, ShapeError
 from .layer import SEED_MATRIX_NAMES
 from .network import check_network
 
@@ -118,10 +119,10 @@ def matrix_text(matrix, name=None, max_rows=8, max_columns=8, digits=4):
     ``…`` in between. Numbers get ``digits`` decimals, in scientific notation
     when one of them is 10⁶ or more in size. A 1-D array is shown as one row.
     """
-    for label, value, least in (("max_rows", max_rows, 1), ("max_columns", max_columns, 1),
-                                ("digits", digits, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-            raise ConfigurationError(f"{label} must be a whole number ≥ {least}, got {value!r}")
+    max_rows, max_columns, digits = (
+        whole_number(value, label, least)
+        for label, value, least in (("max_rows", max_rows, 1), ("max_columns", max_columns, 1),
+                                    ("digits", digits, 0)))
     try:
         values = np.asarray(matrix, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):

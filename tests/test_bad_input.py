@@ -131,7 +131,7 @@ ENGINE_CASES = [
     ("negative rtol", lambda: fw.check_gradients(small_network(), rtol=-1e-6),
      ConfigurationError, "rtol must be a number between 0 and 1"),
     ("zero epsilon", lambda: fw.check_gradients(small_network(), epsilon=0.0),
-     ConfigurationError, "epsilon must be a small positive number"),
+     ConfigurationError, "epsilon must be a positive number such as 1e-6, got 0.0"),
     ("matrix_text of text", lambda: matrix_text("abc"), DataError,
      "matrix_text shows matrices of numbers, got str"),
     ("matrix_text of objects", lambda: matrix_text([[object()]]), DataError,
@@ -251,9 +251,9 @@ def test_reading_a_small_csv_allocates_little(tmp_path):
 # ---- the plotter reports, never raises -------------------------------------
 
 @pytest.mark.parametrize("arguments, message", [
-    ({"width": "wide"}, "width must be a whole number from 1 to 1000"),
-    ({"width": 10 ** 6}, "width must be a whole number from 1 to 1000"),
-    ({"height": 0}, "height must be a whole number from 1 to 1000"),
+    ({"width": "wide"}, "width must be a whole number from 1 to 1,000"),
+    ({"width": 10 ** 6}, "width must be a whole number from 1 to 1,000"),
+    ({"height": 0}, "height must be a whole number from 1 to 1,000"),
     ({"height": 2.5}, "height must be a whole number"),
     ({"width": True}, "width must be a whole number"),
     ({"path": 3.5}, "path must be a file path such as 'mse.svg', got 3.5"),
@@ -370,13 +370,21 @@ def session_file(tmp_path, position_steps=("iteration", "iteration", "layer")):
 
 
 def test_a_session_too_large_to_continue_is_refused_before_its_copies(tmp_path, monkeypatch):
-    from flux_widgets import session
+    from flux_widgets import checks, session
 
     path = session_file(tmp_path)
-    network, _ = fw.load_network(path)
-    monkeypatch.setattr(session, "MAX_NETWORK_BYTES", 3 * network.state.nbytes - 1)
+    load_network = session.load_network
+
+    def loaded_then_short_of_memory(path):  # the file fits, three copies of it do not
+        network, extra = load_network(path)
+        monkeypatch.setattr(checks, "MAX_NETWORK_BYTES", 3 * network.state.nbytes - 1)
+        return network, extra
+
+    monkeypatch.setattr(session, "load_network", loaded_then_short_of_memory)
     refused(lambda: load_session(path), StorageError,
-            "continuing it keeps 3 copies .it, as formed, one step back., more than")
+            "cannot be continued here: .* needs 1,080 bytes, and continuing it keeps 3 copies "
+            ".it, as formed, one step back.: 3,240 bytes, more than the kit's limit of 3,239 "
+            "bytes; continue it where there is more memory")
 
 
 def unpack(path):

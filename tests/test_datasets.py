@@ -161,16 +161,19 @@ def test_mnist_file_that_is_not_gzip(tmp_path, monkeypatch):
         load_dataset("mnist", samples=1)
 
 
-@pytest.mark.parametrize("samples", [0, -3, 10001, 2.5, "100", True])
+@pytest.mark.parametrize("samples", [0, -3, 10001, 2.5, "100", True, 100.0, 10 ** 400])
 def test_bad_sample_counts(samples):
-    with pytest.raises(ConfigurationError, match="samples must be a whole number from 1 to 10000"):
+    with pytest.raises(ConfigurationError,
+                       match="samples must be a whole number from 1 to 10,000, got"):
         load_dataset("mnist", samples=samples)
 
 
 def test_samples_of_the_small_datasets():
     subset = load_dataset("iris", samples=30, seed=4)
-    again = load_dataset("iris", samples=30.0, seed=4)
+    again = load_dataset("iris", samples=np.int64(30), seed=np.uint32(4))
     assert subset.sample_count == 30 and np.array_equal(subset.labels, again.labels)
+    with pytest.raises(ConfigurationError, match="without the decimal point, as 30"):
+        load_dataset("iris", samples=30.0, seed=4)  # one rule: a whole number is an int
     assert subset.class_count == 3 and len(set(subset.labels.tolist())) > 1
     assert np.all(np.diff(load_dataset("wine", samples=50).labels) >= 0)  # file order
     assert np.array_equal(load_dataset("parity4", samples=16).inputs,

@@ -304,10 +304,12 @@ class PanelMachine(RuleBasedStateMachine):
         except ValueError:
             count = 0
         if 1 <= count <= 10**6 and self._lr_accepted():
+            where = (self.model.network.iteration, self.model.position)
             try:
                 self._undoable(self.model.train, count)
-            except NonFiniteError:
-                pass
+            except NonFiniteError:  # stopped at the last finite iteration, or refused whole
+                if (self.model.network.iteration, self.model.position) == where:
+                    self.history.pop()  # refused whole: nothing to step back from
         self.panel.iterations.value = text
         self.press(self.panel.train_button)
         self.press(self.panel.stop_button)
@@ -331,6 +333,9 @@ class PanelMachine(RuleBasedStateMachine):
             stored = self.panel.network.neural_layers[layer - 1].dC_dw_matrix[row, column]
             if np.isfinite(self.panel.network.state).all():
                 assert f"dC_dw_matrix[{row}, {column}] = {stored:.6g}" in info, info
+                stepper = self.panel.stepper
+                if stepper.position == self._first_update() and not self.set_by_hand:
+                    assert "✓" in info, info  # the derivation's sum is the stored dC_dw
 
     @precondition(lambda self: self.has_network)
     @rule(data=st.data())
@@ -538,10 +543,13 @@ class PanelMachine(RuleBasedStateMachine):
                     np.testing.assert_allclose(m["activated_output_matrix"],
                                                reference_activation(layer.activation, a),
                                                rtol=1e-7, atol=1e-9 * (1 + np.abs(a).max()))
-            first_update = next(i for i, c in enumerate(stepper.computations)
-                                if c.phase == "update")
-            if stepper.position == first_update:  # a whole backward pass, no update yet
+            if stepper.position == self._first_update():  # a whole backward pass, no update
                 self._check_backward_pass(network)
+
+    def _first_update(self):
+        """Where the update phase starts: a backward pass is complete, no weight updated."""
+        return next(i for i, c in enumerate(self.panel.stepper.computations)
+                    if c.phase == "update")
 
     @staticmethod
     def _check_backward_pass(network):

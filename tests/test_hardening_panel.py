@@ -237,3 +237,17 @@ def test_7_a_deep_network_draws_a_bounded_number_of_edges():
     assert "Layers 1 to 31 have 16 neurons each" in panel.diagram.summary_note
     assert len(_instances) - before < 2000
     panel.close()
+
+
+def test_a_derivation_whose_terms_cancel_still_matches_the_stored_gradient():
+    """Fuzzer rule click_edge: after a backward pass every clicked edge shows ✓; terms
+    that cancel leave a sum far below them, whose last bits depend on the order of addition."""
+    from flux_widgets.derivation import GradientDerivation
+
+    products = np.array([1.0, -1.0 + 2**-40, 3e-17])
+    total = float(products.sum())
+    derivation = GradientDerivation("t", "f", ("p",), products[:, None], products, total,
+                                    total + 1e-20, "r")
+    assert derivation.matches
+    assert not GradientDerivation("t", "f", ("p",), products[:, None], products, total,
+                                  total + 1e-9, "r").matches

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from flux_widgets.errors import DataError, FluxError, ShapeError
+from flux_widgets.errors import ConfigurationError, DataError, FluxError, ShapeError
 from flux_widgets.matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Data_Preprocessor,
                                  Matrix_Hadamard_Product, Matrix_Mean_Squared_Error,
                                  Matrix_Multiply, Matrix_Scalar_Multiply, Matrix_Subtract,
@@ -653,7 +653,7 @@ BAD_ARGUMENTS = [(name, value) for name in ARGUMENT_NAMES
 def test_preprocessor_names_a_bad_argument(name, value):
     arguments = {"rows": 2, "columns": 2, "start_column": 0, "start_row": 0}
     arguments[name] = value
-    with pytest.raises(DataError) as caught:
+    with pytest.raises(ConfigurationError) as caught:  # a bad argument, as everywhere
         Matrix_Data_Preprocessor(arguments["rows"], arguments["columns"],
                                  arguments["start_column"], arguments["start_row"], PARITY_ROWS)
     message = str(caught.value)

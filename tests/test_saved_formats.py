@@ -89,3 +89,42 @@ def test_the_panel_loads_an_earlier_session_and_pastes_an_earlier_string(tmp_pat
     assert panel.keep.use(text), panel.keep.message.value
     assert panel.keep.shared.value == EXPECTED["configurations"][text]["canonical"]
     panel.close()
+
+
+def test_a_later_format_version_migrates_the_files_of_this_one(monkeypatch):
+    """How the next format change must go: a migration from the version before, and every
+    fixture still loads through it (the checksum is of the file as it was written)."""
+    from flux_widgets import storage
+
+    def to_version_2(meta):  # e.g. version 2 names the cost function
+        return dict(meta, version=2, cost_function="mse")
+
+    monkeypatch.setattr(storage, "VERSION", 2)
+    monkeypatch.setattr(storage, "_KEYS", (*storage._KEYS, "cost_function"))
+    monkeypatch.setattr(storage, "_MIGRATIONS", {1: to_version_2})
+    for name, expected in EXPECTED["networks"].items():
+        network, _ = load_network(SAVED / name)
+        assert _sha(network.state) == expected["state_sha256"]
+    stepper, _ = load_session(SAVED / "parity4_mid_iteration.npz")
+    assert stepper.position == EXPECTED["sessions"]["parity4_mid_iteration.npz"]["position"]
+
+
+def test_a_file_of_a_newer_version_is_refused_with_a_reason(tmp_path):
+    import io
+    import zipfile
+
+    from flux_widgets.errors import StorageError
+
+    source = SAVED / "circles_network.npz"
+    target = tmp_path / "newer.npz"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "meta.npy":
+                meta = json.loads(np.load(io.BytesIO(data)).item())
+                buffer = io.BytesIO()
+                np.save(buffer, np.array(json.dumps(dict(meta, version=99))))
+                data = buffer.getvalue()
+            new.writestr(info.filename, data)
+    with pytest.raises(StorageError, match="newer or other version.*update flux-widgets"):
+        load_network(target)

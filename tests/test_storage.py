@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flux_widgets import ConfigurationError, Form_Network, Learn, StorageError, storage
+from flux_widgets import ConfigurationError, Form_Network, Learn, StorageError, checks, storage
 from flux_widgets.storage import load_network, save_network
 
 X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
@@ -226,7 +226,9 @@ def test_a_resealed_but_unchanged_file_still_loads(saved):
     (lambda m: m.update(layers_vector=[5, 3, 1]), "layers_vector \\[5, 3, 1\\] has 5 inputs, but "
                                                   "inputs has 4 columns"),
     (lambda m: m.update(layers_vector=[4, 3, 2]), "has 2 outputs, but targets has 1 column"),
-    (lambda m: m.update(layers_vector=[4, 10 ** 9, 1]), "more memory than the kit's limit"),
+    (lambda m: m.update(layers_vector=[4, 10 ** 9, 1]),
+     "cannot be loaded here: a 4-1000000000-1 network on 16 samples would need 912.0 GB of "
+     "memory, more than the kit's limit of .*; load it where there is more memory"),
     (lambda m: m.update(activations=["TANH", "EVAL"]), "unknown activation 'EVAL'"),
     (lambda m: m.update(activations=["tanh", "sigmoid"]), "unknown activation 'tanh'"),
     (lambda m: m.update(activations=["TANH"]), "1 activations for 2 layers"),
@@ -382,13 +384,14 @@ def test_zip_bombs_are_refused_before_unpacking(tmp_path, monkeypatch):
 
     The limit is lowered for the test, so a 1 MB member stands in for gigabytes.
     """
-    monkeypatch.setattr(storage, "MAX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(checks, "MAX_NETWORK_BYTES", 100_000)  # the kit's memory limit
     path = tmp_path / "bomb.npz"
     with open(path, "wb") as file:
         np.savez_compressed(file, meta=np.array("{}"), inputs=X, targets=T,
                             state=np.zeros(2 ** 17))
     assert path.stat().st_size < 10_000
-    refused(path, "would unpack to 1.0 MB; a saved network may unpack to at most 0.1 MB")
+    refused(path, "would unpack to 1.0 MB; a saved network may unpack to at most the kit's "
+                  "memory limit of 0.1 MB")
 
     honest = npy(np.zeros(1))  # and a .npy header claiming 10^10 numbers, with 8 bytes of data
     liar = honest.replace(b"(1,), }" + b" " * 9, b"(9999999999,), }")
@@ -416,8 +419,8 @@ def test_other_zip_archives_are_refused(tmp_path, saved):
 
 
 def test_a_network_too_large_for_the_kit_is_refused(saved, monkeypatch):
-    monkeypatch.setattr(storage, "MAX_NETWORK_BYTES", 100)
-    refused(saved, "more memory than the kit's limit")
+    monkeypatch.setattr(checks, "MAX_NETWORK_BYTES", 100)  # unpacked, it would take more
+    refused(saved, "a saved network may unpack to at most the kit's memory limit of 100 bytes")
 
 
 def test_errors_from_forming_become_storage_errors(saved, monkeypatch):

@@ -16,17 +16,14 @@ import ipywidgets as widgets
 from ..activations import ActivationType
 from ..datasets import DATASET_NAMES, load_dataset, parse_csv
 from ..errors import ConfigurationError, DataError, FluxError
-from ..session import (MAX_LAYER_SIZE, parse_activations, parse_layer_sizes,  # noqa: F401
-                       parse_learning_rate, parse_seed, parse_whole_number)
-from ..session import _number_text
+from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, parse_layer_sizes,  # noqa: F401
+                      parse_learning_rate, parse_seed, parse_whole_number)
+from ..session import _number_text, parse_activations
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
            "Controls", "CSV_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
 
 CSV_CHOICE = "csv"
-# Jupyter's server drops a websocket message above 10 MiB (tornado's default
-# websocket_max_message_size), so a larger upload would never reach the kernel.
-MAX_UPLOAD_BYTES = 10_000_000
 _DATASET_LABELS = {"parity4": "4-bit parity (the seed's example)", "xor": "XOR",
                    "circles": "Circles (2 features)", "spiral": "Spiral (2 features)",
                    "iris": "Iris (3 species)", "banknote": "Banknotes",

@@ -56,6 +56,7 @@ import ipycytoscape
 import numpy as np
 import traitlets
 
+from ..checks import whole_number
 from ..derivation import derive_weight_gradient
 from ..errors import ConfigurationError
 
@@ -110,15 +111,6 @@ def _drawn_columns(sizes, max_drawn):
         max_drawn -= 1
 
 
-def _whole(name, value, low, high):
-    """``value`` as an int if it is a whole number from ``low`` to ``high``; refuse it if not."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) \
-            or not low <= value <= high:
-        raise ConfigurationError(
-            f"{name} must be a whole number from {low} to {high}, got {value!r}")
-    return int(value)
-
-
 def _summary_note(sizes, columns):
     """``"Layer 1 has 784 neurons: 16 of them are drawn."``; consecutive layers alike, once:
     ``"Layers 1 to 31 have 16 neurons each: 6 of them are drawn."``"""
@@ -164,8 +156,7 @@ class NetworkDiagram:
     """
 
     def __init__(self, network, quantity="weights", sample=0, max_drawn=16):
-        if isinstance(max_drawn, bool) or not isinstance(max_drawn, int) or max_drawn < 2:
-            raise ConfigurationError(f"max_drawn must be a whole number ≥ 2, got {max_drawn!r}")
+        max_drawn = whole_number(max_drawn, "max_drawn", 2)
         self.network = network
         self.quantity, self.sample, self.active_layer, self.selected = "weights", 0, None, ""
         self.looks = {}  # element id -> its style (see update)
@@ -245,7 +236,8 @@ class NetworkDiagram:
 
     def resize(self, width, height):
         """Draw the view ``width`` x ``height`` pixels, the whole network fitted into it."""
-        self.size = (_whole("height", height, 100, 4000), _whole("width", width, 100, 4000))
+        self.size = (whole_number(height, "height", 100, 4000),
+                     whole_number(width, "width", 100, 4000))
         with self.widget.layout.hold_sync():
             self.widget.layout.width = f"{width}px"
             self.widget.layout.height = f"{height}px"
@@ -283,13 +275,13 @@ class NetworkDiagram:
                     f"quantity must be 'weights' or 'gradients', got {quantity!r}")
             self.quantity = quantity
         if sample is not None:
-            self.sample = _whole("sample", sample, 0, self.network.sample_size - 1)
+            self.sample = whole_number(sample, "sample", 0, self.network.sample_size - 1)
         if selected is not None:
             if selected and not (_EDGE_ID.fullmatch(selected) or _NODE_ID.fullmatch(selected)):
                 raise ConfigurationError(f"selected must be an element id, got {selected!r}")
             self.selected = selected
         self.active_layer = None if active_layer is None else \
-            _whole("active_layer", active_layer, 1, len(self.columns) - 1)
+            whole_number(active_layer, "active_layer", 1, len(self.columns) - 1)
         self.looks = {**self._edge_looks(), **self._node_looks()}
         groups = {}  # one rule per distinct look, listing the elements that have it
         for element_id, style in self.looks.items():

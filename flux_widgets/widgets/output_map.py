@@ -9,12 +9,11 @@ gives its heat map new colours in place.
 
 from __future__ import annotations
 
-import numbers
-
 import bqplot as bq
 import numpy as np
 
 from ..activations import ActivationType
+from ..checks import is_whole_number, whole_number
 from ..errors import ConfigurationError, DataError
 from ..network import Predict
 
@@ -83,10 +82,7 @@ class OutputMap:
 
     def __init__(self, network, inputs, labels, *, resolution=40, output=0,
                  feature_names=("x0", "x1")):
-        if (isinstance(resolution, bool) or not isinstance(resolution, numbers.Integral)
-                or not 2 <= resolution <= MAX_RESOLUTION):
-            raise ConfigurationError(f"resolution must be a whole number from 2 to "
-                                     f"{MAX_RESOLUTION} (points per axis), got {resolution!r}")
+        resolution = whole_number(resolution, "resolution", 2, MAX_RESOLUTION)  # points per axis
         inputs, labels = np.asarray(inputs, dtype=np.float64), np.asarray(labels)
         if inputs.ndim != 2 or inputs.shape[1] != 2 or not len(inputs) \
                 or not np.isfinite(inputs).all():
@@ -99,8 +95,7 @@ class OutputMap:
         if features != 2:
             raise ConfigurationError(f"the output map needs a network with 2 input features "
                                      f"(a plane to colour), this one has {features}")
-        if output != "class" and (isinstance(output, bool) or not isinstance(
-                output, numbers.Integral) or not 0 <= output < k):
+        if output != "class" and not (is_whole_number(output) and 0 <= output < k):
             raise ConfigurationError(f"output must be an output neuron 0 .. {k - 1} or "
                                      f"'class', got {output!r}")
         self.network, self.output = network, output

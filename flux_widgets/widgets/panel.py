@@ -30,7 +30,8 @@ from ..datasets import load_dataset
 from ..derivation import finite_difference
 from ..errors import ConfigurationError, FluxError, NonFiniteError
 from ..layer import PARAMETER_NAMES
-from ..network import MAX_NETWORK_BYTES, Form_Network, network_size
+from ..checks import is_whole_number, number_text
+from ..network import Form_Network, check_network_memory
 from ..stepper import STEPPER_COPIES, Stepper
 from .charts import mse_figure, update_mse_figure
 from .closing import close_widgets
@@ -109,21 +110,14 @@ def _replace_the_panels_of_an_earlier_run(panel):
 
 def _check_panel_memory(layers, data_shape):
     """Refuse, before anything is allocated, a network whose copies the panel keeps would
-    need more memory than the kit's limit (``MAX_NETWORK_BYTES``).
+    need more memory than the kit's limit (:func:`~flux_widgets.checks.memory_limit`).
 
     The panel keeps :data:`PANEL_COPIES` of the network's matrices: the network, the network
     as formed (Reset) and at least one earlier step (Step back)."""
     samples, inputs = data_shape
-    sizes = [inputs, *layers]
-    count = network_size(sizes, samples)
-    needed = PANEL_COPIES * 8 * count
-    if needed > MAX_NETWORK_BYTES:
-        raise ConfigurationError(
-            f"a {'-'.join(map(str, sizes))} network on {samples} samples needs "
-            f"{8 * count / 1e9:.1f} GB, and the panel keeps {PANEL_COPIES} copies of it (the "
-            f"network, the network as formed for Reset, the last step for Step back): "
-            f"{needed / 1e9:.1f} GB, more than the kit's limit of {MAX_NETWORK_BYTES / 1e9:.1f} "
-            "GB; use fewer neurons or samples")
+    check_network_memory([inputs, *layers], samples, copies=PANEL_COPIES,
+                         kept=f"the panel keeps {PANEL_COPIES} copies of it (the network, the "
+                              "network as formed for Reset, the last step for Step back)")
 
 
 def _class_labels(network):
@@ -239,7 +233,7 @@ class Panel(widgets.VBox):
             if self.stepper is None:
                 self.controls.show_error(error)
             else:
-                self.narration.value = f"⚠ {html.escape(str(error))}"
+                self.narration.value = f"⚠ {html.escape(str(error), quote=False)}"
             return None
 
     def _require_network(self):
@@ -433,12 +427,15 @@ class Panel(widgets.VBox):
         return self.narration.value
 
     def _train_chunk(self, iterations, undoable):
+        where = (self.network.iteration, self.stepper.position)
         try:
             step = self.stepper.train(iterations, undoable=undoable)
             self.narration.value = step.narration
             return True
-        except NonFiniteError as error:
-            self.narration.value = f"⚠ {error} Step back undoes this training."
+        except NonFiniteError as error:  # trained up to the last finite iteration, or refused
+            trained = (self.network.iteration, self.stepper.position) != where
+            self.narration.value = f"⚠ {html.escape(str(error), quote=False)}" + (
+                " Step back undoes this training." if trained else "")
             return False
         finally:
             self._refresh(())
@@ -553,10 +550,10 @@ class Panel(widgets.VBox):
     def _check_neuron(self, column, neuron):
         """Refuse a neuron the network does not have (column 0: the inputs)."""
         sizes = self.network.layers_vector
-        if not (_whole(column) and 0 <= column < len(sizes)):
+        if not (is_whole_number(column) and 0 <= column < len(sizes)):
             raise ConfigurationError(f"there is no layer {column!r} of neurons: they count from "
                                      f"0 (the inputs) to {len(sizes) - 1} (the outputs)")
-        if not (_whole(neuron) and 0 <= neuron < sizes[column]):
+        if not (is_whole_number(neuron) and 0 <= neuron < sizes[column]):
             raise ConfigurationError(f"layer {column} has neurons 0 to {sizes[column] - 1}; "
                                      f"there is no neuron {neuron!r}")
 
@@ -567,7 +564,7 @@ class Panel(widgets.VBox):
         network does not have is refused (ConfigurationError) and nothing changes."""
         self._require_network()
         layers = len(self.network.neural_layers)
-        if not (_whole(layer) and 1 <= layer <= layers):
+        if not (is_whole_number(layer) and 1 <= layer <= layers):
             raise ConfigurationError(f"there is no layer {layer!r} of weights: they count from "
                                      f"1 to {layers}")
         self._check_neuron(layer - 1, row)
@@ -577,7 +574,7 @@ class Panel(widgets.VBox):
         self.weight_value.value = float(
             self.network.neural_layers[layer - 1].weights_matrix[row, column])
         self.edge_tools.layout.display = "flex"
-        self.info.value = f"<pre>{html.escape(summary)}</pre>"
+        self.info.value = f"<pre>{html.escape(summary, quote=False)}</pre>"
         self.diagram.update(selected=f"L{layer}:{row}-{column}",
                             active_layer=self.diagram.active_layer)
 
@@ -596,10 +593,10 @@ class Panel(widgets.VBox):
         try:
             self.stepper.set_parameter(layer, "weights_matrix", row, column, value)
         except FluxError as error:
-            self.narration.value = f"⚠ {html.escape(str(error))}"
+            self.narration.value = f"⚠ {html.escape(str(error), quote=False)}"
             return
         self.narration.value = (f"Set layer {layer}'s weights_matrix[{row}, {column}] to "
-                                f"{float(value):g}. The next forward pass uses it; Step back "
+                                f"{number_text(value)}. The next forward pass uses it; Step back "
                                 "undoes it.")
         self._refresh([(layer, "weights_matrix")])
 
@@ -613,7 +610,7 @@ class Panel(widgets.VBox):
         try:
             numeric = finite_difference(self.network, layer, "weights", row, column)
         except FluxError as error:
-            self.info.value += f"<pre>⚠ {html.escape(str(error))}</pre>"
+            self.info.value += f"<pre>⚠ {html.escape(str(error), quote=False)}</pre>"
             return
         stored = float(self.network.neural_layers[layer - 1].dC_dw_matrix[row, column])
         with np.errstate(over="ignore", invalid="ignore"):
@@ -646,6 +643,3 @@ class Panel(widgets.VBox):
                            + where.format(n=neuron, c=column, d=column + 1) + ".")
 
 
-def _whole(value):
-    """Whether ``value`` is a whole number (an int or numpy integer, not a bool)."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
