@@ -425,6 +425,8 @@ class PanelMachine(RuleBasedStateMachine):
         if good:
             model, settings = load_session(path)
             self._adopt(model, settings, self._form_model(settings).network.state.tobytes())
+            self.set_by_hand = model.position != 0  # saved mid-iteration: perhaps after a
+            # weight was set by hand, which the file does not say
         if how == "file":
             keep.filename.value = path
             self.press(keep.load_button)
