@@ -27,6 +27,7 @@ import datetime
 import math
 import os
 import re
+import tempfile
 import warnings
 
 import numpy as np
@@ -39,6 +40,7 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant,  
                                  precondition, rule, run_state_machine_as_test)
 from ipywidgets.widgets.widget import _instances  # noqa: E402
 
+from flux_widgets.checks import parse_learning_rate  # noqa: E402
 from flux_widgets.datasets import load_dataset, parse_csv  # noqa: E402
 from flux_widgets.errors import ConfigurationError, FluxError, NonFiniteError  # noqa: E402
 from flux_widgets.layer import SEED_MATRIX_NAMES  # noqa: E402
@@ -141,16 +143,11 @@ class PanelMachine(RuleBasedStateMachine):
 
     def _lr_accepted(self):
         try:
-            rate = self._parse_rate(self.panel.controls.learning_rate.value)
+            rate = parse_learning_rate(self.panel.controls.learning_rate.value)
         except FluxError:
             return False
         self.model.learning_rate = rate
         return True
-
-    @staticmethod
-    def _parse_rate(text):
-        from flux_widgets.session import parse_learning_rate
-        return parse_learning_rate(text)
 
     @property
     def has_network(self):
@@ -179,7 +176,6 @@ class PanelMachine(RuleBasedStateMachine):
                 broken=st.sampled_from([False, False, False, True]))
     def make_panel(self, dataset, layers, hidden, seed, broken):
         """A panel from Python; ``broken``: its first form fails (bad layer sizes)."""
-        import tempfile
         self.folder = tempfile.mkdtemp(prefix="flux_fuzz_")
         outputs = load_dataset(dataset).targets.shape[1]
         layers = f"{layers.split(',')[0]}, {outputs}"
