@@ -1,6 +1,7 @@
 """Click-to-updated-view latency in the browser, side by side with a bare widget round trip.
 
-Run: ``python benchmarks/bench_browser.py [--clicks 30] [--app lab|notebook] [--nodelay] [--dom]``
+Run, from the repository root: ``python -m benchmarks.bench_browser [--clicks 30]
+[--app lab|notebook] [--nodelay] [--dom]``
 
 One notebook, six outputs, measured in the same page and run:
 
@@ -12,7 +13,7 @@ One notebook, six outputs, measured in the same page and run:
 
 A click is timed in the page from ``button.click()`` until the page has
 painted the frame that shows the first change in the DOM of the output's
-chart (``harness.measure_click_latency`` with ``change="any"`` and
+chart (``tools.browser.measure_click_latency`` with ``change="any"`` and
 ``painted=True``): the panel redraws its chart last, after the narration,
 tables and diagram, and the diagram's canvas is redrawn in that same frame
 (cytoscape.js draws in an animation-frame callback). The cases take turns,
@@ -21,24 +22,20 @@ ups and downs reach all of them alike. Median and p95 over the clicks
 are printed, with ratios to the bare round trip (targets: median ≤ 1.2×,
 p95 ≤ 1.5×).
 
-The Jupyter server, Chromium and the notebook run come from
-tests/browser/harness.py (the browser tests' harness).
+The Jupyter server, Chromium and the notebook run come from tools/browser.py
+(the browser tests' harness).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
-
-from harness import (  # noqa: E402
+from tools.browser import (
     WEBSOCKET_NODELAY_CONFIG,
     assert_no_widget_errors,
     chromium_page,
@@ -118,7 +115,7 @@ def main():
     parser.add_argument("--clicks", type=int, default=30, help="timed clicks per case (30)")
     parser.add_argument("--app", choices=["lab", "notebook"], default="lab")
     parser.add_argument("--nodelay", action="store_true",
-                        help="TCP_NODELAY on the kernel websocket (harness."
+                        help="TCP_NODELAY on the kernel websocket (tools.browser."
                              "WEBSOCKET_NODELAY_CONFIG; not what users get)")
     parser.add_argument("--dom", action="store_true",
                         help="stop the clock when the chart's DOM changes, before the page "

@@ -1,8 +1,10 @@
 """Engine speed, side by side in one run: FLUX ``Learn`` vs a minimal numpy loop vs PyTorch eager.
 
-Run: ``python benchmarks/bench_engine.py [--repeats R] [--parity-iterations N]
-[--mnist-iterations M]`` (PyTorch rows need the ``bench`` extra:
-``pip install -e .[bench]``; without torch they are skipped with a note).
+Run, from the repository root: ``python -m benchmarks.bench_engine [--repeats R]
+[--parity-iterations N] [--mnist-iterations M]`` (``python benchmarks/bench_engine.py``
+works too: it imports nothing but the installed ``flux_widgets``). The PyTorch rows
+need the ``bench`` extra (``pip install -e .[bench]``); without torch they are
+skipped with a note.
 
 Two cases, each trained by every contender from the same initial weights with
 the same math (the kit's MSE cost ``C = (1/N) Σ (y − t)²``, LEAKY_RELU hidden,
@@ -36,17 +38,14 @@ import argparse
 import ctypes
 import glob
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import flux_widgets as fw  # noqa: E402
-from flux_widgets.datasets import load_dataset, train_test_split  # noqa: E402
-from flux_widgets.stepper import Stepper  # noqa: E402
+import flux_widgets as fw
+from flux_widgets.datasets import load_dataset, train_test_split
+from flux_widgets.stepper import Stepper
 
 try:
     import torch

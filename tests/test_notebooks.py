@@ -63,7 +63,7 @@ def test_a_lesson_has_checked_outputs_and_no_stored_widget_views_or_errors(path)
         for output in cell["outputs"]:
             assert output["output_type"] != "error", f"{path.name}: a stored error output"
             assert WIDGET_VIEW not in output.get("data", {}), \
-                f"{path.name}: a stored widget view (run benchmarks/run_notebooks.py --save)"
+                f"{path.name}: a stored widget view (run python -m tools.run_notebooks --save)"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
@@ -84,3 +84,12 @@ def test_a_chapter_opens_with_its_goal_and_ends_with_exercises_that_check_themse
                         if f"{name}.check(" in source(cell)]
         assert answer_cells and all("None" in text for text in answer_cells), \
             f"{path.name}: {name} needs an answer cell that starts as None"
+
+
+def test_the_course_map_lists_every_chapter_once_in_order():
+    """Adding a lesson is the notebook plus its line in the course map (notebooks/README.md)."""
+    course_map = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d\d) \| ", course_map, flags=re.MULTILINE)
+    assert rows == [path.name[:2] for path in CHAPTERS], (
+        "every notebooks/NN_*.ipynb needs one row '| NN | chapter | the seed |' in the course "
+        "map of notebooks/README.md, in order")

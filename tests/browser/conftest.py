@@ -24,18 +24,15 @@ import importlib.util
 import os
 import re
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:  # ``import harness`` also under --import-mode=importlib
-    sys.path.insert(0, str(HERE))
+import tools.browser as harness
 
-import harness  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 REQUIRED_MODULES = {
     "playwright": "the playwright Python package (pip install playwright)",

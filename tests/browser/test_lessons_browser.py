@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import assert_no_widget_errors, open_notebook_and_run_all, screenshot
+from tools.browser import assert_no_widget_errors, open_notebook_and_run_all, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import screenshot
+from tools.browser import screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 NEEDED = {"jupyterlite_core": "jupyterlite-core", "jupyterlite_pyodide_kernel":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (
+from tools.browser import (
     assert_no_widget_errors,
     console_errors,
     open_notebook_and_run_all,
@@ -65,6 +65,7 @@ def test_panel_renders_and_responds(app, jupyter, page):
     # the next key goes to the notebook; a known limitation, see the README.
     if app == "lab":
         check_keys(page, panel)
+    check_forming_redraws_the_diagram_in_place(page, panel)
 
     screenshot(page, f"panel_{jupyter.app}", locator=panel)  # all of it, however tall
     # "Error displaying widget", "Model not found", a Traceback, or a page error /
@@ -74,6 +75,32 @@ def test_panel_renders_and_responds(app, jupyter, page):
     # (reading 'schema')" from notebook_core.js: printed, not failed on
     for error in console_errors(page, widgets_only=False):
         print(f"page error not from the widgets ({app}): {error.splitlines()[0]}")
+
+
+DIAGRAM = """() => {
+    const cy = [...document.querySelectorAll('.jp-OutputArea-output div')]
+        .map(d => d._cyreg && d._cyreg.cy).find(Boolean);
+    if (!cy) return null;
+    const box = cy.nodes().renderedBoundingBox();
+    return {nodes: cy.nodes().length, width: cy.width(), height: cy.height(),
+            inside: box.x1 >= 0 && box.y1 >= 0 && box.x2 <= cy.width() && box.y2 <= cy.height()};
+}"""
+
+
+def check_forming_redraws_the_diagram_in_place(page, panel):
+    """Form network with other layer sizes: the same cytoscape view now draws the new
+    network (4 inputs, 3 hidden, 1 output: 8 neurons), every neuron inside the view."""
+    before = page.evaluate(DIAGRAM)
+    assert before is not None and before["nodes"] > 8, before
+    sizes = panel.get_by_label("Layers", exact=True).first
+    sizes.fill("3, 1")
+    panel.locator("button:has-text('Form network')").first.click()
+    wait_for_text(page, "Formed 4(implicit)-3-1", timeout=20)
+    page.wait_for_function(f"() => {{ const d = ({DIAGRAM})(); return d && d.nodes === 8 "
+                           "&& d.inside; }", timeout=20_000)
+    after = page.evaluate(DIAGRAM)  # as large as before (a fit changes the height by 1 px)
+    assert abs(after["width"] - before["width"]) <= 4, (before, after)
+    assert abs(after["height"] - before["height"]) <= 4, (before, after)
 
 
 def check_keys(page, panel):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import (
+from tools.browser import (
     ARTIFACTS,
     assert_no_widget_errors,
     canvas_has_ink,

@@ -1,12 +1,13 @@
 """Browser-test harness: Jupyter servers, headless Chromium, notebooks with widgets.
 
-The one harness of the browser tests (tests/browser/) and of
-``benchmarks/bench_browser.py``. A plain module (no pytest in here) so tests,
-benchmarks and scripts can share it::
+The one harness of the browser tests (tests/browser/), of
+``benchmarks/bench_browser.py`` and of ``tools/screenshots.py``. A plain module
+(no pytest in here) so tests, benchmarks and scripts can share it, imported as
+``tools.browser`` from the repository root (pytest puts the root on the path)::
 
     from playwright.sync_api import sync_playwright
-    from harness import (jupyter_server, chromium_page, open_notebook_and_run_all,
-                         assert_no_widget_errors)
+    from tools.browser import (jupyter_server, chromium_page, open_notebook_and_run_all,
+                               assert_no_widget_errors)
 
     with jupyter_server("lab", root_dir) as base_url, sync_playwright() as pw, \\
             chromium_page(pw) as page:
@@ -70,8 +71,7 @@ from typing import TYPE_CHECKING, Iterator
 if TYPE_CHECKING:  # pragma: no cover
     from playwright.sync_api import Browser, Page, Playwright
 
-HERE = Path(__file__).resolve().parent
-ARTIFACTS = HERE / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "tests" / "browser" / "artifacts"
 
 CHROMIUM = os.environ.get("FLUX_CHROMIUM", "/usr/bin/chromium")  # Debian's; override if need be
 CHROMIUM_ARGS = [

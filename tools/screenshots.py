@@ -1,6 +1,7 @@
 """Make the README's pictures of the panel: JupyterLab 4 in headless Chromium.
 
-Run: ``python docs/screenshots.py`` (needs the ``[test]`` extra and Debian's chromium).
+Run, from the repository root: ``python -m tools.screenshots`` (needs the ``[test]``
+extra and Debian's chromium).
 
 It writes, in docs/images/:
 
@@ -11,12 +12,11 @@ It writes, in docs/images/:
 * ``panel_circles.png``: the circles dataset after 400 iterations, with the
   output over the input plane.
 
-The server, the browser and the notebook run come from tests/browser/harness.py.
+The server, the browser and the notebook run come from tools/browser.py.
 """
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -24,9 +24,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
-sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from harness import (  # noqa: E402
+from tools.browser import (
     assert_no_widget_errors,
     chromium_page,
     jupyter_server,

@@ -1,6 +1,6 @@
 """Run every lesson on a fresh kernel and print the time each takes (``--save``: store outputs).
 
-Run: ``python benchmarks/run_notebooks.py [--save] [notebooks/05_*.ipynb ...]``
+Run, from the repository root: ``python -m tools.run_notebooks [--save] [notebooks/05_*.ipynb ...]``
 
 Each notebook runs top to bottom in its own fresh ``python3`` kernel, in the
 ``notebooks/`` folder, the way nbval runs it in the tests. The time per
