@@ -10,7 +10,8 @@ from .activations import ActivationType
 from .datasets import Dataset, load_csv, load_dataset, train_test_split
 from .derivation import (check_gradients, derive_bias_gradient, derive_weight_gradient,
                          finite_difference)
-from .errors import (ConfigurationError, DataError, FluxError, NonFiniteError, ShapeError,
+from .errors import (ConfigurationError, DataError, FluxError, NonFiniteError,
+                     OperandTypeError, ReadOnlyMatrixError, ShapeError,
                      StorageError)
 from .layer import Neural_Layer
 from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Data_Preprocessor,
@@ -19,7 +20,8 @@ from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Data_Preprocessor,
                      Matrix_Transpose, Operation, record_operations)
 from .mse_graph import MSEGraphPlotter
 from .network import (Back_Propagation, Form_Network, Forward_Pass, Learn,
-                      Neural_Layer_Information, Predict, Update_Parameters, network_cost)
+                      Neural_Layer_Information, Predict, Update_Parameters, network_cost,
+                      predicted_class)
 from .stepper import Step, Stepper
 from .storage import load_network, save_network
 from .text import NNStructureVis
@@ -46,7 +48,7 @@ __all__ = [
     "ActivationType", "Neural_Layer", "Neural_Layer_Information",
     "Form_Network", "Forward_Pass", "Back_Propagation", "Update_Parameters", "Learn", "Predict",
     "form_network", "forward_pass", "back_propagation", "update_parameters", "learn", "predict",
-    "network_cost",
+    "network_cost", "predicted_class",
     "Matrix_Multiply", "Matrix_Broadcast", "Matrix_Add", "Matrix_Subtract", "Matrix_Transpose",
     "Matrix_Hadamard_Product", "Matrix_Scalar_Multiply", "Matrix_Sum_Columns",
     "Matrix_Mean_Squared_Error", "Matrix_Data_Preprocessor", "Operation", "record_operations",
@@ -55,6 +57,6 @@ __all__ = [
     "Dataset", "load_dataset", "load_csv", "train_test_split",
     "save_network", "load_network",
     "NNStructureVis", "MSEGraphPlotter",
-    "FluxError", "ShapeError", "DataError", "ConfigurationError", "StorageError",
+    "FluxError", "ShapeError", "OperandTypeError", "ReadOnlyMatrixError", "DataError", "ConfigurationError", "StorageError",
     "NonFiniteError",
 ]

@@ -1,21 +1,15 @@
-"""Activation functions ``h(a)`` and their derivatives ``h'(a)``.
+"""Activation functions ``h(a)`` and their derivatives ``h'(a)``: one record per activation.
 
-Each is applied element by element to a matrix ``a`` (N x n, the
+Every member of :class:`ActivationType` carries its :class:`Activation` record
+(``ActivationType.TANH.record``): ``h`` and ``h'``, their formulas as Unicode
+text and as LaTeX, the gain of the initial weights and the range of ``h``.
+Adding an activation is adding a member with its record;
+``tests/test_activations.py`` fails if a field is missing or disagrees with ``h``.
+
+``h`` and ``h'`` are applied element by element to a matrix ``a`` (N x n, the
 pre-activation ``weight_input_bias_matrix``) and written into ``out`` (same
 shape). All are numerically stable: no overflow warning and a finite result
 for any finite ``a`` (tested for ``|a|`` up to 1e4).
-
-========== ================================ =====================================
-type       h(a)                             h'(a)
-========== ================================ =====================================
-RELU       max(a, 0)                        1 if a > 0 else 0
-SIGMOID    σ(a) = 1 / (1 + e^(−a))          σ(a) · (1 − σ(a))
-TANH       tanh(a)                          1 − tanh(a)²
-LEAKY_RELU a if a > 0 else 0.01·a           1 if a > 0 else 0.01
-SWISH      a · σ(a)                         σ(a) · (1 + a · (1 − σ(a)))
-LINEAR     a                                1
-ELU        a if a > 0 else e^a − 1          1 if a > 0 else e^a
-========== ================================ =====================================
 
 ELU is written with α = 1, the leaky slope is 0.01 (``LEAKY_SLOPE``).
 
@@ -26,69 +20,31 @@ check straddling 0 will disagree with either choice.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import math
+from typing import Callable
 
 import numpy as np
 
 from .errors import ConfigurationError
 from .matrix import _RECORDERS, record_operation
 
-__all__ = ["ActivationType", "LEAKY_SLOPE", "activate", "derivative"]
+__all__ = ["Activation", "ActivationType", "LEAKY_SLOPE", "HE_GAIN", "LECUN_GAIN", "activate",
+           "derivative"]
 
 LEAKY_SLOPE = 0.01
+HE_GAIN = math.sqrt(2.0)  # He initialisation, for the ReLU family
+LECUN_GAIN = 1.0  # LeCun initialisation, for every other activation
 # e^700 ≈ 1e304 is still finite; clipping there keeps σ free of overflow.
 _EXP_LIMIT = 700.0
+# The least value of swish, a · σ(a) = a + 1 at its minimum a ≈ −1.2785 (a = −1 − W(1/e)).
+_SWISH_MINIMUM = -0.2784645427610738
 
 
-class ActivationType(enum.Enum):
-    """The seed's activation types, plus ELU."""
-
-    RELU = "relu"
-    SIGMOID = "sigmoid"
-    TANH = "tanh"
-    LEAKY_RELU = "leaky_relu"
-    SWISH = "swish"
-    LINEAR = "linear"
-    ELU = "elu"
-
-    # Members are singletons compared by identity, so hashing by identity is
-    # exact, and much faster than Enum's hash (written in Python) on a hot path.
-    __hash__ = object.__hash__
-
-    @classmethod
-    def parse(cls, value):
-        """Accept an ``ActivationType`` or its name in any case (``"Leaky_ReLU"``, ``"sigmoid"``)."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if key in (member.value, member.name.lower()):
-                    return member
-        names = ", ".join(m.name for m in cls)
-        raise ConfigurationError(f"unknown activation {value!r}; choose one of {names}")
-
-    @property
-    def formula(self):
-        """``h(a)`` as text, for narration."""
-        return _FORMULAS[self][0]
-
-    @property
-    def derivative_formula(self):
-        """``h'(a)`` as text, for narration."""
-        return _FORMULAS[self][1]
-
-
-_FORMULAS = {
-    ActivationType.RELU: ("h(a) = max(a, 0)", "h'(a) = 1 if a > 0 else 0"),
-    ActivationType.SIGMOID: ("h(a) = 1 / (1 + e^(−a))", "h'(a) = h(a) · (1 − h(a))"),
-    ActivationType.TANH: ("h(a) = tanh(a)", "h'(a) = 1 − h(a)²"),
-    ActivationType.LEAKY_RELU: ("h(a) = a if a > 0 else 0.01·a", "h'(a) = 1 if a > 0 else 0.01"),
-    ActivationType.SWISH: ("h(a) = a · σ(a)", "h'(a) = σ(a) · (1 + a · (1 − σ(a)))"),
-    ActivationType.LINEAR: ("h(a) = a", "h'(a) = 1"),
-    ActivationType.ELU: ("h(a) = a if a > 0 else e^a − 1", "h'(a) = 1 if a > 0 else e^a"),
-}
-
+# --------------------------------------------------------------------------
+# h(a): function(a, out) writing into out.
+# --------------------------------------------------------------------------
 
 def _sigmoid(a, out):
     """σ(a) written into ``out`` as ``e^u / (1 + e^u)``, ``u = min(a, 700)``.
@@ -118,17 +74,9 @@ def _activate_leaky_relu(a, out):
     np.maximum(a, out, out=out)
 
 
-# h(a) of each type: function(a, out) writing into out
-_ACTIVATE = {
-    ActivationType.RELU: lambda a, out: np.maximum(a, 0.0, out=out),
-    ActivationType.SIGMOID: _sigmoid,
-    ActivationType.TANH: lambda a, out: np.tanh(a, out=out),
-    ActivationType.LEAKY_RELU: _activate_leaky_relu,
-    ActivationType.SWISH: _activate_swish,
-    ActivationType.LINEAR: lambda a, out: np.copyto(out, a),
-    ActivationType.ELU: _activate_elu,
-}
-
+# --------------------------------------------------------------------------
+# h'(a): function(a, h, out) writing into out, h = h(a) already computed.
+# --------------------------------------------------------------------------
 
 def _derivative_sigmoid(a, h, out):
     np.subtract(1.0, h, out=out)
@@ -158,16 +106,140 @@ def _derivative_elu(a, h, out):
     np.exp(out, out=out)
 
 
-# h'(a) of each type: function(a, h, out) writing into out
-_DERIVATIVE = {
-    ActivationType.RELU: lambda a, h, out: np.heaviside(a, 0.0, out=out),
-    ActivationType.SIGMOID: _derivative_sigmoid,
-    ActivationType.TANH: _derivative_tanh,
-    ActivationType.LEAKY_RELU: _derivative_leaky_relu,
-    ActivationType.SWISH: _derivative_swish,
-    ActivationType.LINEAR: lambda a, h, out: out.fill(1.0),
-    ActivationType.ELU: _derivative_elu,
-}
+# --------------------------------------------------------------------------
+# The record and the members.
+# --------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Activation:
+    """Everything the kit knows about one activation ``h``.
+
+    Attributes
+    ----------
+    name : str
+        The member's value, lower case (``"leaky_relu"``).
+    h : function(a, out)
+        Writes ``h(a)`` into ``out``; ``a`` and ``out`` are N x n, two different matrices.
+    dh_da : function(a, h, out)
+        Writes ``h'(a)`` into ``out``; ``a``, ``h = h(a)`` and ``out`` are N x n.
+    formula, derivative_formula : str
+        ``h(a)`` and ``h'(a)`` as Unicode text, for narration (``"h(a) = max(a, 0)"``).
+    formula_latex, derivative_formula_latex : str
+        The same in LaTeX, without ``$`` delimiters (``r"h(a) = \\max(a, 0)"``).
+    init_gain : float
+        The gain g of the initial weights, ``W ~ Normal(0, g² / n_in)``:
+        ``HE_GAIN`` (√2) for the ReLU family, ``LECUN_GAIN`` (1) otherwise.
+    output_range : (float, float)
+        The closed interval ``(low, high)`` holding every value of ``h``, with
+        ``±inf`` on an unbounded side: sigmoid ``(0, 1)``, ReLU ``(0, inf)``.
+    elementwise : bool
+        True: ``h(a)[n, j]`` depends on ``a[n, j]`` alone, so ``h'(a)`` is one
+        number per entry (N x n) and the layer computes
+        ``∂C/∂a = ∂C/∂h ⊙ h'(a)``. Every activation today is element by
+        element. The place for one that is not (softmax, whose ``h'`` is a
+        Jacobian, N x n x n): ``elementwise=False`` and a field
+        ``backward(a, h, dC_dh, out)`` writing
+        ``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · ∂h[n, k]/∂a[n, j]`` (N x n) directly,
+        which ``Neural_Layer.compute_dC_da`` then calls in place of ``dh_da``.
+    """
+
+    name: str
+    h: Callable
+    dh_da: Callable
+    formula: str
+    derivative_formula: str
+    formula_latex: str
+    derivative_formula_latex: str
+    init_gain: float
+    output_range: tuple
+    elementwise: bool = True
+
+    @property
+    def bounded(self):
+        """True when both ends of ``output_range`` are finite (sigmoid, tanh)."""
+        return all(math.isfinite(end) for end in self.output_range)
+
+
+class ActivationType(enum.Enum):
+    """The seed's activation types, plus ELU; each member's ``record`` is its :class:`Activation`.
+
+    A member's value is its record's ``name`` (``ActivationType.RELU.value == "relu"``).
+    """
+
+    RELU = Activation(
+        "relu", lambda a, out: np.maximum(a, 0.0, out=out),
+        lambda a, h, out: np.heaviside(a, 0.0, out=out),
+        "h(a) = max(a, 0)", "h'(a) = 1 if a > 0 else 0",
+        r"h(a) = \max(a, 0)",
+        r"h'(a) = \begin{cases} 1 & \text{if } a > 0 \\ 0 & \text{otherwise} \end{cases}",
+        init_gain=HE_GAIN, output_range=(0.0, math.inf))
+    SIGMOID = Activation(
+        "sigmoid", _sigmoid, _derivative_sigmoid,
+        "h(a) = 1 / (1 + e^(−a))", "h'(a) = h(a) · (1 − h(a))",
+        r"h(a) = \frac{1}{1 + e^{-a}}", r"h'(a) = h(a) \cdot \bigl(1 - h(a)\bigr)",
+        init_gain=LECUN_GAIN, output_range=(0.0, 1.0))
+    TANH = Activation(
+        "tanh", lambda a, out: np.tanh(a, out=out), _derivative_tanh,
+        "h(a) = tanh(a)", "h'(a) = 1 − h(a)²",
+        r"h(a) = \tanh(a)", r"h'(a) = 1 - h(a)^2",
+        init_gain=LECUN_GAIN, output_range=(-1.0, 1.0))
+    LEAKY_RELU = Activation(
+        "leaky_relu", _activate_leaky_relu, _derivative_leaky_relu,
+        "h(a) = a if a > 0 else 0.01·a", "h'(a) = 1 if a > 0 else 0.01",
+        r"h(a) = \begin{cases} a & \text{if } a > 0 \\ 0.01 \cdot a & \text{otherwise} "
+        r"\end{cases}",
+        r"h'(a) = \begin{cases} 1 & \text{if } a > 0 \\ 0.01 & \text{otherwise} \end{cases}",
+        init_gain=HE_GAIN, output_range=(-math.inf, math.inf))
+    SWISH = Activation(
+        "swish", _activate_swish, _derivative_swish,
+        "h(a) = a · σ(a)", "h'(a) = σ(a) · (1 + a · (1 − σ(a)))",
+        r"h(a) = a \cdot \sigma(a)",
+        r"h'(a) = \sigma(a) \cdot \bigl(1 + a \cdot (1 - \sigma(a))\bigr)",
+        init_gain=HE_GAIN, output_range=(_SWISH_MINIMUM, math.inf))
+    LINEAR = Activation(
+        "linear", lambda a, out: np.copyto(out, a), lambda a, h, out: out.fill(1.0),
+        "h(a) = a", "h'(a) = 1",
+        r"h(a) = a", r"h'(a) = 1",
+        init_gain=LECUN_GAIN, output_range=(-math.inf, math.inf))
+    ELU = Activation(
+        "elu", _activate_elu, _derivative_elu,
+        "h(a) = a if a > 0 else e^a − 1", "h'(a) = 1 if a > 0 else e^a",
+        r"h(a) = \begin{cases} a & \text{if } a > 0 \\ e^{a} - 1 & \text{otherwise} \end{cases}",
+        r"h'(a) = \begin{cases} 1 & \text{if } a > 0 \\ e^{a} & \text{otherwise} \end{cases}",
+        init_gain=HE_GAIN, output_range=(-1.0, math.inf))
+
+    def __new__(cls, record):
+        member = object.__new__(cls)
+        member._value_ = record.name
+        member.record = record
+        return member
+
+    # Members are singletons compared by identity, so hashing by identity is
+    # exact, and much faster than Enum's hash (written in Python) on a hot path.
+    __hash__ = object.__hash__
+
+    @classmethod
+    def parse(cls, value):
+        """Accept an ``ActivationType`` or its name in any case (``"Leaky_ReLU"``, ``"sigmoid"``)."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().lower().replace("-", "_").replace(" ", "_")
+            for member in cls:
+                if key in (member.value, member.name.lower()):
+                    return member
+        names = ", ".join(m.name for m in cls)
+        raise ConfigurationError(f"unknown activation {value!r}; choose one of {names}")
+
+    @property
+    def formula(self):
+        """``h(a)`` as text, for narration."""
+        return self.record.formula
+
+    @property
+    def derivative_formula(self):
+        """``h'(a)`` as text, for narration."""
+        return self.record.derivative_formula
 
 
 def activate(kind, a, out):
@@ -175,7 +247,7 @@ def activate(kind, a, out):
 
     Shapes: ``a`` and ``out`` are N x n, two different matrices.
     """
-    _ACTIVATE[kind](a, out)
+    kind.record.h(a, out)
     if _RECORDERS:
         record_operation(f"Activate[{kind.name}]", out, a)
     return out
@@ -188,7 +260,7 @@ def derivative(kind, a, h, out):
     ``out`` are N x n; ``out`` is a matrix of its own. ``h`` saves recomputing
     σ or tanh.
     """
-    _DERIVATIVE[kind](a, h, out)
+    kind.record.dh_da(a, h, out)
     if _RECORDERS:
         record_operation(f"Dh_Da[{kind.name}]", out, a)
     return out

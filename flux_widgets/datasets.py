@@ -1,76 +1,39 @@
-"""The kit's datasets: the bundled ones and a learner's own CSV file.
+"""The kit's datasets: one record per dataset, the bundled ones and a learner's CSV file.
 
 A :class:`Dataset` holds N labelled samples: ``inputs`` (N x d), ``targets``
 (N x 1 holding 0/1 for two classes, N x c one-hot for c > 2 classes) and
-``labels`` (N class indices). :func:`load_dataset` opens the public datasets
-bundled in ``flux_widgets/data/`` (sources and licences in its README.md;
-nothing is downloaded) and the two-feature toy sets generated in code
-(``circles``, ``spiral``), :func:`load_csv` reads a learner's CSV file and
-:func:`parse_csv` the text or bytes of one, :func:`train_test_split` splits a
-dataset in two and :func:`accuracy` scores a network's outputs against the
-labels.
+``labels`` (N class indices). Everything the kit knows about a dataset of its
+own (its name, the panel's label for it, description, licence, class names,
+default scaling, bundled files and loader) is one :class:`DatasetRecord` in
+:data:`DATASETS`. :func:`load_dataset` opens them: the public datasets bundled
+in ``flux_widgets/data/`` (sources and licences in its README.md; nothing is
+downloaded) and the two-feature toy sets generated in code (``circles``,
+``spiral``). :func:`load_csv` reads a learner's CSV file and :func:`parse_csv`
+the text or bytes of one (the file formats are read by
+:mod:`flux_widgets.readers`), :func:`train_test_split` splits a dataset in two
+and :func:`accuracy` scores a network's outputs against the labels.
 """
 
 from __future__ import annotations
 
-import gzip
-import math
-import os
-import stat
-import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from . import checks
+from . import checks, readers
 from .errors import ConfigurationError, DataError
+from .network import predicted_class
 
-__all__ = ["DATASET_NAMES", "Dataset", "accuracy", "load_csv", "load_dataset", "parse_csv",
-           "train_test_split"]
+__all__ = ["DATASETS", "DATASET_NAMES", "Dataset", "DatasetRecord", "accuracy", "load_csv",
+           "load_dataset", "parse_csv", "train_test_split"]
 
 DATA_DIR = Path(__file__).with_name("data")
-DATASET_NAMES = ("parity4", "xor", "circles", "spiral", "iris", "banknote", "wine",
-                 "breast_cancer", "mnist")
-MAX_CSV_BYTES = 200_000_000
 MNIST_DEFAULT_SAMPLES = 1000
 GENERATED_SAMPLES = 200
 GENERATED_NOISE = 0.05
 
-_ALIASES = {"parity": "parity4"}
-_STANDARDIZED_BY_DEFAULT = frozenset({"iris", "banknote", "wine", "breast_cancer"})
-_CLASS_NAMES = {
-    "iris": ("setosa", "versicolor", "virginica"),
-    "breast_cancer": ("malignant", "benign"),
-    "circles": ("ring", "disc"),
-    "spiral": ("arm 0", "arm 1"),
-}
-_DESCRIPTIONS = {
-    "parity4": "4-bit parity, the seed's example: all 16 patterns of 4 bits, labelled with "
-               "the XOR of the bits. Generated; public domain.",
-    "xor": "XOR of two bits: the 4 patterns of the truth table. Generated; public domain.",
-    "circles": f"Circles: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1]; class 1 "
-               "(disc) within radius 0.5 of the centre, class 0 (ring) at radius 0.7 to 1, "
-               f"plus Gaussian noise of standard deviation {GENERATED_NOISE}. Generated in "
-               "code from the seed, not real data; public domain.",
-    "spiral": f"Spiral: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1] on two "
-              "interleaved spiral arms (class 0 and class 1), each turning 1.75 times "
-              f"around the centre, plus Gaussian noise of standard deviation "
-              f"{GENERATED_NOISE}. Generated in code from the seed, not real data; public "
-              "domain.",
-    "iris": "Fisher's iris flowers (1936): 150 flowers, 4 measurements in cm, 3 species. "
-            "UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
-    "banknote": "Banknote authentication (Lohweg 2012): 1372 banknote images, 4 wavelet "
-                "features, 2 classes. UCI Machine Learning Repository, CC BY 4.0.",
-    "wine": "Wine (Forina et al.): 178 Italian wines, 13 chemical measurements, 3 cultivars. "
-            "UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
-    "breast_cancer": "Breast cancer Wisconsin diagnostic (Wolberg, Street, Mangasarian 1995): "
-                     "569 cell samples, 30 features, malignant or benign. UCI Machine "
-                     "Learning Repository (via scikit-learn), CC BY 4.0.",
-    "mnist": "MNIST handwritten digits (LeCun, Cortes, Burges): 28x28 grey images as 784 "
-             "values in [0, 1], digits 0-9, from a shuffled 10,000-image subset of the "
-             "training set. CC BY-SA 3.0.",
-}
 _MNIST_CACHE: dict[str, np.ndarray] = {}
 
 
@@ -219,11 +182,192 @@ def _spiral(rng):
     return _polar_points(rng, along, 1.75 * 2 * np.pi * along + np.pi * labels), labels
 
 
-_GENERATORS = {"circles": _circles, "spiral": _spiral}
+def _random_rows(rng, inputs, labels, samples):
+    """All N rows (``samples`` None), or ``samples`` rows chosen with ``rng``, in file order.
+
+    ``inputs`` is N x d and ``labels`` N; returns both, cut to the same rows.
+    """
+    if samples is None:
+        return inputs, labels
+    count = checks.whole_number(samples, "samples", 1, len(labels))
+    rows = np.sort(rng.choice(len(labels), count, replace=False))
+    return inputs[rows], labels[rows]
+
+
+def _generated(points):
+    """A loader (see :class:`DatasetRecord`) for ``points(rng)``: N x 2 points and N labels.
+
+    It bundles no file; its features are named ``x1`` and ``x2``.
+    """
+    def load(paths, rng, samples):
+        return (*_random_rows(rng, *points(rng), samples), ("x1", "x2"))
+    return load
+
+
+def _bundled_csv(paths, rng, samples):
+    """The loader (see :class:`DatasetRecord`) of a bundled CSV file with a ``label`` column.
+
+    ``paths`` holds the one file; its labels must be the class indices 0 .. c-1.
+    """
+    (path,) = paths
+    table = readers.read_csv(readers.read_csv_file(path), path.name, "label")
+    return (*_random_rows(rng, table.inputs, table.labels, samples), table.feature_names)
+
+
+def _mnist(images_path, labels_path):
+    """The bundled MNIST images (N x 28 x 28 uint8) and labels (N int64), cached."""
+    if not _MNIST_CACHE:
+        images = readers.read_idx(images_path, 2051, 3)
+        labels = readers.read_idx(labels_path, 2049, 1)
+        if images.shape[1:] != (28, 28):
+            raise DataError(f"MNIST images are {images.shape[1]} x {images.shape[2]} "
+                            "pixels, expected 28 x 28")
+        if len(images) != len(labels):
+            raise DataError(f"MNIST has {len(images)} images but {len(labels)} labels")
+        if labels.size and labels.max() > 9:
+            raise DataError(f"MNIST label {labels.max()} is not a digit 0-9")
+        labels = labels.astype(np.int64)
+        labels.flags.writeable = False
+        _MNIST_CACHE.update(images=images, labels=labels)
+    return _MNIST_CACHE["images"], _MNIST_CACHE["labels"]
+
+
+def _bundled_mnist(paths, rng, samples):
+    """The loader (see :class:`DatasetRecord`) of MNIST: the first ``samples`` images.
+
+    ``paths`` holds the IDX files of the images and of the labels; the images
+    are already shuffled, so ``rng`` is not used. Returns ``samples`` (default
+    :data:`MNIST_DEFAULT_SAMPLES`) x 784 pixels / 255 in [0, 1], row by row.
+    """
+    images, labels = _mnist(*paths)
+    count = checks.whole_number(MNIST_DEFAULT_SAMPLES if samples is None else samples,
+                                "samples", 1, len(labels))
+    inputs = images[:count].reshape(count, -1) / 255.0
+    return inputs, labels[:count], [f"pixel_{i}" for i in range(inputs.shape[1])]
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """Everything the kit knows about one of its datasets, in one place.
+
+    Attributes
+    ----------
+    name : str
+        The key :func:`load_dataset`, the panel and saved sessions use, e.g. ``"iris"``.
+    label : str
+        The short text the panel's dataset dropdown shows, e.g. ``"Iris (3 species)"``.
+    description : str
+        What the data is: samples, features, classes. The :class:`Dataset`'s
+        description is this followed by ``licence``.
+    licence : str
+        One line: where the data comes from and its licence (details in
+        ``flux_widgets/data/README.md``).
+    class_names : tuple of str
+        c names, one per class index 0 .. c-1.
+    standardized_by_default : bool
+        Whether :func:`load_dataset` standardizes the inputs when
+        ``standardize`` is None: True for measurements in differing units,
+        False for 0/1 bits, points already in about [-1, 1] and pixels.
+    files : tuple of str
+        The bundled files the loader reads, relative to ``flux_widgets/data/``;
+        empty for data generated in code.
+    loader : callable
+        ``loader(paths, rng, samples) -> (inputs, labels, feature_names)``:
+        ``paths`` the ``files`` as full paths, ``rng`` a
+        ``numpy.random.Generator`` (seeded by :func:`load_dataset`),
+        ``samples`` None or the learner's sample count (checked by the
+        loader); returns N x d inputs, N class indices and d feature names.
+    aliases : tuple of str
+        Other names :func:`load_dataset` accepts for this dataset.
+    """
+
+    name: str
+    label: str
+    description: str
+    licence: str
+    class_names: tuple[str, ...]
+    standardized_by_default: bool
+    files: tuple[str, ...]
+    loader: Callable
+    aliases: tuple[str, ...] = ()
+
+
+DATASETS = {record.name: record for record in (
+    DatasetRecord(
+        name="parity4", label="4-bit parity (the seed's example)",
+        description="4-bit parity, the seed's example: all 16 patterns of 4 bits, labelled "
+                    "with the XOR of the bits.",
+        licence="Generated; public domain.",
+        class_names=("0", "1"), standardized_by_default=False,
+        files=("parity4.csv",), loader=_bundled_csv, aliases=("parity",)),
+    DatasetRecord(
+        name="xor", label="XOR",
+        description="XOR of two bits: the 4 patterns of the truth table.",
+        licence="Generated; public domain.",
+        class_names=("0", "1"), standardized_by_default=False,
+        files=("xor.csv",), loader=_bundled_csv),
+    DatasetRecord(
+        name="circles", label="Circles (2 features)",
+        description=f"Circles: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1]; class 1 "
+                    "(disc) within radius 0.5 of the centre, class 0 (ring) at radius 0.7 "
+                    "to 1, plus Gaussian noise of standard deviation "
+                    f"{GENERATED_NOISE}.",
+        licence="Generated in code from the seed, not real data; public domain.",
+        class_names=("ring", "disc"), standardized_by_default=False,
+        files=(), loader=_generated(_circles)),
+    DatasetRecord(
+        name="spiral", label="Spiral (2 features)",
+        description=f"Spiral: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1] on two "
+                    "interleaved spiral arms (class 0 and class 1), each turning 1.75 times "
+                    "around the centre, plus Gaussian noise of standard deviation "
+                    f"{GENERATED_NOISE}.",
+        licence="Generated in code from the seed, not real data; public domain.",
+        class_names=("arm 0", "arm 1"), standardized_by_default=False,
+        files=(), loader=_generated(_spiral)),
+    DatasetRecord(
+        name="iris", label="Iris (3 species)",
+        description="Fisher's iris flowers (1936): 150 flowers, 4 measurements in cm, "
+                    "3 species.",
+        licence="UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
+        class_names=("setosa", "versicolor", "virginica"), standardized_by_default=True,
+        files=("iris.csv",), loader=_bundled_csv),
+    DatasetRecord(
+        name="banknote", label="Banknotes",
+        description="Banknote authentication (Lohweg 2012): 1372 banknote images, 4 wavelet "
+                    "features, 2 classes.",
+        licence="UCI Machine Learning Repository, CC BY 4.0.",
+        class_names=("0", "1"), standardized_by_default=True,
+        files=("banknote.csv",), loader=_bundled_csv),
+    DatasetRecord(
+        name="wine", label="Wine (3 cultivars)",
+        description="Wine (Forina et al.): 178 Italian wines, 13 chemical measurements, "
+                    "3 cultivars.",
+        licence="UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
+        class_names=("0", "1", "2"), standardized_by_default=True,
+        files=("wine.csv",), loader=_bundled_csv),
+    DatasetRecord(
+        name="breast_cancer", label="Breast cancer",
+        description="Breast cancer Wisconsin diagnostic (Wolberg, Street, Mangasarian 1995): "
+                    "569 cell samples, 30 features, malignant or benign.",
+        licence="UCI Machine Learning Repository (via scikit-learn), CC BY 4.0.",
+        class_names=("malignant", "benign"), standardized_by_default=True,
+        files=("breast_cancer.csv",), loader=_bundled_csv),
+    DatasetRecord(
+        name="mnist", label=f"MNIST digits ({MNIST_DEFAULT_SAMPLES} images)",
+        description="MNIST handwritten digits (LeCun, Cortes, Burges): 28x28 grey images as "
+                    "784 values in [0, 1], digits 0-9, from a shuffled 10,000-image subset "
+                    "of the training set.",
+        licence="CC BY-SA 3.0.",
+        class_names=tuple(str(digit) for digit in range(10)), standardized_by_default=False,
+        files=("mnist/train-10k-images-idx3-ubyte.gz", "mnist/train-10k-labels-idx1-ubyte.gz"),
+        loader=_bundled_mnist),
+)}
+DATASET_NAMES = tuple(DATASETS)
+_BY_KEY = {key: record for record in DATASETS.values() for key in (record.name, *record.aliases)}
 
 
 def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
-    """One of the kit's datasets: a bundled file, or circles and spiral generated in code.
+    """One of the kit's datasets (:data:`DATASETS`): a bundled file, or points generated in code.
 
     Parameters
     ----------
@@ -231,7 +375,8 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
         One of :data:`DATASET_NAMES` (any case); ``"parity"`` means ``"parity4"``.
     standardize : bool or None
         Replace each feature column by its z-scores (population std; a constant
-        column becomes 0). ``None`` means True for iris, banknote, wine and
+        column becomes 0). ``None`` means the record's
+        ``standardized_by_default``: True for iris, banknote, wine and
         breast_cancer, False for the 0/1 inputs of parity4 and xor, the
         points of circles and spiral (already in about [-1, 1]) and the pixels
         of mnist.
@@ -266,199 +411,26 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
     DataError
         If a bundled file is missing or damaged.
     """
-    key = name.strip().lower() if isinstance(name, str) else None
-    key = _ALIASES.get(key, key)
-    if key not in DATASET_NAMES:
+    record = _BY_KEY.get(name.strip().lower() if isinstance(name, str) else None)
+    if record is None:
         raise ConfigurationError(
             f"unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}")
     if standardize is not None and not isinstance(standardize, bool):
         raise ConfigurationError(f"standardize must be True, False or None, got {standardize!r}")
     rng = _rng(seed)
-    if key == "mnist":
-        images, labels = _mnist()
-        count = checks.whole_number(MNIST_DEFAULT_SAMPLES if samples is None else samples,
-                                    "samples", 1, len(labels))
-        inputs = images[:count].reshape(count, -1) / 255.0
-        labels = labels[:count]
-        feature_names = [f"pixel_{i}" for i in range(inputs.shape[1])]
-        class_names = [str(digit) for digit in range(10)]
-    else:
-        if key in _GENERATORS:
-            inputs, labels = _GENERATORS[key](rng)
-            feature_names, class_names = ("x1", "x2"), _CLASS_NAMES[key]
-        else:
-            table = load_csv(DATA_DIR / f"{key}.csv", name=key)
-            inputs, labels, feature_names = table.inputs, table.labels, table.feature_names
-            class_names = _CLASS_NAMES.get(key, table.class_names)
-        if samples is not None:
-            count = checks.whole_number(samples, "samples", 1, len(labels))
-            rows = np.sort(rng.choice(len(labels), count, replace=False))
-            inputs, labels = inputs[rows], labels[rows]
-    if key in _STANDARDIZED_BY_DEFAULT if standardize is None else standardize:
+    inputs, labels, feature_names = record.loader(
+        tuple(DATA_DIR / file for file in record.files), rng, samples)
+    if record.standardized_by_default if standardize is None else standardize:
         inputs = _standardize(inputs)
-    return _make(key, inputs, labels, feature_names, class_names, _DESCRIPTIONS[key])
-
-
-def _read_idx(path, magic, dimensions):
-    """The array in a gzip IDX file: big-endian uint32 magic and sizes, then uint8 data.
-
-    Returns a read-only uint8 array of the ``dimensions`` sizes in the header.
-    """
-    try:
-        raw = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError, zlib.error) as error:
-        raise DataError(f"cannot read the MNIST file {path}: {error}") from error
-    header = 4 * (1 + dimensions)
-    if len(raw) < header:
-        raise DataError(f"{path.name} is too short to be an IDX file ({len(raw)} bytes)")
-    fields = np.frombuffer(raw, dtype=">u4", count=1 + dimensions)
-    if fields[0] != magic:
-        raise DataError(f"{path.name}: magic number {fields[0]}, expected {magic}")
-    shape = tuple(int(size) for size in fields[1:])
-    if len(raw) - header != math.prod(shape):
-        raise DataError(f"{path.name}: {len(raw) - header} data bytes, but the header "
-                        f"announces {' x '.join(map(str, shape))} = {math.prod(shape)}")
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
-
-
-def _mnist():
-    """The bundled MNIST images (N x 28 x 28 uint8) and labels (N int64), cached."""
-    if not _MNIST_CACHE:
-        folder = DATA_DIR / "mnist"
-        images = _read_idx(folder / "train-10k-images-idx3-ubyte.gz", 2051, 3)
-        labels = _read_idx(folder / "train-10k-labels-idx1-ubyte.gz", 2049, 1)
-        if images.shape[1:] != (28, 28):
-            raise DataError(f"MNIST images are {images.shape[1]} x {images.shape[2]} "
-                            "pixels, expected 28 x 28")
-        if len(images) != len(labels):
-            raise DataError(f"MNIST has {len(images)} images but {len(labels)} labels")
-        if labels.size and labels.max() > 9:
-            raise DataError(f"MNIST label {labels.max()} is not a digit 0-9")
-        labels = labels.astype(np.int64)
-        labels.flags.writeable = False
-        _MNIST_CACHE.update(images=images, labels=labels)
-    return _MNIST_CACHE["images"], _MNIST_CACHE["labels"]
-
-
-def _read_bytes(path):
-    """The bytes of a CSV file of at most :data:`MAX_CSV_BYTES`."""
-    try:
-        info = path.stat()
-    except FileNotFoundError as error:
-        raise DataError(f"there is no file {path}") from error
-    except (OSError, ValueError) as error:
-        raise DataError(f"cannot open {path}: {error}") from error
-    if stat.S_ISDIR(info.st_mode):
-        raise DataError(f"{path} is a folder, not a CSV file")
-    if not stat.S_ISREG(info.st_mode):
-        raise DataError(f"{path} is not a regular file")
-    too_large = (f"{path.name} is larger than {MAX_CSV_BYTES // 1_000_000} MB, the largest "
-                 "CSV file the kit reads")
-    if info.st_size > MAX_CSV_BYTES:
-        raise DataError(too_large)
-    try:
-        with path.open("rb") as file:
-            # read what stat announced (file.read(n) reserves n bytes at once), then
-            # whatever the file grew by since, in pieces, up to one byte over the limit
-            raw = file.read(info.st_size + 1)
-            while info.st_size < len(raw) <= MAX_CSV_BYTES:
-                more = file.read(min(1 << 16, MAX_CSV_BYTES + 1 - len(raw)))
-                if not more:
-                    break
-                raw += more
-    except OSError as error:
-        raise DataError(f"cannot read {path}: {error}") from error
-    if len(raw) > MAX_CSV_BYTES:
-        raise DataError(too_large)
-    return raw
-
-
-def _decode(content, file):
-    """The text of CSV ``content`` (str, or UTF-8 bytes-like) without a BOM, checked."""
-    if isinstance(content, str):
-        text = content.removeprefix("\ufeff")
-    else:
-        raw = bytes(content)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise DataError(f"{file} is not UTF-8 text (byte 0x{raw[error.start]:02x} at "
-                            f"position {error.start}); save it as a UTF-8 CSV file") from error
-    if "\x00" in text:
-        raise DataError(f"{file} is not a text file: it contains NUL bytes")
-    return text
-
-
-def _show(text):
-    """``repr`` of a field, cut short if it is long."""
-    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
-
-
-def _header(file, number, line, label):
-    """The column names in header ``line`` (line ``number`` of ``file``), checked."""
-    header = [field.strip() for field in line.split(",")]
-    for position, column in enumerate(header, 1):
-        if not column:
-            raise DataError(f"{file}: line {number}: column {position} of the header has "
-                            "no name")
-    repeated = sorted({column for column in header if header.count(column) > 1})
-    if repeated:
-        raise DataError(f"{file}: line {number}: the header names "
-                        f"{', '.join(map(repr, repeated))} more than once")
-    if label not in header:
-        raise DataError(f"{file}: no column named {label!r}; the columns are: "
-                        f"{', '.join(header)}")
-    if len(header) == 1:
-        raise DataError(f"{file} has no feature columns, only the label column {label!r}")
-    return header
-
-
-def _value_error(file, number, columns, fields):
-    """The DataError for the first field of a row that ``float`` refuses."""
-    for column, field in zip(columns, fields):
-        try:
-            float(field)
-        except ValueError:
-            problem = " is empty" if not field else f": {_show(field)} is not a number"
-            return DataError(f"{file}: line {number}, column {column!r}{problem}")
-
-
-def _not_finite(file, number, column, field):
-    return DataError(f"{file}: line {number}, column {column!r}: {_show(field)} is not a "
-                     "finite number (nan and inf are not allowed)")
-
-
-def _classes(file, label, texts, numbers_):
-    """Class indices (N int64) and class names for the N label ``texts``.
-
-    If every label is a number they are ordered by value, else as strings; the
-    class names are the labels as written in the file. ``numbers_`` holds the
-    line number of each label.
-    """
-    try:
-        keys = [float(text) for text in texts]
-    except ValueError:
-        keys = texts
-    else:
-        for key, text, number in zip(keys, texts, numbers_):
-            if not math.isfinite(key):
-                raise _not_finite(file, number, label, text)
-    names = {}
-    for key, text in zip(keys, texts):
-        names.setdefault(key, text)
-    order = sorted(names)
-    if len(order) < 2:
-        raise DataError(f"{file}: the label column {label!r} has only one class "
-                        f"({_show(texts[0])}); a classifier needs at least two")
-    index = {key: position for position, key in enumerate(order)}
-    return np.array([index[key] for key in keys], dtype=np.int64), [names[k] for k in order]
+    return _make(record.name, inputs, labels, feature_names, record.class_names,
+                 f"{record.description} {record.licence}")
 
 
 def load_csv(path, *, label="label", standardize=False, name=None) -> Dataset:
     """A learner's CSV file as a :class:`Dataset`.
 
-    The file is read as bytes and parsed by :func:`parse_csv`, which
-    describes the format.
+    The file is read as bytes (:func:`flux_widgets.readers.read_csv_file`) and
+    parsed by :func:`parse_csv`, which describes the format.
 
     Parameters
     ----------
@@ -481,11 +453,9 @@ def load_csv(path, *, label="label", standardize=False, name=None) -> Dataset:
     ConfigurationError
         If ``path`` is not a path or ``label`` is not a string.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise ConfigurationError(f"path must be a file path, got {path!r}")
-    path = Path(path)
-    return parse_csv(_read_bytes(path), file_name=path.name, label=label,
-                     standardize=standardize, name=name)
+    raw = readers.read_csv_file(path)
+    return parse_csv(raw, file_name=Path(path).name, label=label, standardize=standardize,
+                     name=name)
 
 
 def parse_csv(content, *, file_name="data.csv", label="label", standardize=False,
@@ -495,6 +465,7 @@ def parse_csv(content, *, file_name="data.csv", label="label", standardize=False
     The contents are UTF-8 text (a BOM, CRLF line endings, spaces around
     fields and blank lines are fine) with a header row, one label column and
     numeric feature columns; fields are split at every comma (no quoting).
+    :func:`flux_widgets.readers.read_csv` reads them.
 
     Parameters
     ----------
@@ -522,58 +493,18 @@ def parse_csv(content, *, file_name="data.csv", label="label", standardize=False
 
     Raises
     ------
-    DataError
-        For anything in the contents the kit cannot use: not UTF-8 text,
-        empty, no data rows, a bad header, a row of the wrong length, a value
-        that is not a finite number, fewer than two classes. The message names
-        the file and, where it applies, the line (the header is line 1) and
-        the column.
-    ConfigurationError
-        If ``content`` is neither text nor bytes, or ``label`` is not a string.
+    DataError, ConfigurationError
+        As :func:`flux_widgets.readers.read_csv`, which reads the contents: a
+        DataError names the file, the line and the column of what the kit cannot use.
     """
-    if not isinstance(content, (str, bytes, bytearray, memoryview)):
-        raise ConfigurationError("content must be the text or bytes of a CSV file (load_csv "
-                                 f"reads a file from its path), got {type(content).__name__}")
-    if not isinstance(label, str):
-        raise ConfigurationError(f"label must be a column name, got {label!r}")
     file = str(file_name)
-    text = _decode(content, file).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [(number, line) for number, line in enumerate(text.split("\n"), 1)
-             if line.strip()]
-    if not lines:
-        raise DataError(f"{file} is empty")
-    header = _header(file, *lines[0], label)
-    if len(lines) == 1:
-        raise DataError(f"{file} has a header but no data rows")
-    at = header.index(label)
-    features = header[:at] + header[at + 1:]
-    rows, texts, numbers_ = [], [], []
-    for number, line in lines[1:]:
-        fields = [field.strip() for field in line.split(",")]
-        if len(fields) != len(header):
-            raise DataError(f"{file}: line {number} has {len(fields)} values but the header "
-                            f"has {len(header)} columns")
-        texts.append(fields.pop(at))
-        if not texts[-1]:
-            raise DataError(f"{file}: line {number}, column {label!r} is empty")
-        try:
-            rows.append([float(field) for field in fields])
-        except ValueError:
-            raise _value_error(file, number, features, fields) from None
-        numbers_.append(number)
-    inputs = np.array(rows, dtype=np.float64)
-    bad = np.argwhere(~np.isfinite(inputs))
-    if bad.size:
-        row, column = bad[0]
-        fields = [field.strip() for field in lines[1 + row][1].split(",")]
-        fields.pop(at)
-        raise _not_finite(file, numbers_[row], features[column], fields[column])
-    labels, class_names = _classes(file, label, texts, numbers_)
-    if standardize:
-        inputs = _standardize(inputs)
-    return _make(Path(file).stem if name is None else str(name), inputs, labels, features,
-                 class_names, f"From the CSV file {file}: {len(rows)} samples, "
-                              f"{len(features)} features, {len(class_names)} classes.")
+    table = readers.read_csv(content, file, label)
+    inputs = _standardize(table.inputs) if standardize else table.inputs
+    samples, features = inputs.shape
+    return _make(Path(file).stem if name is None else str(name), inputs, table.labels,
+                 table.feature_names, table.class_names,
+                 f"From the CSV file {file}: {samples} samples, {features} features, "
+                 f"{len(table.class_names)} classes.")
 
 
 def train_test_split(dataset, test_fraction=0.25, seed=0) -> tuple[Dataset, Dataset]:
@@ -628,7 +559,8 @@ def accuracy(outputs, labels) -> float:
     ----------
     outputs : array_like
         N x 1 (two classes: an output above 0.5 means class 1) or N x c (the
-        class is the column of the largest output).
+        class is the column of the largest output), as
+        :func:`~flux_widgets.network.predicted_class` classifies them.
     labels : array_like
         N class indices.
 
@@ -663,5 +595,4 @@ def accuracy(outputs, labels) -> float:
                                     and np.all(np.mod(labels, 1) == 0)):
         raise DataError(f"accuracy: labels must be class indices (whole numbers such as "
                         f"dataset.labels), got {labels.dtype} values like {labels[0]!r}")
-    predicted = outputs[:, 0] > 0.5 if outputs.shape[1] == 1 else outputs.argmax(axis=1)
-    return float(np.mean(predicted == labels))
+    return float(np.mean(predicted_class(outputs) == labels))

@@ -21,6 +21,28 @@ class ShapeError(FluxError, ValueError):
     """
 
 
+class OperandTypeError(FluxError, TypeError, ValueError):
+    """An operand of a matrix function that is not of the kind it computes with.
+
+    A list where a numpy matrix is needed, a result that does not hold float64
+    numbers, a scalar that is not a number a float64 holds, e.g.
+    ``Matrix_Add: the result must hold float64 numbers, not int64``. A
+    ``TypeError`` as numpy's own would be, and a ``ValueError`` as every
+    refusal of the matrix library is.
+    """
+
+
+class ReadOnlyMatrixError(FluxError, ValueError):
+    """An assignment to a layer's matrix that cannot be assigned.
+
+    The network's data (``input_matrix`` of the first layer) is read-only, and a
+    view (``broadcasted_bias_matrix``, the transposes) follows the matrix it
+    reads, e.g. ``input_matrix is the network's data and cannot be changed; form
+    a new network with other data instead``. A ``ValueError``, as numpy's own
+    refusal to write a read-only array is.
+    """
+
+
 class DataError(FluxError, ValueError):
     """Data that cannot become a matrix: ragged, non-numeric, out of range, a bad CSV."""
 

@@ -34,10 +34,10 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ActivationType, activate, derivative
-from .errors import ShapeError
-from .matrix import (_RECORDERS, Matrix_Add, Matrix_Hadamard_Product, Matrix_Mean_Squared_Error,
-                     Matrix_Multiply, Matrix_Scalar_Multiply, Matrix_Subtract,
-                     Matrix_Sum_Columns)
+from .costs import MSE
+from .errors import ReadOnlyMatrixError, ShapeError
+from .matrix import (_RECORDERS, Matrix_Add, Matrix_Hadamard_Product, Matrix_Multiply,
+                     Matrix_Scalar_Multiply, Matrix_Subtract, Matrix_Sum_Columns)
 
 __all__ = ["Neural_Layer", "SEED_MATRIX_NAMES", "PARAMETER_NAMES"]
 
@@ -74,8 +74,56 @@ def matrix_shapes(sample_size, n_in, n_out):
     }
 
 
+# --------------------------------------------------------------------------
+# Memory layout: the named matrices, the views, and W beside b.
+# --------------------------------------------------------------------------
+#
+# Form_Network lays out every matrix of a network in one block of memory (see
+# network.state), W right before b, dC_dw before dC_db, and the two steps
+# likewise. Nothing of it changes a number; it lets a lesson hold the whole
+# network in one array, and lets update_parameters run as one update (below).
+
 _VIEWS = {"broadcasted_bias_matrix": "bias_matrix", "input_transposed_matrix": "input_matrix",
           "weights_transposed_matrix": "weights_matrix"}
+
+
+def _named_matrices(input_matrix, matrices):
+    """Every named matrix of a layer: ``input_matrix``, its own ``matrices``, and the views.
+
+    ``broadcasted_bias_matrix`` (N x n_out), ``input_transposed_matrix`` (n_in x
+    N) and ``weights_transposed_matrix`` (n_out x n_in) read the cells of b, x
+    and W again or in the other order, without copying: they are always up to date.
+    """
+    bias = matrices["bias_matrix"]
+    return {
+        "input_matrix": input_matrix, **matrices,
+        "broadcasted_bias_matrix": np.broadcast_to(bias, (input_matrix.shape[0], bias.shape[1])),
+        "input_transposed_matrix": input_matrix.T,
+        "weights_transposed_matrix": matrices["weights_matrix"].T,
+    }
+
+
+_MATRIX_NAMES = frozenset(("input_matrix", *matrix_shapes(1, 1, 1), *_VIEWS))
+
+
+def _assign(layer, name, values):
+    """``layer.<name> = values``: copy the values into the stored matrix, in place.
+
+    The matrix keeps its memory (the views and the network's block keep
+    reading it); a view and the network's data cannot be assigned.
+    """
+    if name in _VIEWS:
+        raise ReadOnlyMatrixError(f"{name} is a view of {_VIEWS[name]} and follows it; "
+                                  f"assign {_VIEWS[name]} instead")
+    target = layer.matrices[name]
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != target.shape:
+        raise ShapeError(f"{name} is {target.shape[0]}x{target.shape[1]}; cannot assign "
+                         f"a matrix of shape {'x'.join(map(str, values.shape))}")
+    if not target.flags.writeable:
+        raise ReadOnlyMatrixError(f"{name} is the network's data and cannot be changed; "
+                                  "form a new network with other data instead")
+    np.copyto(target, values)
 
 
 def _joined(first, second):
@@ -99,30 +147,20 @@ def _joined(first, second):
     return base[offset:offset + first.size + second.size].reshape(1, -1)
 
 
-class _NamedMatrix:
-    """A named matrix of a layer: reading gives the stored matrix; assigning copies values in."""
+def _side_by_side(matrices):
+    """``([W b], [dC_dw dC_db], [W step, b step])``, each a 1 x (n_in·n_out + n_out) view; or None.
 
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, layer, owner=None):
-        if layer is None:
-            return self
-        return layer.matrices[self.name]
-
-    def __set__(self, layer, values):
-        if self.name in _VIEWS:
-            raise ShapeError(f"{self.name} is a view of {_VIEWS[self.name]} and follows it; "
-                             f"assign {_VIEWS[self.name]} instead")
-        target = layer.matrices[self.name]
-        values = np.asarray(values, dtype=np.float64)
-        if values.shape != target.shape:
-            raise ShapeError(f"{self.name} is {target.shape[0]}x{target.shape[1]}; cannot assign "
-                             f"a matrix of shape {'x'.join(map(str, values.shape))}")
-        if not target.flags.writeable:
-            raise ShapeError(f"{self.name} is the network's data and cannot be changed; "
-                             "form a new network with other data instead")
-        np.copyto(target, values)
+    Why: with W and b side by side, ``W −= η · dC_dw`` and ``b −= η · dC_db``
+    are one update ``[W b] −= η · [dC_dw dC_db]``: the same numbers, bit for
+    bit, in half the matrix operations, and on a small network each
+    operation's fixed cost, not its arithmetic, is most of the time. What it
+    costs: nothing but this function; a layer whose matrices lie elsewhere
+    (``None``) updates W and b one after the other.
+    """
+    joined = [_joined(matrices[first], matrices[second]) for first, second in
+              (("weights_matrix", "bias_matrix"), ("dC_dw_matrix", "dC_db_matrix"),
+               ("weight_step_matrix", "bias_step_matrix"))]
+    return None if any(view is None for view in joined) else tuple(joined)
 
 
 class Neural_Layer:
@@ -140,38 +178,21 @@ class Neural_Layer:
         ``h``, the activation of these neurons.
     """
 
-    input_matrix = _NamedMatrix()
-    weights_matrix = _NamedMatrix()
-    bias_matrix = _NamedMatrix()
-    weight_and_input_matrix = _NamedMatrix()
-    broadcasted_bias_matrix = _NamedMatrix()
-    weight_input_bias_matrix = _NamedMatrix()
-    activated_output_matrix = _NamedMatrix()
-    dh_da_matrix = _NamedMatrix()
-    dC_dy_matrix = _NamedMatrix()
-    dC_da_matrix = _NamedMatrix()
-    input_transposed_matrix = _NamedMatrix()
-    dC_dw_matrix = _NamedMatrix()
-    dC_db_matrix = _NamedMatrix()
-    weights_transposed_matrix = _NamedMatrix()
-    weight_step_matrix = _NamedMatrix()
-    bias_step_matrix = _NamedMatrix()
-
     def __init__(self, input_matrix, matrices, activation):
-        weights, bias = matrices["weights_matrix"], matrices["bias_matrix"]
-        self.matrices = {
-            "input_matrix": input_matrix, **matrices,
-            "broadcasted_bias_matrix": np.broadcast_to(bias, (input_matrix.shape[0],
-                                                              bias.shape[1])),
-            "input_transposed_matrix": input_matrix.T,
-            "weights_transposed_matrix": weights.T,
-        }
+        self.matrices = _named_matrices(input_matrix, matrices)
+        # Each is also a plain attribute, layer.weights_matrix: the formulas below read
+        # them so, and a plain attribute is the fastest thing Python looks up.
+        for name, matrix in self.matrices.items():
+            object.__setattr__(self, name, matrix)
         self.activation = ActivationType.parse(activation)
-        # W and b, dC_dw and dC_db, the two steps: each pair as one view, for update_parameters
-        joined = [_joined(matrices[first], matrices[second]) for first, second in
-                  (("weights_matrix", "bias_matrix"), ("dC_dw_matrix", "dC_db_matrix"),
-                   ("weight_step_matrix", "bias_step_matrix"))]
-        self._joined_update = None if any(view is None for view in joined) else tuple(joined)
+        self._joined_update = _side_by_side(self.matrices)
+
+    def __setattr__(self, name, value):
+        """``layer.weights_matrix = W`` copies W's values in: see :func:`_assign`."""
+        if name in _MATRIX_NAMES:
+            _assign(self, name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     @property
     def sample_size(self):
@@ -195,17 +216,15 @@ class Neural_Layer:
 
     def compute_weight_and_input(self):
         """``weight_and_input_matrix = input_matrix · weights_matrix`` (N x n_out)."""
-        m = self.matrices
-        return Matrix_Multiply(m["weight_and_input_matrix"], m["input_matrix"], m["weights_matrix"])
+        return Matrix_Multiply(self.weight_and_input_matrix, self.input_matrix, self.weights_matrix)
 
     def compute_weight_input_bias(self):
         """``weight_input_bias_matrix = weight_and_input_matrix + broadcasted_bias_matrix``: a, N x n_out.
 
         ``broadcasted_bias_matrix`` is the bias row repeated for every sample.
         """
-        m = self.matrices
-        return Matrix_Add(m["weight_input_bias_matrix"], m["weight_and_input_matrix"],
-                          m["broadcasted_bias_matrix"])
+        return Matrix_Add(self.weight_input_bias_matrix, self.weight_and_input_matrix,
+                          self.broadcasted_bias_matrix)
 
     def compute_weighted_sum(self):
         """The weighted sum ``a = x · W + broadcast(b)``: both steps above (not a seed name)."""
@@ -220,20 +239,19 @@ class Neural_Layer:
         """
         if activation_type is not None:
             self.activation = ActivationType.parse(activation_type)
-        m = self.matrices
-        return activate(self.activation, m["weight_input_bias_matrix"], m["activated_output_matrix"])
+        return activate(self.activation, self.weight_input_bias_matrix,
+                        self.activated_output_matrix)
 
     # ---- backward ------------------------------------------------------
 
     def compute_output_dC_dy(self, target):
         """Last layer: the cost ``C = (1/N) Σ (h − t)²`` and ``dC_dy = ∂C/∂h = (2/N) · (h − t)``.
 
+        The cost is the seed's mean squared error, :data:`~flux_widgets.costs.MSE`.
         Shapes: ``target`` and ``dC_dy`` are N x n_out. Returns C.
         """
         m = self.matrices
-        cost = Matrix_Mean_Squared_Error(m["activated_output_matrix"], target, m["dC_dy_matrix"])
-        Matrix_Scalar_Multiply(m["dC_dy_matrix"], 2.0 / self.sample_size)
-        return cost
+        return MSE.cost_and_dC_dy(m["activated_output_matrix"], target, m["dC_dy_matrix"])
 
     def compute_hidden_dC_dy(self, next_layer):
         """Hidden layer: ``dC_dy = ∂C/∂h = next.dC_da · next.weightsᵀ``.
@@ -242,9 +260,8 @@ class Neural_Layer:
         neuron j's output reaches the cost through every neuron k it feeds.
         Shapes: (N x n_next) · (n_next x n_out) = N x n_out.
         """
-        nm = next_layer.matrices
-        return Matrix_Multiply(self.matrices["dC_dy_matrix"], nm["dC_da_matrix"],
-                               nm["weights_transposed_matrix"])
+        return Matrix_Multiply(self.dC_dy_matrix, next_layer.dC_da_matrix,
+                               next_layer.weights_transposed_matrix)
 
     def Dh_Da_Function(self, is_last_layer=False):
         """``dh_da_matrix = h'(weight_input_bias_matrix)`` (N x n_out).
@@ -253,58 +270,52 @@ class Neural_Layer:
         depend on where the layer sits, so it changes nothing here (the output
         layer's difference is in ``dC_dy``, see :meth:`compute_output_dC_dy`).
         """
-        m = self.matrices
-        return derivative(self.activation, m["weight_input_bias_matrix"],
-                          m["activated_output_matrix"], m["dh_da_matrix"])
+        return derivative(self.activation, self.weight_input_bias_matrix,
+                          self.activated_output_matrix, self.dh_da_matrix)
 
     def compute_dC_da(self):
         """``dC_da = dC_dy ⊙ dh_da``: ``∂C/∂a[n, j] = ∂C/∂h[n, j] · h'(a[n, j])`` (N x n_out)."""
-        m = self.matrices
-        return Matrix_Hadamard_Product(m["dC_da_matrix"], m["dC_dy_matrix"], m["dh_da_matrix"])
+        return Matrix_Hadamard_Product(self.dC_da_matrix, self.dC_dy_matrix, self.dh_da_matrix)
 
     def compute_dC_dw(self):
         """``dC_dw = inputᵀ · dC_da``: ``∂C/∂W[i, j] = Σ_n x[n, i] · ∂C/∂a[n, j]`` (n_in x n_out)."""
-        m = self.matrices
-        return Matrix_Multiply(m["dC_dw_matrix"], m["input_transposed_matrix"], m["dC_da_matrix"])
+        return Matrix_Multiply(self.dC_dw_matrix, self.input_transposed_matrix, self.dC_da_matrix)
 
     def compute_dC_db(self):
         """``dC_db = Σ_n dC_da[n, :]``: column sums of ``dC_da`` (1 x n_out)."""
-        m = self.matrices
-        return Matrix_Sum_Columns(m["dC_db_matrix"], m["dC_da_matrix"])
+        return Matrix_Sum_Columns(self.dC_db_matrix, self.dC_da_matrix)
 
     # ---- update --------------------------------------------------------
 
     def update_weights(self, learning_rate):
         """``weights_matrix = weights_matrix − η · dC_dw`` (η = learning rate)."""
-        m = self.matrices
-        step = Matrix_Scalar_Multiply(m["dC_dw_matrix"], learning_rate, m["weight_step_matrix"])
-        return Matrix_Subtract(m["weights_matrix"], m["weights_matrix"], step)
+        step = Matrix_Scalar_Multiply(self.dC_dw_matrix, learning_rate, self.weight_step_matrix)
+        return Matrix_Subtract(self.weights_matrix, self.weights_matrix, step)
 
     def update_bias(self, learning_rate):
         """``bias_matrix = bias_matrix − η · dC_db``."""
-        m = self.matrices
-        step = Matrix_Scalar_Multiply(m["dC_db_matrix"], learning_rate, m["bias_step_matrix"])
-        return Matrix_Subtract(m["bias_matrix"], m["bias_matrix"], step)
+        step = Matrix_Scalar_Multiply(self.dC_db_matrix, learning_rate, self.bias_step_matrix)
+        return Matrix_Subtract(self.bias_matrix, self.bias_matrix, step)
 
     def update_parameters(self, learning_rate):
         """Both updates: ``W −= η · dC_dw`` and ``b −= η · dC_db``.
 
-        In a network made by ``Form_Network`` W and b lie side by side in
-        memory, and so do dC_dw and dC_db and the two steps; both updates then
-        run as one over the joined views: the same numbers in every named
-        matrix, in half the operations (on a small network each operation's
-        fixed cost, not its arithmetic, is most of the time). While operations
-        are recorded (:func:`~flux_widgets.matrix.record_operations`) they run
-        one by one, as ``update_weights`` and ``update_bias``.
+        Where W and b lie side by side (a network made by ``Form_Network``, see
+        :func:`_side_by_side`) they run as one, ``[W b] −= η · [dC_dw dC_db]``:
+        the same numbers in every named matrix. While operations are recorded
+        (:func:`~flux_widgets.matrix.record_operations`) they run one by one, as
+        ``update_weights`` and ``update_bias``, so that a recording shows each.
         """
         joined = self._joined_update
-        if joined is None or _RECORDERS:
+        if joined is None or _RECORDERS or type(learning_rate) is not float:
             self.update_weights(learning_rate)
             self.update_bias(learning_rate)
             return
-        parameters, gradients, steps = joined
-        Matrix_Scalar_Multiply(gradients, learning_rate, steps)
-        Matrix_Subtract(parameters, parameters, steps)
+        # The fast path: the joined views fit by construction, so numpy's own functions
+        # run without the Matrix_* checks (the same ufuncs, the same numbers).
+        parameters, gradients, steps = joined  # [W b], [dC_dw dC_db], [η·dC_dw η·dC_db]
+        np.multiply(gradients, learning_rate, steps)  # Matrix_Scalar_Multiply
+        np.subtract(parameters, steps, parameters)  # Matrix_Subtract
 
     # snake_case aliases of the seed's methods
     activate = Activate

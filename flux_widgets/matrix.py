@@ -6,7 +6,14 @@ first and is written in place, and the function also returns it. Passing
 ``None`` as the result allocates a new matrix (handy in a lesson cell).
 
 A shape that does not fit raises :class:`~flux_widgets.errors.ShapeError`,
-naming the operation and every shape involved.
+naming the operation and every shape involved; an operand of the wrong kind (a
+list, a result that does not hold float64 numbers, a scalar that is not a
+number) raises :class:`~flux_widgets.errors.OperandTypeError`.
+
+Each function's body is its formula in numpy, which, like the seed, writes into
+the matrix it is given: ``np.add(a, b, result)`` is ``result = a + b``. The
+checks in front of it, and why they cost almost nothing, are in the section
+*The fast path*.
 
 The engine computes only through these functions, so a lesson can watch each
 operation as it happens::
@@ -19,13 +26,14 @@ operation as it happens::
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .checks import is_real_number, number_text, whole_number
-from .errors import DataError, ShapeError
+from .errors import DataError, OperandTypeError, ShapeError
 
 __all__ = [
     "Matrix_Multiply",
@@ -138,13 +146,15 @@ def record_operation(function, result, *operands):
 
 
 # --------------------------------------------------------------------------
-# Shape checks.
+# Checks: what the functions refuse, with messages that name what is wrong.
 # --------------------------------------------------------------------------
 
 def _require_matrix(operation, role, matrix):
-    if not isinstance(matrix, np.ndarray) or matrix.ndim != 2:
-        kind = f"a {matrix.ndim}-D array" if isinstance(matrix, np.ndarray) else type(matrix).__name__
-        raise ShapeError(f"{operation}: {role} must be a 2-D matrix, got {kind}")
+    if not isinstance(matrix, np.ndarray):
+        raise OperandTypeError(
+            f"{operation}: {role} must be a 2-D matrix, got {type(matrix).__name__}")
+    if matrix.ndim != 2:
+        raise ShapeError(f"{operation}: {role} must be a 2-D matrix, got a {matrix.ndim}-D array")
 
 
 def _result(operation, result, shape):
@@ -156,11 +166,13 @@ def _result(operation, result, shape):
         raise ShapeError(
             f"{operation}: the result is {_shape_text(result.shape)} but must be {_shape_text(shape)}")
     if result.dtype != np.float64:
-        raise ShapeError(f"{operation}: the result must hold float64 numbers, not {result.dtype}")
+        raise OperandTypeError(
+            f"{operation}: the result must hold float64 numbers, not {result.dtype}")
     return result
 
 
 def _same_shape(operation, result, a, b):
+    """The result of an element-wise ``a ∘ b``: all three of one shape."""
     _require_matrix(operation, "a", a)
     _require_matrix(operation, "b", b)
     if a.shape != b.shape:
@@ -170,43 +182,121 @@ def _same_shape(operation, result, a, b):
     return _result(operation, result, a.shape)
 
 
+def _product(operation, result, a, b):
+    """The result of ``a · b``: the columns of a equal the rows of b."""
+    _require_matrix(operation, "a", a)
+    _require_matrix(operation, "b", b)
+    if a.shape[1] != b.shape[0]:
+        raise ShapeError(
+            f"{operation}: a is {_shape_text(a.shape)} but b is {_shape_text(b.shape)}; "
+            f"the columns of a ({a.shape[1]}) must equal the rows of b ({b.shape[0]})")
+    return _result(operation, result, (a.shape[0], b.shape[1]))
+
+
+# --------------------------------------------------------------------------
+# The fast path: the checks cost little when everything fits.
+# --------------------------------------------------------------------------
+#
+# Why: on the seed's parity network a matrix is 16x8 at most; numpy adds two
+# of them in about 0.25 µs, and the full checks above take about 0.45 µs, so
+# checking fully would cost more than computing. A network's own matrices
+# always fit, so each function first asks only cheap questions (a few
+# attribute reads, about 0.15 µs) and runs the full checks when an answer is
+# no, or when numpy refuses what the cheap questions let through, to say
+# exactly what is wrong. Either way nothing is written before a call is known
+# to fit. _checked does this for the four functions of the form
+# ``result = a ∘ b``; the three _…_result helpers below it for the others.
+
+def _checked(check, *, element_wise=False):
+    """Put the checks ``check(operation, result, a, b)`` in front of a formula ``result = a ∘ b``.
+
+    The decorated function is the seed's ``Matrix_*(result, a, b)``: the formula
+    runs at once if ``a``, ``b`` and ``result`` are 2-D numpy arrays, the result
+    holds float64 numbers and, for an ``element_wise`` formula, all three have
+    one size (equal sizes leave numpy no room to broadcast); numpy then refuses
+    any other mismatch itself, and ``check`` names it. Otherwise ``check`` runs
+    first and raises, or returns the result (allocated if it was ``None``). The
+    call is then recorded (see :func:`record_operations`) and returns the result.
+
+    What it costs: the formula in a function of its own is one more Python
+    call per operation (about 0.05 µs).
+    """
+
+    def decorate(formula):
+        operation = formula.__name__
+
+        @functools.wraps(formula)
+        def function(result, a, b):
+            try:
+                fits = (a.ndim == b.ndim == result.ndim == 2 and result.dtype is _FLOAT64
+                        and (result.size == a.size == b.size or not element_wise))
+            except AttributeError:  # not numpy arrays, or result None
+                fits = False
+            if not fits:
+                result = check(operation, result, a, b)
+            try:
+                formula(result, a, b)
+            except ValueError:
+                check(operation, result, a, b)
+                raise
+            if _RECORDERS:
+                record_operation(operation, result, a, b)
+            return result
+
+        return function
+
+    return decorate
+
+
+def _column_sums_result(result, m):
+    """The result of ``Matrix_Sum_Columns``, checked; cheaply if it fits (see above)."""
+    try:
+        if m.ndim == 2 and result.shape == (1, m.shape[1]) and result.dtype is _FLOAT64:
+            return result
+    except AttributeError:
+        pass
+    _require_matrix("Matrix_Sum_Columns", "m", m)
+    return _result("Matrix_Sum_Columns", result, (1, m.shape[1]))
+
+
+def _scaled_result(matrix, scalar, result):
+    """The result of ``Matrix_Scalar_Multiply``, checked; cheaply if it fits (see above)."""
+    try:
+        if (type(scalar) is float and matrix.ndim == 2 and result.shape == matrix.shape
+                and result.dtype is _FLOAT64):
+            return result
+    except AttributeError:
+        pass
+    _require_matrix("Matrix_Scalar_Multiply", "matrix", matrix)
+    if not is_real_number(scalar):
+        raise OperandTypeError(f"Matrix_Scalar_Multiply: the scalar must be a number a float64 "
+                               f"holds, got {number_text(scalar)}")
+    return _result("Matrix_Scalar_Multiply", result, matrix.shape)
+
+
+def _error_result(output, target, error):
+    """The ``error`` of ``Matrix_Mean_Squared_Error``, checked; cheaply if it fits (see above)."""
+    try:
+        if output.ndim == 2 and output.shape == target.shape == error.shape \
+                and error.dtype is _FLOAT64:
+            return error
+    except AttributeError:
+        pass
+    return _same_shape("Matrix_Mean_Squared_Error", error, output, target)
+
+
 # --------------------------------------------------------------------------
 # The seed's functions.
 # --------------------------------------------------------------------------
 
-def _product_result(result, a, b):
-    """Check ``a · b`` fully; return ``result`` (allocated if ``None``) or raise ShapeError."""
-    _require_matrix("Matrix_Multiply", "a", a)
-    _require_matrix("Matrix_Multiply", "b", b)
-    if a.shape[1] != b.shape[0]:
-        raise ShapeError(
-            f"Matrix_Multiply: a is {_shape_text(a.shape)} but b is {_shape_text(b.shape)}; "
-            f"the columns of a ({a.shape[1]}) must equal the rows of b ({b.shape[0]})")
-    return _result("Matrix_Multiply", result, (a.shape[0], b.shape[1]))
-
-
+@_checked(_product)
 def Matrix_Multiply(result, a, b):
     """Matrix product: ``result = a · b``.
 
     Shapes: ``a`` is n x k, ``b`` is k x m, ``result`` is n x m, with
     ``result[i, j] = Σ_k a[i, k] · b[k, j]``.
     """
-    try:
-        fits = a.ndim == b.ndim == result.ndim == 2 and result.dtype is _FLOAT64
-    except AttributeError:
-        fits = False
-    if not fits:
-        result = _product_result(result, a, b)
-    try:
-        # For 2-D operands numpy checks the remaining shapes itself; what it
-        # refuses is checked again to say exactly what is wrong.
-        np.matmul(a, b, out=result)
-    except ValueError:
-        _product_result(result, a, b)
-        raise
-    if _RECORDERS:
-        record_operation("Matrix_Multiply", result, a, b)
-    return result
+    np.matmul(a, b, result)
 
 
 def Matrix_Broadcast(result, small, rows, columns):
@@ -221,8 +311,7 @@ def Matrix_Broadcast(result, small, rows, columns):
     engine keeps its ``broadcasted_bias_matrix`` that way.
     """
     _require_matrix("Matrix_Broadcast", "small", small)
-    fits = small.shape[0] in (1, rows) and small.shape[1] in (1, columns)
-    if not fits:
+    if not (small.shape[0] in (1, rows) and small.shape[1] in (1, columns)):
         raise ShapeError(
             f"Matrix_Broadcast: cannot repeat a {_shape_text(small.shape)} matrix into "
             f"{rows}x{columns}; it must be 1x{columns}, {rows}x1 or 1x1")
@@ -233,43 +322,25 @@ def Matrix_Broadcast(result, small, rows, columns):
     return result
 
 
-def _element_wise(operation, ufunc, formula):
-    """Make the matrix function ``result = ufunc(a, b)`` for three matrices of one shape."""
+# Element by element, with no broadcasting: to add a bias row to every sample,
+# broadcast it first (Matrix_Broadcast).
 
-    def function(result, a, b):
-        # Fast check: equal sizes and 2-D. numpy then refuses any remaining
-        # mismatch (equal sizes leave it no room to broadcast), and the slow
-        # path names what is wrong.
-        try:
-            fits = (result.size == a.size == b.size and a.ndim == b.ndim == 2
-                    and result.dtype is _FLOAT64)
-        except AttributeError:
-            fits = False
-        if not fits:
-            result = _same_shape(operation, result, a, b)
-        try:
-            ufunc(a, b, out=result)
-        except ValueError:
-            _same_shape(operation, result, a, b)
-            raise
-        if _RECORDERS:
-            record_operation(operation, result, a, b)
-        return result
-
-    function.__name__ = function.__qualname__ = operation
-    function.__doc__ = f"""{formula}, element by element; ``result``, ``a`` and ``b`` have one shape.
-
-    No broadcasting: to add a bias row to every sample, broadcast it first
-    (``Matrix_Broadcast``).
-    """
-    return function
+@_checked(_same_shape, element_wise=True)
+def Matrix_Add(result, a, b):
+    """Sum: ``result = a + b``, element by element; ``result``, ``a``, ``b`` of one shape."""
+    np.add(a, b, result)
 
 
-Matrix_Add = _element_wise("Matrix_Add", np.add, "Sum: ``result = a + b``")
-Matrix_Subtract = _element_wise("Matrix_Subtract", np.subtract, "Difference: ``result = a − b``")
-Matrix_Hadamard_Product = _element_wise(
-    "Matrix_Hadamard_Product", np.multiply,
-    "Hadamard product: ``result = a ⊙ b``, ``result[i, j] = a[i, j] · b[i, j]``")
+@_checked(_same_shape, element_wise=True)
+def Matrix_Subtract(result, a, b):
+    """Difference: ``result = a − b``, element by element; ``result``, ``a``, ``b`` of one shape."""
+    np.subtract(a, b, result)
+
+
+@_checked(_same_shape, element_wise=True)
+def Matrix_Hadamard_Product(result, a, b):
+    """Hadamard product: ``result = a ⊙ b``, ``result[i, j] = a[i, j] · b[i, j]``; one shape."""
+    np.multiply(a, b, result)
 
 
 def Matrix_Transpose(result, m):
@@ -294,24 +365,8 @@ def Matrix_Scalar_Multiply(matrix, scalar, result=None):
     and ``matrix`` is left as it is (the engine uses this to scale a gradient
     without overwriting it). Shapes: ``result`` has the shape of ``matrix``.
     """
-    if result is None:
-        result = matrix
-    try:
-        fits = (type(scalar) is float and result.size == matrix.size and matrix.ndim == 2
-                and result.ndim == 2 and result.dtype is _FLOAT64)
-    except AttributeError:
-        fits = False
-    if not fits:
-        _require_matrix("Matrix_Scalar_Multiply", "matrix", matrix)
-        if not is_real_number(scalar):
-            raise ShapeError(f"Matrix_Scalar_Multiply: the scalar must be a number a float64 "
-                             f"holds, got {number_text(scalar)}")
-        _result("Matrix_Scalar_Multiply", result, matrix.shape)
-    try:
-        np.multiply(matrix, scalar, out=result)  # numpy refuses an equal-size other shape
-    except ValueError:
-        _result("Matrix_Scalar_Multiply", result, matrix.shape)
-        raise
+    result = _scaled_result(matrix, scalar, matrix if result is None else result)
+    np.multiply(matrix, scalar, result)
     if _RECORDERS:
         record_operation("Matrix_Scalar_Multiply", result, matrix, float(scalar))
     return result
@@ -323,18 +378,8 @@ def Matrix_Sum_Columns(result, m):
     Summing over the rows (the samples) is how a bias gradient collects the
     contributions of every sample.
     """
-    try:
-        fits = result.ndim == m.ndim == 2 and result.dtype is _FLOAT64
-    except AttributeError:
-        fits = False
-    if not fits:
-        _require_matrix("Matrix_Sum_Columns", "m", m)
-        result = _result("Matrix_Sum_Columns", result, (1, m.shape[1]))
-    try:
-        np.add.reduce(m, axis=0, out=result, keepdims=True)  # numpy checks the shape
-    except ValueError:
-        _result("Matrix_Sum_Columns", result, (1, m.shape[1]))
-        raise
+    result = _column_sums_result(result, m)
+    np.add.reduce(m, axis=0, out=result, keepdims=True)
     if _RECORDERS:
         record_operation("Matrix_Sum_Columns", result, m)
     return result
@@ -348,16 +393,8 @@ def Matrix_Mean_Squared_Error(output, target, error=None):
     ``∂C/∂output = (2/N) · (output − target)`` exactly. If ``error`` (N x k)
     is given, ``output − target`` is left in it.
     """
-    try:
-        fits = (output.shape == target.shape and output.ndim == 2
-                and (error is None or error.shape == output.shape and error.dtype == _FLOAT64))
-    except AttributeError:
-        fits = False
-    if not fits:
-        error = _same_shape("Matrix_Mean_Squared_Error", error, output, target)
-    elif error is None:
-        error = np.empty(output.shape)
-    np.subtract(output, target, out=error)
+    error = _error_result(output, target, error)
+    np.subtract(output, target, error)
     cost = float(np.vdot(error, error)) / output.shape[0]
     if _RECORDERS:
         record_operation("Matrix_Subtract", error, output, target)

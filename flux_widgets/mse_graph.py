@@ -1,9 +1,22 @@
 """``MSEGraphPlotter``: the cost curve of training, as the seed's ``plotMSEvsIterations`` draws it.
 
-In a terminal (or any plain script) the curve is printed as an ASCII chart and,
-on request, saved as a standalone SVG file. In a Jupyter notebook with bqplot
-installed it becomes a bqplot figure (``flux_widgets.widgets.charts``),
-imported only then: this module itself needs numpy only.
+``plotMSEvsIterations`` returns one kind of object wherever it runs, an
+:class:`MSEChart`: the finite points of the curve, which draws itself.
+
+- In Jupyter it shows as a picture: its ``image/svg+xml`` representation is the
+  SVG chart this module draws (:func:`svg_chart`). Every front end shows it,
+  with or without the widget libraries installed, and a saved lesson keeps it.
+- Elsewhere it is text: ``str(chart)`` and its ``text/plain`` representation are
+  the ASCII chart, which the plotter also prints when it runs outside a Jupyter
+  kernel (a script, a terminal), as the seed's plotter draws when it is called.
+- ``path=`` also writes the SVG chart to a file.
+
+This module is part of the engine: it needs numpy only and imports no widget
+module, not even lazily. The interactive chart, the panel's cost chart, lives on
+the widgets' side (:class:`flux_widgets.widgets.charts.CostChart`) and imports
+the data preparation from here (:func:`mse_series`, :func:`downsample`,
+:func:`uses_log_scale`, :data:`TITLE`): data flows from the engine to the views,
+never back.
 
 The plotter never raises: like the seed's, it must not crash the script that
 trains the network. Unusable input is reported in one printed line.
@@ -11,7 +24,6 @@ trains the network. Unusable input is reported in one printed line.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import sys
@@ -19,15 +31,16 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from . import palette
 from .checks import whole_number
 from .errors import ConfigurationError, DataError
 
-__all__ = ["MSEGraphPlotter", "mse_series", "downsample", "decades", "uses_log_scale",
-           "svg_chart", "LOG_SCALE_DECADES"]
+__all__ = ["MSEGraphPlotter", "MSEChart", "mse_series", "downsample", "decades",
+           "uses_log_scale", "svg_chart", "LOG_SCALE_DECADES", "TITLE"]
 
 LOG_SCALE_DECADES = 2
 MAX_CHART_SIZE = 1000  # characters, for the width and the height of the ASCII chart
-_TITLE = "MSE vs iterations"
+TITLE = "MSE vs iterations"
 _SVG_BUCKETS = 1000  # an SVG polyline keeps at most 2 points per bucket
 _SVG_WIDTH, _SVG_HEIGHT = 640, 400
 _SVG_MARGIN = {"left": 75, "right": 25, "top": 40, "bottom": 55}
@@ -93,12 +106,68 @@ def uses_log_scale(mse):
     return decades(mse) > LOG_SCALE_DECADES
 
 
+class MSEChart:
+    """The cost curve as ``plotMSEvsIterations`` returns it: its points, drawn as text or SVG.
+
+    Parameters
+    ----------
+    mse_values, iteration_points : sequences of numbers of equal length
+        What ``Learn`` returns. Points with ``nan`` or ``inf`` are left out
+        (``skipped`` counts them); the rest are put in iteration order.
+    width, height : int
+        Size of the ASCII chart's plot area in characters, from 1 to 1000
+        (raised to at least 10 x 3).
+
+    Attributes
+    ----------
+    iterations, mse : numpy.ndarray, shape (n,)
+        The finite points, ``n ≥ 1``, iterations increasing.
+    skipped : int
+        How many points were left out.
+
+    Raises :class:`DataError` when nothing can be plotted and
+    :class:`ConfigurationError` for a bad size.
+    """
+
+    def __init__(self, mse_values, iteration_points, width=60, height=15):
+        self.iterations, self.mse, self.skipped = mse_series(mse_values, iteration_points)
+        if len(self.mse) == 0:
+            raise DataError("every point has nan or inf" if self.skipped
+                            else "no MSE values were given")
+        self.width, self.height = _chart_size(width, height)
+
+    @property
+    def log_scale(self):
+        """Whether the MSE axis is logarithmic: the values span more than 2 decades."""
+        return uses_log_scale(self.mse)
+
+    def text(self):
+        """The ASCII chart: the curve as ``*`` on a ``width`` x ``height`` grid, with axes."""
+        return _ascii_chart(self.iterations, self.mse, self.width, self.height)
+
+    __str__ = text
+
+    def svg(self):
+        """The standalone SVG chart (:func:`svg_chart`)."""
+        return svg_chart(self.iterations, self.mse)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """What Jupyter shows: the SVG chart, with the ASCII chart as its plain-text form."""
+        return {"text/plain": self.text(), "image/svg+xml": self.svg()}
+
+    def __repr__(self):
+        scale = "log" if self.log_scale else "linear"
+        return (f"<MSEChart: {len(self.mse)} points, iterations {_number(self.iterations[0])}"
+                f" to {_number(self.iterations[-1])}, MSE {_number(self.mse[0])} to "
+                f"{_number(self.mse[-1])}, {scale} scale>")
+
+
 class MSEGraphPlotter:
     """The seed's ``MSEGraphPlotter``: plot the cost against the iterations."""
 
     @staticmethod
     def plotMSEvsIterations(mse_values, iteration_points, path=None, width=60, height=15):
-        """Plot MSE against iterations; return the chart, or ``None`` if nothing can be plotted.
+        """Plot MSE against iterations; return the chart (``None`` if nothing can be plotted).
 
         Parameters
         ----------
@@ -112,35 +181,27 @@ class MSEGraphPlotter:
 
         Returns
         -------
-        bqplot.Figure
-            In a Jupyter notebook with bqplot installed.
-        str
-            Otherwise: the ASCII chart, which is also printed. Its MSE axis is
-            logarithmic when the values span more than 2 decades.
+        MSEChart
+            The same object wherever it runs. In a Jupyter notebook it shows as
+            the SVG chart; elsewhere its ASCII chart is printed, and
+            ``str(chart)`` gives it. The MSE axis is logarithmic when the values
+            span more than 2 decades.
+        None
+            When nothing can be plotted; the reason is printed.
         """
         try:
-            iterations, mse, skipped = mse_series(mse_values, iteration_points)
-            width, height = _chart_size(width, height)
+            chart = MSEChart(mse_values, iteration_points, width, height)
             if path is not None and not isinstance(path, (str, os.PathLike)):
                 raise DataError(f"path must be a file path such as 'mse.svg', got {path!r}")
         except (DataError, ConfigurationError) as error:
             print(f"MSEGraphPlotter: {error}; nothing plotted.")
             return None
-        if skipped:
-            print(f"MSEGraphPlotter: skipped {skipped} point(s) with nan or inf.")
-        if len(mse) == 0:
-            reason = "every point has nan or inf" if skipped else "no MSE values were given"
-            print(f"MSEGraphPlotter: {reason}; nothing plotted.")
-            return None
-
-        if _in_notebook() and importlib.util.find_spec("bqplot") is not None:
-            from .widgets.charts import mse_figure
-            chart = mse_figure(mse, iterations)
-        else:
-            chart = _ascii_chart(iterations, mse, width, height)
+        if chart.skipped:
+            print(f"MSEGraphPlotter: skipped {chart.skipped} point(s) with nan or inf.")
+        if not _in_notebook():
             print(chart)
         if path is not None:
-            _save_svg(path, iterations, mse)
+            _save_svg(path, chart)
         return chart
 
     plot_mse_vs_iterations = plotMSEvsIterations
@@ -154,7 +215,8 @@ def _chart_size(width, height):
 
 
 def _in_notebook():
-    """Whether this runs in a Jupyter kernel (without importing IPython if nobody has)."""
+    """Whether this runs in a Jupyter kernel, which shows the returned chart itself
+    (found without importing IPython if nobody has)."""
     get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
     return get_ipython is not None and type(get_ipython()).__name__ == "ZMQInteractiveShell"
 
@@ -162,8 +224,8 @@ def _in_notebook():
 def _title(mse):
     span = decades(mse)
     if span > LOG_SCALE_DECADES:
-        return f"{_TITLE} (log scale: the MSE spans {span:.1f} decades)"
-    return _TITLE
+        return f"{TITLE} (log scale: the MSE spans {span:.1f} decades)"
+    return TITLE
 
 
 def _number(value):
@@ -286,7 +348,7 @@ def svg_chart(iterations, mse):
                      f'text-anchor="end">{label}</text>')
     points = " ".join(f"{to_x(a):.1f},{to_y(b):.1f}" for a, b in zip(x, y))
     parts += [
-        f'<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="{points}"/>',
+        f'<polyline fill="none" stroke="{palette.CURVE}" stroke-width="1.5" points="{points}"/>',
         f'<text x="{(left + right) / 2}" y="{_SVG_HEIGHT - 12}" text-anchor="middle">'
         'iteration</text>',
         f'<text x="18" y="{(top + bottom) / 2}" text-anchor="middle" '
@@ -296,11 +358,12 @@ def svg_chart(iterations, mse):
     return "\n".join(parts) + "\n"
 
 
-def _save_svg(path, iterations, mse):
-    """Write :func:`svg_chart` to ``path`` and say where; report (never raise) a failure."""
+def _save_svg(path, chart):
+    """Write the SVG of :class:`MSEChart` ``chart`` to ``path`` and say where; report
+    (never raise) a failure."""
     try:
         with open(path, "w", encoding="utf-8") as file:
-            file.write(svg_chart(iterations, mse))
+            file.write(chart.svg())
     except OSError as error:
         print(f"MSEGraphPlotter: could not write the SVG chart to {path}: {error}")
         return

@@ -13,11 +13,11 @@ a divergence exact and cheap. The data (``inputMatrix``, ``outputMatrix``) are
 kept outside it, read-only.
 
 Initialisation (seeded, reproducible): ``W ~ Normal(0, gain² / n_in)`` drawn
-layer by layer from ``numpy.random.default_rng(seed)``, with ``gain = √2`` for
-the ReLU family (RELU, LEAKY_RELU, ELU, SWISH; He initialisation) and 1
-otherwise (LeCun); every bias starts at 0.01, so that no pre-activation sits
-exactly on the kink of ReLU at 0 when an input row is all zeros (4-bit parity's
-``0000``).
+layer by layer from ``numpy.random.default_rng(seed)``, with ``gain`` the
+activation's ``record.init_gain``: √2 for the ReLU family (RELU, LEAKY_RELU,
+ELU, SWISH; He initialisation) and 1 otherwise (LeCun). Every bias starts at
+0.01, so that no pre-activation sits exactly on the kink of ReLU at 0 when an
+input row is all zeros (4-bit parity's ``0000``).
 """
 
 from __future__ import annotations
@@ -30,22 +30,21 @@ from . import checks
 from .activations import ActivationType, activate
 from .checks import MAX_NETWORK_BYTES, number_text
 from .checks import learning_rate as check_learning_rate
+from .costs import MSE
 from .errors import ConfigurationError, DataError, NonFiniteError
 from .layer import PARAMETER_NAMES, Neural_Layer, matrix_shapes
-from .matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Mean_Squared_Error, Matrix_Multiply,
-                     _matrix_key)
+from .matrix import Matrix_Add, Matrix_Broadcast, Matrix_Multiply, _matrix_key
 
 __all__ = [
     "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
-    "Update_Parameters", "Learn", "Predict", "network_cost", "check_learning_rate",
+    "Update_Parameters", "Learn", "Predict", "predicted_class", "network_cost",
+    "iteration_computations", "computation_order", "first_non_finite", "check_learning_rate",
     "check_network", "network_size", "check_network_memory",
     "MAX_NETWORK_BYTES", "MAX_ITERATIONS", "INITIAL_BIAS",
 ]
 
 MAX_ITERATIONS = MAX_NETWORK_BYTES // 8  # Learn keeps one cost (8 bytes) per iteration
 INITIAL_BIAS = 0.01
-_HE_FAMILY = {ActivationType.RELU, ActivationType.LEAKY_RELU, ActivationType.ELU,
-              ActivationType.SWISH}
 
 
 class Neural_Layer_Information:
@@ -291,7 +290,7 @@ def Form_Network(layers, input_matrix, output_matrix,
                 offset, work_offset = work_offset, work_offset + size
             matrices[name] = state[offset:offset + size].reshape(shape)
         n_in = layer_shapes["weights_matrix"][0]
-        gain = math.sqrt(2.0) if activation in _HE_FAMILY else 1.0
+        gain = activation.record.init_gain
         matrices["weights_matrix"][...] = rng.standard_normal(layer_shapes["weights_matrix"]) \
             * (gain / math.sqrt(n_in))
         matrices["bias_matrix"][...] = INITIAL_BIAS
@@ -309,6 +308,11 @@ def Form_Network(layers, input_matrix, output_matrix,
 def Forward_Pass(network):
     """Compute every layer's ``a = x·W + b`` and ``h = h(a)``, first layer to last."""
     check_network("Forward_Pass", network)
+    return _forward_pass(network)
+
+
+def _forward_pass(network):
+    """Forward_Pass of a network known to be one (Learn's loop checks it once)."""
     for layer in network.neural_layers:
         layer.compute_weight_and_input()  # the two halves of compute_weighted_sum
         layer.compute_weight_input_bias()
@@ -325,6 +329,11 @@ def Back_Propagation(network):
     ``dC_db = Σ_n dC_da``.
     """
     check_network("Back_Propagation", network)
+    return _back_propagation(network)
+
+
+def _back_propagation(network):
+    """Back_Propagation of a network known to be one (Learn's loop checks it once)."""
     layers = network.neural_layers
     last = len(layers) - 1
     for index in range(last, -1, -1):
@@ -350,12 +359,45 @@ def Update_Parameters(network, learning_rate):
 
 def _iterate(network, learning_rate):
     """One whole iteration (forward, backward, update); returns the cost before the update."""
-    Forward_Pass(network)
-    cost = Back_Propagation(network)
+    _forward_pass(network)
+    cost = _back_propagation(network)
     for layer in network.neural_layers:
         layer.update_parameters(learning_rate)
     network.iteration += 1
     return cost
+
+
+# One iteration, phase by phase: whether the phase visits the layers last to first, and
+# what each of its computations writes in a layer, in order. The one list of the
+# computations of an iteration: the stepper runs them one at a time, and a search for
+# a non-finite matrix follows them.
+_ITERATION = (
+    ("forward", False, (("weight_and_input_matrix",), ("weight_input_bias_matrix",),
+                        ("activated_output_matrix",))),
+    ("backward", True, (("dC_dy_matrix",), ("dh_da_matrix",), ("dC_da_matrix",),
+                        ("dC_dw_matrix",), ("dC_db_matrix",))),
+    ("update", False, (("weight_step_matrix", "weights_matrix"),
+                       ("bias_step_matrix", "bias_matrix"))),
+)
+
+
+def iteration_computations(network):
+    """One iteration's computations in order: ``[(phase, layer number, names written), ...]``.
+
+    Forward and update go from the first layer to the last, backward from the
+    last to the first (as ``Forward_Pass``, ``Back_Propagation`` and
+    ``Update_Parameters``); the last layer's first backward computation writes
+    the cost C too: ``("cost", "dC_dy_matrix")``.
+    """
+    count = len(network.neural_layers)
+    order = []
+    for phase, last_first, computations in _ITERATION:
+        for number in range(count, 0, -1) if last_first else range(1, count + 1):
+            for writes in computations:
+                if (phase, number, writes) == ("backward", count, ("dC_dy_matrix",)):
+                    writes = ("cost", *writes)
+                order.append((phase, number, writes))
+    return order
 
 
 def computation_order(network):
@@ -363,25 +405,20 @@ def computation_order(network):
 
     ``"cost"`` stands between the forward and the backward pass, with layer ``None``.
     """
-    count = len(network.neural_layers)
-    order = [(n, name) for n in range(1, count + 1)
-             for name in ("weight_and_input_matrix", "weight_input_bias_matrix",
-                          "activated_output_matrix")]
-    order.append((None, "cost"))
-    order += [(n, name) for n in range(count, 0, -1)
-              for name in ("dC_dy_matrix", "dh_da_matrix", "dC_da_matrix", "dC_dw_matrix",
-                           "dC_db_matrix")]
-    order += [(n, name) for n in range(1, count + 1)
-              for name in ("weight_step_matrix", "weights_matrix", "bias_step_matrix",
-                           "bias_matrix")]
-    return order
+    return [(None if name == "cost" else number, name)
+            for _, number, writes in iteration_computations(network) for name in writes]
 
 
-def first_non_finite(network, cost):
-    """The first ``(layer number, name)`` in computation order holding inf/nan, or ``None``."""
-    for number, name in computation_order(network):
-        if number is None:
-            if not math.isfinite(cost):
+def first_non_finite(network, written=None):
+    """The first ``(layer number, name)`` of ``written`` holding inf or nan, or ``None``.
+
+    ``written`` is ``[(layer number, name), ...]``, by default
+    :func:`computation_order`; the name ``"cost"`` stands for the network's
+    cost C, reported as ``(None, "cost")``.
+    """
+    for number, name in computation_order(network) if written is None else written:
+        if name == "cost":
+            if not math.isfinite(network.cost):
                 return None, "cost"
         elif not np.isfinite(network.neural_layers[number - 1].matrices[name]).all():
             return number, name
@@ -427,7 +464,7 @@ def Learn(network, learning_rate, iterations):
             # small network a few µs faster than state.sum(). An overflow of a finite
             # state (|x| > 1e154) only costs the exact search, which then finds nothing.
             if not (math.isfinite(cost) and math.isfinite(state.dot(state))):
-                where = first_non_finite(network, cost)
+                where = first_non_finite(network)  # network.cost is this iteration's cost
                 if where is not None:
                     _roll_back(network, learning_rate, k, start, ring)
                     raise _divergence(where, k, first_point, learning_rate,
@@ -488,7 +525,34 @@ def Predict(network, new_input):
     return rows
 
 
+def predicted_class(outputs):
+    """The class each row of outputs (or of one-hot targets) stands for.
+
+    Shapes: ``outputs`` is N x 1 or N x c; the result is N class indices
+    (``numpy.intp``)::
+
+        N x 1:  class[n] = 1 if y[n, 0] > 0.5 else 0   (exactly 0.5 is class 0)
+        N x c:  class[n] = argmax_j y[n, j]             (a tie: the first such column)
+
+    Non-finite outputs are classified, not refused (callers that must not
+    classify them check first): ``nan`` is class 0 in an N x 1 matrix
+    (``nan > 0.5`` is false); in an N x c one the first column holding ``nan``
+    wins (numpy's ``argmax`` takes ``nan`` for the largest value).
+    """
+    try:
+        outputs = np.asarray(outputs, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"predicted_class: the outputs are not a matrix of numbers ({error})") \
+            from error
+    if outputs.ndim != 2 or outputs.shape[1] == 0:
+        raise DataError(f"predicted_class: outputs must be N x 1 or N x c, got shape "
+                        f"{outputs.shape}")
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] > 0.5).astype(np.intp)
+    return outputs.argmax(axis=1)
+
+
 def network_cost(network):
     """The cost C of the network's current parameters, computed without touching its matrices."""
     check_network("network_cost", network)
-    return Matrix_Mean_Squared_Error(Predict(network, network.inputMatrix), network.outputMatrix)
+    return MSE.cost(Predict(network, network.inputMatrix), network.outputMatrix)

@@ -1,7 +1,8 @@
 """The step engine: run a network one computation, one layer, one pass or one iteration at a time.
 
 One iteration of a network with L layers is this list of computations (the
-panel walks it; a lesson prints it)::
+panel walks it; a lesson prints it; it is defined once, with the names each
+computation writes, by :func:`~flux_widgets.network.iteration_computations`)::
 
     forward,  layer 1..L:  weight_and_input_matrix   = input_matrix · weights_matrix
                            weight_input_bias_matrix  = weight_and_input_matrix + broadcast(bias)
@@ -11,34 +12,38 @@ panel walks it; a lesson prints it)::
               every layer:  dh_da_matrix, dC_da_matrix, dC_dw_matrix, dC_db_matrix
     update,   layer 1..L:  weights_matrix −= η·dC_dw_matrix;  bias_matrix −= η·dC_db_matrix
 
-Every step can be undone exactly: before a step the stepper keeps a snapshot
-of the network (one copy of ``network.state``). The history is bounded: at
-most ``history_limit`` steps (default 200) and ``history_bytes`` of snapshots
-(default 64 MiB), whichever is smaller, and at least one; older steps are
-forgotten. The state the network was formed in is always kept: ``reset()``
-goes back to it (and can itself be undone).
+Every step can be undone exactly: before a step the stepper keeps a
+:class:`Checkpoint`, a snapshot of the network (one copy of ``network.state``)
+and of the MSE curve. The history is bounded: at most ``history_limit`` steps
+(default 200) and ``history_bytes`` of snapshots (default 64 MiB), whichever
+is smaller, and at least one; older steps are forgotten. The state the network
+was formed in is always kept: ``reset()`` goes back to it (and can itself be
+undone).
 
-The MSE curve is bounded too: it keeps the cost of every iteration up to
-``curve_points`` (default 4096) points; past that it keeps every 2nd, then
-every 4th, … iteration (iterations 1 + k·stride, evenly spread over the run),
-and always the latest. So a panel left training for 10⁵ iterations holds a
-curve of at most ``curve_points + 1`` points, not 10⁵.
+The MSE curve is bounded too (:class:`~flux_widgets.curve.CostCurve`): it keeps
+the cost of every iteration up to ``curve_points`` (default 4096) points; past
+that it keeps every 2nd, then every 4th, … iteration (iterations 1 + k·stride,
+evenly spread over the run), and always the latest. So a panel left training
+for 10⁵ iterations holds a curve of at most ``curve_points + 1`` points, not 10⁵.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
 from . import checks
+from .costs import MSE
+from .curve import EMPTY_CURVE, CostCurve, CurveSnapshot
 from .errors import ConfigurationError, NonFiniteError
-from .network import MAX_ITERATIONS, Learn, Neural_Layer_Information, first_non_finite
+from .network import (MAX_ITERATIONS, Learn, Neural_Layer_Information, first_non_finite,
+                      iteration_computations)
 
-__all__ = ["Computation", "Step", "Stepper", "GRANULARITIES", "STEPPER_COPIES"]
+__all__ = ["Computation", "Step", "Checkpoint", "Stepper", "GRANULARITIES", "STEPPER_COPIES"]
 
 GRANULARITIES = ("computation", "layer", "phase", "iteration")
 STEPPER_COPIES = 3  # of the network's state a stepper holds: itself, as formed, ≥ 1 undo step
@@ -139,12 +144,28 @@ def _per_layer(computations):
     return grouped
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """What undo goes back to.
+
+    ``network`` is ``network.snapshot()``; ``position`` the index of the next
+    computation; ``curve`` the MSE curve's ``snapshot()``; ``last_step`` the
+    :class:`Step` the narration showed.
+    """
+
+    network: tuple
+    position: int
+    curve: CurveSnapshot
+    last_step: Step | None
+
+
 def _shape(matrix):
     return "x".join(str(n) for n in matrix.shape)
 
 
 def _layer_computations(network, index, learning_rate_of):
-    """The forward, backward and update computations of layer ``index`` (0-based)."""
+    """What each computation of layer ``index`` (0-based) says and runs:
+    ``{the last name it writes: (description, formula, run)}``."""
     layers = network.neural_layers
     layer = layers[index]
     number = index + 1
@@ -155,70 +176,61 @@ def _layer_computations(network, index, learning_rate_of):
     kind = layer.activation
     input_name = "input_matrix" if index == 0 else f"input_matrix (= layer {index}'s output)"
 
-    forward = [
-        Computation("forward", number, ("weight_and_input_matrix",),
-                    f"weight_and_input_matrix = {input_name} · weights_matrix",
-                    f"x·W  [{_shape(x)} · {_shape(w)} → {_shape(a)}]",
-                    layer.compute_weight_and_input),
-        Computation("forward", number, ("weight_input_bias_matrix",),
-                    "weight_input_bias_matrix = weight_and_input_matrix + bias_matrix "
-                    f"(the bias row repeated for each of the {samples} samples)",
-                    f"a = x·W + b  [{_shape(a)} + 1x{a.shape[1]}]",
-                    layer.compute_weight_input_bias),
-        Computation("forward", number, ("activated_output_matrix",),
-                    f"activated_output_matrix = h(weight_input_bias_matrix), h = {kind.name}",
-                    f"{kind.formula}  [{_shape(a)}]",
-                    layer.Activate),
-    ]
-
     if last:
         def cost_and_dC_dy():
             network.cost = layer.compute_output_dC_dy(network.outputMatrix)
 
-        backward = [Computation(
-            "backward", number, ("cost", "dC_dy_matrix"),
-            "cost C = (1/N)·Σ(y − t)² and dC_dy_matrix = (2/N)·(y − t)",
-            f"∂C/∂y = (2/N)(y − t), N = {samples}  [{_shape(a)}]", cost_and_dC_dy)]
+        dC_dy = (f"cost {MSE.formula} and dC_dy_matrix = ∂C/∂y",
+                 f"{MSE.gradient_formula}, N = {samples}  [{_shape(a)}]", cost_and_dC_dy)
     else:
         following = layers[index + 1]
         w_next = following.weights_matrix
-        backward = [Computation(
-            "backward", number, ("dC_dy_matrix",),
-            f"dC_dy_matrix = layer {number + 1}'s dC_da_matrix · layer {number + 1}'s "
-            "weights_matrixᵀ",
-            f"∂C/∂h = ∂C/∂a_next · W_nextᵀ  [{samples}x{w_next.shape[1]} · "
-            f"{w_next.shape[1]}x{w_next.shape[0]} → {_shape(a)}]",
-            lambda: layer.compute_hidden_dC_dy(following))]
-    backward += [
-        Computation("backward", number, ("dh_da_matrix",),
-                    f"dh_da_matrix = h'(weight_input_bias_matrix), h = {kind.name}",
-                    f"{kind.derivative_formula}  [{_shape(a)}]",
-                    lambda: layer.Dh_Da_Function(last)),
-        Computation("backward", number, ("dC_da_matrix",),
-                    "dC_da_matrix = dC_dy_matrix ⊙ dh_da_matrix",
-                    f"∂C/∂a = ∂C/∂h ⊙ h'(a)  [{_shape(a)}]",
-                    layer.compute_dC_da),
-        Computation("backward", number, ("dC_dw_matrix",),
-                    "dC_dw_matrix = input_matrixᵀ · dC_da_matrix",
-                    f"∂C/∂W = xᵀ·∂C/∂a  [{x.shape[1]}x{x.shape[0]} · {_shape(a)} → {_shape(w)}]",
-                    layer.compute_dC_dw),
-        Computation("backward", number, ("dC_db_matrix",),
-                    "dC_db_matrix = column sums of dC_da_matrix",
-                    f"∂C/∂b = Σ over the {samples} samples of ∂C/∂a  [1x{a.shape[1]}]",
-                    layer.compute_dC_db),
-    ]
+        dC_dy = (f"dC_dy_matrix = layer {number + 1}'s dC_da_matrix · layer {number + 1}'s "
+                 "weights_matrixᵀ",
+                 f"∂C/∂h = ∂C/∂a_next · W_nextᵀ  [{samples}x{w_next.shape[1]} · "
+                 f"{w_next.shape[1]}x{w_next.shape[0]} → {_shape(a)}]",
+                 lambda: layer.compute_hidden_dC_dy(following))
 
-    update = [
-        Computation("update", number, ("weight_step_matrix", "weights_matrix"),
-                    "weights_matrix = weights_matrix − η·dC_dw_matrix",
-                    f"W ← W − η·∂C/∂W  [{_shape(w)}]",
-                    lambda: layer.update_weights(learning_rate_of())),
-        Computation("update", number, ("bias_step_matrix", "bias_matrix"),
-                    "bias_matrix = bias_matrix − η·dC_db_matrix",
-                    f"b ← b − η·∂C/∂b  [1x{a.shape[1]}]",
-                    lambda: layer.update_bias(learning_rate_of())),
-    ]
-    return forward, backward, update
+    return {
+        "weight_and_input_matrix": (
+            f"weight_and_input_matrix = {input_name} · weights_matrix",
+            f"x·W  [{_shape(x)} · {_shape(w)} → {_shape(a)}]",
+            layer.compute_weight_and_input),
+        "weight_input_bias_matrix": (
+            "weight_input_bias_matrix = weight_and_input_matrix + bias_matrix "
+            f"(the bias row repeated for each of the {samples} samples)",
+            f"a = x·W + b  [{_shape(a)} + 1x{a.shape[1]}]",
+            layer.compute_weight_input_bias),
+        "activated_output_matrix": (
+            f"activated_output_matrix = h(weight_input_bias_matrix), h = {kind.name}",
+            f"{kind.formula}  [{_shape(a)}]",
+            layer.Activate),
+        "dC_dy_matrix": dC_dy,
+        "dh_da_matrix": (
+            f"dh_da_matrix = h'(weight_input_bias_matrix), h = {kind.name}",
+            f"{kind.derivative_formula}  [{_shape(a)}]",
+            lambda: layer.Dh_Da_Function(last)),
+        "dC_da_matrix": (
+            "dC_da_matrix = dC_dy_matrix ⊙ dh_da_matrix",
+            f"∂C/∂a = ∂C/∂h ⊙ h'(a)  [{_shape(a)}]",
+            layer.compute_dC_da),
+        "dC_dw_matrix": (
+            "dC_dw_matrix = input_matrixᵀ · dC_da_matrix",
+            f"∂C/∂W = xᵀ·∂C/∂a  [{x.shape[1]}x{x.shape[0]} · {_shape(a)} → {_shape(w)}]",
+            layer.compute_dC_dw),
+        "dC_db_matrix": (
+            "dC_db_matrix = column sums of dC_da_matrix",
+            f"∂C/∂b = Σ over the {samples} samples of ∂C/∂a  [1x{a.shape[1]}]",
+            layer.compute_dC_db),
+        "weights_matrix": (
+            "weights_matrix = weights_matrix − η·dC_dw_matrix",
+            f"W ← W − η·∂C/∂W  [{_shape(w)}]",
+            lambda: layer.update_weights(learning_rate_of())),
+        "bias_matrix": (
+            "bias_matrix = bias_matrix − η·dC_db_matrix",
+            f"b ← b − η·∂C/∂b  [1x{a.shape[1]}]",
+            lambda: layer.update_bias(learning_rate_of())),
+    }
 
 
 class Stepper:
@@ -242,12 +254,14 @@ class Stepper:
         One iteration, in order.
     position : int
         Index in ``computations`` of the next computation.
+    curve : CostCurve
+        The MSE curve; ``mse_values``, ``iteration_points``, ``curve_stride``
+        and ``curve_points`` read its ``mse_values``, ``iteration_points``,
+        ``stride`` and ``limit``.
     mse_values, iteration_points : list
         The cost of completed iterations and their numbers (for the chart):
         every iteration while there are at most ``curve_points``, then
         iterations 1 + k·``curve_stride`` and the latest.
-    curve_stride : int
-        1, 2, 4, …: which iterations the curve keeps.
     last_step : Step or None
     """
 
@@ -266,15 +280,10 @@ class Stepper:
         self._history = deque(maxlen=capacity)
         per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
                      for index in range(len(network.neural_layers))]
-        forward = [c for f, _, _ in per_layer for c in f]
-        backward = [c for _, b, _ in reversed(per_layer) for c in b]  # last layer first
-        update = [c for _, _, u in per_layer for c in u]
-        self.computations = forward + backward + update
+        self.computations = [Computation(phase, number, writes, *per_layer[number - 1][writes[-1]])
+                             for phase, number, writes in iteration_computations(network)]
         self.position = 0
-        self.mse_values = []
-        self.iteration_points = []
-        self.curve_points = curve_points
-        self.curve_stride = 1
+        self.curve = CostCurve(curve_points)
         self.last_step = None
         self._formed = self._checkpoint()
 
@@ -293,6 +302,24 @@ class Stepper:
         """How many steps can be undone at most (``history_limit`` within ``history_bytes``)."""
         return self._history.maxlen
 
+    # ---- the MSE curve (read-only views of self.curve) ---------------------
+
+    @property
+    def mse_values(self):
+        return self.curve.mse_values
+
+    @property
+    def iteration_points(self):
+        return self.curve.iteration_points
+
+    @property
+    def curve_stride(self):
+        return self.curve.stride
+
+    @property
+    def curve_points(self):
+        return self.curve.limit
+
     # ---- where we are ----------------------------------------------------
 
     @property
@@ -303,49 +330,17 @@ class Stepper:
     def can_undo(self):
         return bool(self._history)
 
-    def _checkpoint(self, keep_curve=False):
-        """What undo needs. Steps only append to the MSE curve (and thin it), so
-        its latest point is enough, except before a reset, which needs the
-        curve itself."""
-        latest = (self.iteration_points[-1], self.mse_values[-1]) if self.mse_values else None
-        curve = (list(self.mse_values), list(self.iteration_points)) if keep_curve else None
-        return (self.network.snapshot(), self.position, latest, curve, self.curve_stride,
-                self.last_step)
+    def _checkpoint(self, whole_curve=False):
+        """A :class:`Checkpoint` of now. Steps only add to the MSE curve, so its latest
+        point is enough to undo them; going back over a reset needs the whole curve."""
+        return Checkpoint(self.network.snapshot(), self.position,
+                          self.curve.snapshot(whole_curve), self.last_step)
 
     def _go_back_to(self, checkpoint):
-        snapshot, self.position, latest, curve, self.curve_stride, self.last_step = checkpoint
-        self.network.restore(snapshot)
-        if curve is not None:
-            self.mse_values[:], self.iteration_points[:] = curve
-        last = latest[0] if latest else 0
-        while self.iteration_points and self.iteration_points[-1] > last:
-            self.iteration_points.pop()
-            self.mse_values.pop()
-        if latest and (not self.iteration_points or self.iteration_points[-1] != last):
-            self.iteration_points.append(last)  # thinned away since: the latest comes back
-            self.mse_values.append(latest[1])
-
-    def _record(self, points, costs):
-        """Add the costs of completed iterations ``points`` (increasing) to the
-        curve, and thin it to at most ``curve_points`` (+ the latest) points."""
-        if not len(points):
-            return
-        if self.iteration_points and (self.iteration_points[-1] - 1) % self.curve_stride:
-            self.iteration_points.pop()  # the latest, kept only because it was the latest
-            self.mse_values.pop()
-        points, costs = np.asarray(points), np.asarray(costs, dtype=np.float64)
-        while True:
-            keep = (points - 1) % self.curve_stride == 0
-            keep[-1] = True
-            if len(self.iteration_points) + np.count_nonzero(keep) <= self.curve_points + 1:
-                break
-            self.curve_stride *= 2
-            kept = [(i, c) for i, c in zip(self.iteration_points, self.mse_values)
-                    if (i - 1) % self.curve_stride == 0]
-            self.iteration_points[:] = [i for i, _ in kept]
-            self.mse_values[:] = [c for _, c in kept]
-        self.iteration_points.extend(points[keep].tolist())
-        self.mse_values.extend(costs[keep].tolist())
+        self.network.restore(checkpoint.network)
+        self.position = checkpoint.position
+        self.curve.restore(checkpoint.curve)
+        self.last_step = checkpoint.last_step
 
     # ---- stepping --------------------------------------------------------
 
@@ -385,26 +380,16 @@ class Stepper:
         if self.position == len(self.computations):
             self.position = 0
             self.network.iteration = iteration
-            self._record([iteration], [self.network.cost])
+            self.curve.extend([iteration], [self.network.cost])
         wrote_cost = any("cost" in c.writes for c in done)
         with np.errstate(over="ignore", invalid="ignore"):
             total = self.network.state.sum()
         finite = math.isfinite(total) and not (wrote_cost and not math.isfinite(self.network.cost))
-        self.last_step = Step(tuple(done), iteration, self.network.cost,
-                              None if finite else self._first_non_finite(done))
-        return self.last_step
-
-    def _first_non_finite(self, done):
-        """``(layer, name)`` of the first matrix (or the cost) ``done`` left non-finite, or None."""
-        for computation in done:
-            layer = self.network.neural_layers[computation.layer - 1]
-            for name in computation.writes:
-                if name == "cost":
-                    if not math.isfinite(self.network.cost):
-                        return None, "cost"
-                elif not np.isfinite(layer.matrices[name]).all():
-                    return computation.layer, name
-        return None
+        step = Step(tuple(done), iteration, self.network.cost)
+        if not finite:
+            step = replace(step, non_finite=first_non_finite(self.network, step.written))
+        self.last_step = step
+        return step
 
     def train(self, iterations, undoable=True):
         """Run ``iterations`` whole iterations with ``Learn`` (a started one is finished first and counts).
@@ -430,13 +415,13 @@ class Stepper:
         if undoable:
             self._history.append(before)
         if done:
-            self._record([self.network.iteration], [self.network.cost])
+            self.curve.extend([self.network.iteration], [self.network.cost])
         try:
             mse_values, points = Learn(self.network, self._learning_rate, iterations)
         except NonFiniteError as error:
-            self._record(error.iteration_points, error.mse_values)
+            self.curve.extend(error.iteration_points, error.mse_values)
             raise
-        self._record(points, mse_values)
+        self.curve.extend(points, mse_values)
         self.last_step = Step(done, self.network.iteration, self.network.cost, note=(
             f"Trained to iteration {self.network.iteration} with learning rate "
             f"{checks.number_text(self._learning_rate)}: cost C = {self.network.cost:.6g}"))
@@ -452,7 +437,7 @@ class Stepper:
                 computation.run()
             finite = math.isfinite(network.cost) and math.isfinite(
                 network.state.dot(network.state))  # as Learn: one pass, exact search if not
-        where = None if finite else first_non_finite(network, network.cost)
+        where = None if finite else first_non_finite(network)
         iteration = network.iteration + 1
         if where is None:
             self.position = 0
@@ -498,7 +483,7 @@ class Stepper:
 
     def reset(self):
         """Go back to the state the network was formed in (undoable)."""
-        self._history.append(self._checkpoint(keep_curve=True))
+        self._history.append(self._checkpoint(whole_curve=True))
         self._go_back_to(self._formed)
 
     def resume(self, position, mse_values, iteration_points, formed=None):
@@ -536,11 +521,9 @@ class Stepper:
         if formed is not None and formed[0].shape != self.network.state.shape:
             raise ConfigurationError("formed is not a snapshot of this network")
         self.position = position
-        self.mse_values.clear()
-        self.iteration_points.clear()
-        self.curve_stride = 1
-        self._record(iteration_points, [float(v) for v in mse_values])
+        self.curve.restore(EMPTY_CURVE)
+        self.curve.extend(iteration_points, [float(v) for v in mse_values])
         self.last_step = None
         self._history.clear()
-        self._formed = (self._checkpoint(keep_curve=True) if formed is None
-                        else (formed, 0, None, ([], []), 1, None))
+        self._formed = (self._checkpoint(whole_curve=True) if formed is None
+                        else Checkpoint(formed, 0, EMPTY_CURVE, None))

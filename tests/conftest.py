@@ -42,3 +42,22 @@ def widget_callbacks_raise(monkeypatch):
         callback, error = escaped[0]
         pytest.fail(f"a widget callback raised {type(error).__name__}: {error} "
                     f"(in {getattr(callback, '__qualname__', callback)})", pytrace=False)
+
+
+# ---- shared data and helpers (implemented in reference.py, which modules may import) ----
+
+from reference import parity4, refused as _refused  # noqa: E402
+
+
+@pytest.fixture
+def parity_data():
+    """The seed's 4-bit parity problem, ``(inputs 16 x 4, targets 16 x 1)``, fresh arrays
+    built from its definition (see ``reference.parity4``)."""
+    return parity4()
+
+
+@pytest.fixture
+def refused():
+    """``refused(call, error, message)``: assert ``call()`` raises the kit's ``error`` with a
+    message matching ``message``; returns the exception (see ``reference.refused``)."""
+    return _refused

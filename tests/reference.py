@@ -1,12 +1,47 @@
-"""Textbook formulas of every activation and its derivative: the tests' independent oracle.
+"""The tests' independent oracle and their shared helpers.
 
-Written from the formulas, not from ``flux_widgets.activations``, so the two
-can be compared.
+- Textbook formulas of every activation and its derivative, written from the
+  formulas, not from ``flux_widgets.activations``, so the two can be compared.
+- :func:`parity4`: the seed's 4-bit parity problem, built from its definition,
+  not by ``load_dataset``.
+- :func:`refused`: the one check that a call is refused with the kit's error.
+
+Test modules import these as ``from reference import ...`` (``tests/`` has no
+``__init__.py``; pytest puts ``tests/`` on ``sys.path``). ``conftest.py`` offers
+the same as fixtures: ``parity_data`` and ``refused``.
 """
 
-import numpy as np
+from collections import namedtuple
 
-from flux_widgets import ActivationType
+import numpy as np
+import pytest
+
+from flux_widgets import ActivationType, FluxError
+
+Parity = namedtuple("Parity", "inputs targets")
+
+
+def parity4():
+    """The seed's 4-bit parity problem: every 4-bit number and whether it has an odd number of 1s.
+
+    Returns ``(inputs, targets)``, fresh float64 arrays: ``inputs`` is 16 x 4, row
+    ``i`` the bits of ``i`` with the most significant first (``0 0 0 0`` …
+    ``1 1 1 1``); ``targets`` is 16 x 1, ``1`` where the row holds an odd number of 1s.
+    """
+    inputs = np.array([[(number >> bit) & 1 for bit in (3, 2, 1, 0)] for number in range(16)],
+                      dtype=np.float64)
+    targets = (inputs.sum(axis=1) % 2).reshape(-1, 1)
+    return Parity(inputs, targets)
+
+
+def refused(call, error, message):
+    """Assert that ``call()`` is refused: it raises ``error``, one of the kit's errors
+    (a :class:`~flux_widgets.FluxError`), whose message matches the regular expression
+    ``message`` (``re.search``). Returns the exception, for further checks."""
+    assert issubclass(error, FluxError), f"{error.__name__} is not one of the kit's errors"
+    with pytest.raises(error, match=message) as caught:
+        call()
+    return caught.value
 
 
 def reference_activation(kind, a):

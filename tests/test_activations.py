@@ -7,7 +7,10 @@ exact left tail of σ. Results must be written in place into ``out``; no
 floating-point warning or flag may occur for any ``a`` in [-1e4, 1e4].
 """
 
+import dataclasses
+import inspect
 import math
+import re
 import warnings
 
 import numpy as np
@@ -17,7 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from reference import reference_activation, reference_derivative
-from flux_widgets.activations import ActivationType, activate, derivative
+from flux_widgets import Form_Network
+from flux_widgets.activations import (HE_GAIN, LECUN_GAIN, Activation, ActivationType, activate,
+                                      derivative)
 from flux_widgets.errors import ConfigurationError, FluxError
 from flux_widgets.matrix import _matrix_key, record_operations
 
@@ -267,3 +272,99 @@ def test_activate_and_derivative_are_recorded():
         derivative(ActivationType.TANH, a, h, slope)
     assert [str(op) for op in ops] == ["Activate[TANH](h [2x3] ← a [2x3])",
                                        "Dh_Da[TANH](dh_da [2x3] ← a [2x3])"]
+
+
+# --------------------------------------------------------------------------
+# The records: complete, and agreeing with h and with Form_Network.
+# --------------------------------------------------------------------------
+
+RECORD_FIELDS = {"name", "h", "dh_da", "formula", "derivative_formula", "formula_latex",
+                 "derivative_formula_latex", "init_gain", "output_range", "elementwise"}
+
+
+def assert_latex_of(latex, text):
+    """``latex`` typesets the Unicode ``text``: ASCII, balanced, not the text pasted in.
+
+    The two may be equal only for a text LaTeX prints as it is: single letters,
+    digits, ``'``, brackets and ``=`` (``"h'(a) = 1"``); ``max`` or ``tanh`` need
+    ``\\max`` and ``\\tanh``, and ``σ`` or ``−`` are not LaTeX.
+    """
+    assert isinstance(latex, str) and latex and latex == latex.strip()
+    assert latex.isascii(), latex
+    assert latex.count("{") == latex.count("}"), latex
+    assert latex.count(r"\begin{") == latex.count(r"\end{"), latex
+    plain = re.fullmatch(r"[a-z0-9'()= ]+", text) and not re.search(r"[a-z]{2}", text)
+    assert latex != text or plain, f"the LaTeX is the Unicode text: {text!r}"
+
+
+def test_the_record_fields_are_the_ones_checked_here():
+    """A new field of Activation needs its check in the test below."""
+    assert {field.name for field in dataclasses.fields(Activation)} == RECORD_FIELDS
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_every_member_has_a_complete_record(kind):
+    record = kind.record
+    assert isinstance(record, Activation)
+    assert record.name == kind.value and isinstance(record.name, str)
+    assert callable(record.h) and len(inspect.signature(record.h).parameters) == 2
+    assert callable(record.dh_da) and len(inspect.signature(record.dh_da).parameters) == 3
+    for field, start in (("formula", "h(a) ="), ("derivative_formula", "h'(a) =")):
+        text, latex = getattr(record, field), getattr(record, f"{field}_latex")
+        assert isinstance(text, str) and text.startswith(start) and text == text.strip()
+        assert latex.startswith(start)
+        assert_latex_of(latex, text)
+    assert (kind.formula, kind.derivative_formula) == (record.formula, record.derivative_formula)
+    assert type(record.init_gain) is float and math.isfinite(record.init_gain)
+    assert record.init_gain > 0
+    low, high = record.output_range
+    assert isinstance(record.output_range, tuple) and len(record.output_range) == 2
+    assert type(low) is float and type(high) is float and low < high
+    # the engine computes ∂C/∂a = ∂C/∂h ⊙ h'(a): every activation today is element by element
+    assert record.elementwise is True
+
+
+def range_samples():
+    """The large-input grid, then every 0.001 from −20 to 20 (the bends, swish's minimum)."""
+    return np.concatenate([large_input_grid().ravel(), np.linspace(-20.0, 20.0, 40001)])
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_output_range_holds_h_and_is_reached(kind):
+    """Every sampled h lies in [low, high] and reaches each end.
+
+    Reaching: within 1e-6 of a finite end; beyond ±50 toward an infinite one (leaky ReLU
+    of −1e4 is −100).
+    """
+    low, high = kind.record.output_range
+    h = run_activate(kind, range_samples().reshape(1, -1))
+    assert h.min() >= low and h.max() <= high
+    assert h.min() <= low + 1e-6 if math.isfinite(low) else h.min() < -50.0
+    assert h.max() >= high - 1e-6 if math.isfinite(high) else h.max() > 50.0
+
+
+def test_bounded_records_are_sigmoid_and_tanh():
+    bounded = {kind for kind in KINDS if kind.record.bounded}
+    assert bounded == {ActivationType.SIGMOID, ActivationType.TANH}
+
+
+def test_the_relu_family_gets_he_initialisation_and_every_other_lecun():
+    he = {kind for kind in KINDS if kind.record.init_gain == HE_GAIN}
+    assert he == {ActivationType.RELU, ActivationType.LEAKY_RELU, ActivationType.ELU,
+                  ActivationType.SWISH}
+    assert all(kind.record.init_gain == LECUN_GAIN for kind in set(KINDS) - he)
+    assert HE_GAIN == math.sqrt(2.0) and LECUN_GAIN == 1.0
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_form_network_draws_weights_with_the_records_gain(kind):
+    """A 400-500 hidden layer: the std of its 200 000 weights is gain/√n_in to within 1 %.
+
+    The relative standard error of the std of 200 000 normal draws is
+    1/√400 000 ≈ 0.16 %, so 1 % is six of them; √2 and 1 are 41 % apart.
+    """
+    n_in, n_out = 400, 500
+    network = Form_Network([n_out, 1], np.zeros((1, n_in)), np.zeros((1, 1)), kind, seed=5)
+    weights = network.neural_layers[0].weights_matrix
+    assert abs(weights.std() / (kind.record.init_gain / math.sqrt(n_in)) - 1.0) < 0.01
+    assert abs(weights.mean()) < 5 * weights.std() / math.sqrt(weights.size)

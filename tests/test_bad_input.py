@@ -37,21 +37,14 @@ from flux_widgets.exercises import Exercise, compare
 from flux_widgets.session import load_session, load_session_bytes, save_session
 from flux_widgets.stepper import Stepper
 from flux_widgets.text import matrix_text
+from reference import parity4, refused
 
-X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-T = (X.sum(axis=1) % 2).reshape(-1, 1)
+X, T = parity4()
 MB = 1024 ** 2
 
 
 def small_network():
     return Form_Network([3, 1], X, T, "tanh", "sigmoid", seed=0)
-
-
-def refused(call, error, message):
-    with pytest.raises(error, match=message) as caught:
-        call()
-    assert isinstance(caught.value, FluxError)
-    return caught.value
 
 
 def peak_allocation(call):
@@ -718,7 +711,7 @@ def test_a_weight_too_large_to_draw_is_drawn_without_a_warning(panel):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         panel.set_selected_weight(1e308)
-    widths = [rule["style"]["width"] for rule in panel.diagram.widget.cytoscape_style
+    widths = [rule["style"]["width"] for rule in panel.diagram.cytoscape.cytoscape_style
               if "line-color" in rule["style"] and "width" in rule["style"]]
     assert all(np.isfinite(widths)) and max(widths) == 8.0
     panel.undo_button.click()

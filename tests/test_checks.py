@@ -24,6 +24,7 @@ from flux_widgets.checks import (MAX_LAYERS, MAX_SEED, check_memory, finite_real
 from flux_widgets.datasets import DATASET_NAMES, load_dataset, train_test_split
 from flux_widgets.session import load_session_bytes, parse_configuration_string
 from flux_widgets.stepper import Stepper
+from reference import refused
 
 XOR = load_dataset("xor")
 GiB = 1024 ** 3
@@ -32,12 +33,6 @@ GiB = 1024 ** 3
 def small_network(**keywords):
     return Form_Network([3, 1], XOR.inputs, XOR.targets, "tanh", "sigmoid",
                         **{"seed": 0, **keywords})
-
-
-def refused(call, message):
-    with pytest.raises(ConfigurationError, match=message) as caught:
-        call()
-    return str(caught.value)
 
 
 # ---- number_text: any value in a message, never an exception --------------------------
@@ -81,14 +76,14 @@ def test_whole_number_accepts_ints_and_numpy_integers(value):
     (math.nan, "nan"), (math.inf, "inf"), ("3", "'3'"), (None, "None"), ([3], "[3]"),
 ])
 def test_whole_number_refuses_with_one_message(value, shown):
-    refused(lambda: whole_number(value, "the number of iterations", 1, 10 ** 6),
+    refused(lambda: whole_number(value, "the number of iterations", 1, 10 ** 6), ConfigurationError,
             f"^the number of iterations must be a whole number from 1 to 1,000,000, "
             f"got {re.escape(shown)}$")
 
 
 def test_whole_number_without_an_upper_bound():
     assert whole_number(10 ** 400, "history_limit", 1) == 10 ** 400
-    refused(lambda: whole_number(0, "history_limit", 1),
+    refused(lambda: whole_number(0, "history_limit", 1), ConfigurationError,
             "^history_limit must be a whole number ≥ 1, got 0$")
 
 
@@ -113,7 +108,7 @@ def test_parse_whole_number_reads_typed_whole_numbers(text, value):
     ("1" + "0" * 400, "between 1 and 4,096"),
 ])
 def test_parse_whole_number_refuses_without_overflowing(text, message):
-    refused(lambda: parse_whole_number(text, "layer size", 1, 4096), message)
+    refused(lambda: parse_whole_number(text, "layer size", 1, 4096), ConfigurationError, message)
 
 
 # ---- real numbers --------------------------------------------------------------------
@@ -132,7 +127,7 @@ def test_positive_real_accepts_finite_positive_numbers(value):
     (Fraction(10 ** 400), "Fraction"),
 ])
 def test_positive_real_refuses_with_one_message(value, shown):
-    refused(lambda: positive_real(value, "epsilon", "1e-6"),
+    refused(lambda: positive_real(value, "epsilon", "1e-6"), ConfigurationError,
             f"^epsilon must be a positive number such as 1e-6, got {re.escape(shown)}")
 
 
@@ -143,12 +138,13 @@ def test_finite_real_accepts_any_finite_number(value):
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 10 ** 400, True, "1", None])
 def test_finite_real_refuses_what_no_float64_holds(value):
-    refused(lambda: finite_real(value, "a weight"), "^a weight must be a finite number, got ")
+    refused(lambda: finite_real(value, "a weight"), ConfigurationError,
+            "^a weight must be a finite number, got ")
 
 
 @pytest.mark.parametrize("value", [0, 1, 1.5, -0.1, math.nan, 10 ** 400, True, "0.5"])
 def test_fraction_is_strictly_between_0_and_1(value):
-    refused(lambda: fraction(value, "rtol", "1e-6"),
+    refused(lambda: fraction(value, "rtol", "1e-6"), ConfigurationError,
             "^rtol must be a number between 0 and 1 such as 1e-6, got ")
     assert fraction(0.25, "test_fraction") == 0.25
 
@@ -156,7 +152,7 @@ def test_fraction_is_strictly_between_0_and_1(value):
 @pytest.mark.parametrize("text", ["", "0", "-0.5", "0,5", "nan", "inf", "1e309", "1e400",
                                   "abc", "1" + "0" * 400])
 def test_parse_positive_real_refuses_typed_text(text):
-    refused(lambda: parse_positive_real(text, "the learning rate", "0.5"),
+    refused(lambda: parse_positive_real(text, "the learning rate", "0.5"), ConfigurationError,
             "^the learning rate must be a positive number such as 0.5, not '")
 
 
@@ -186,7 +182,7 @@ BAD_RATES = [(0, "0"), (-0.5, "-0.5"), (math.nan, "nan"), (math.inf, "inf"), (Tr
 @pytest.mark.parametrize("rate, shown", BAD_RATES, ids=[repr(r)[:12] for r, _ in BAD_RATES])
 @pytest.mark.parametrize("entry", LEARNING_RATE_ENTRIES.values(), ids=LEARNING_RATE_ENTRIES)
 def test_every_entry_refuses_a_learning_rate_with_the_same_message(entry, rate, shown):
-    refused(lambda: entry(rate),
+    refused(lambda: entry(rate), ConfigurationError,
             f"^the learning rate must be a positive number such as 0.5, got {re.escape(shown)}$")
 
 
@@ -201,7 +197,7 @@ TYPED_RATE_ENTRIES = {
 @pytest.mark.parametrize("text", ["0", "-0.5", "nan", "inf", "1e309", "1e400", "abc"])
 @pytest.mark.parametrize("entry", TYPED_RATE_ENTRIES.values(), ids=TYPED_RATE_ENTRIES)
 def test_every_text_entry_refuses_a_learning_rate_with_the_same_message(entry, text):
-    refused(lambda: entry(text),
+    refused(lambda: entry(text), ConfigurationError,
             f"^the learning rate must be a positive number such as 0.5, not '{text}'$")
 
 
@@ -233,7 +229,7 @@ BAD_SEEDS = [(-1, "-1"), (MAX_SEED + 1, "4,294,967,296"), (2 ** 40, "1,099,511,6
 @pytest.mark.parametrize("value, shown", BAD_SEEDS, ids=[repr(v)[:12] for v, _ in BAD_SEEDS])
 @pytest.mark.parametrize("entry", SEED_ENTRIES.values(), ids=SEED_ENTRIES)
 def test_every_entry_refuses_a_seed_with_the_same_message(entry, value, shown):
-    refused(lambda: entry(value),
+    refused(lambda: entry(value), ConfigurationError,
             f"^the seed must be a whole number from 0 to 4,294,967,295, or None, "
             f"got {re.escape(shown)}$")
 
@@ -248,12 +244,15 @@ def test_every_entry_accepts_the_same_seeds(entry, value):
     parse_configuration_string(f"flux1:xor:3,1:tanh:sigmoid:lr=1:seed={text}")["seed"])])
 def test_typed_seeds_follow_the_same_range(entry):
     assert entry("0") == 0 and entry(str(MAX_SEED)) == MAX_SEED
-    refused(lambda: entry(str(MAX_SEED + 1)),
+    refused(lambda: entry(str(MAX_SEED + 1)), ConfigurationError,
             "^the seed must be between 0 and 4,294,967,295, not 4294967296$")
-    refused(lambda: entry("-1"), "between 0 and 4,294,967,295, not -1")
-    refused(lambda: entry("0.5"), "^the seed must be a whole number, not '0.5'$")
-    refused(lambda: entry("1e400"), "^the seed must be a whole number, not '1e400'$")
-    refused(lambda: entry("9" * 500), "^the seed must be between 0 and 4,294,967,295")
+    refused(lambda: entry("-1"), ConfigurationError, "between 0 and 4,294,967,295, not -1")
+    refused(lambda: entry("0.5"), ConfigurationError,
+            "^the seed must be a whole number, not '0.5'$")
+    refused(lambda: entry("1e400"), ConfigurationError,
+            "^the seed must be a whole number, not '1e400'$")
+    refused(lambda: entry("9" * 500), ConfigurationError,
+            "^the seed must be between 0 and 4,294,967,295")
 
 
 def test_a_seed_the_parser_accepts_forms_a_network_and_loads_a_dataset():
@@ -271,9 +270,11 @@ def test_the_depth_is_bounded_everywhere():
     assert len(Form_Network(deep[:-1] + [1], XOR.inputs, XOR.targets, seed=0).neural_layers) \
         == MAX_LAYERS
     message = "^a network may have at most 32 layers after the inputs, got 33; use fewer layers$"
-    refused(lambda: parse_layer_sizes(",".join(["8"] * (MAX_LAYERS + 1))), message)
-    refused(lambda: Form_Network([8] * MAX_LAYERS + [1], XOR.inputs, XOR.targets), message)
-    refused(lambda: Form_Network(iter([8] * 100), XOR.inputs, XOR.targets),
+    refused(lambda: parse_layer_sizes(",".join(["8"] * (MAX_LAYERS + 1))), ConfigurationError,
+            message)
+    refused(lambda: Form_Network([8] * MAX_LAYERS + [1], XOR.inputs, XOR.targets),
+            ConfigurationError, message)
+    refused(lambda: Form_Network(iter([8] * 100), XOR.inputs, XOR.targets), ConfigurationError,
             "at most 32 layers after the inputs, got more than 32")
 
 
@@ -281,7 +282,7 @@ def test_the_issues_deep_configuration_string_is_refused_at_once():
     text = "flux1:xor:" + ",".join(["8"] * 1976 + ["1"]) + ":tanh:sigmoid:lr=1:seed=0"
     assert len(text) <= 4000
     started = time.perf_counter()
-    refused(lambda: parse_configuration_string(text),
+    refused(lambda: parse_configuration_string(text), ConfigurationError,
             "at most 32 layers after the inputs, got 1,977; use fewer layers")
     assert time.perf_counter() - started < 0.1
 
@@ -292,12 +293,13 @@ def test_the_issues_deep_configuration_string_is_refused_at_once():
     ([np.int64(0), 1], "whole numbers ≥ 1, got 0 in"), ([10 ** 400, 1], "more than the kit"),
 ])
 def test_form_network_refuses_bad_layer_sizes(layers, message):
-    refused(lambda: Form_Network(layers, XOR.inputs, XOR.targets), message)
+    refused(lambda: Form_Network(layers, XOR.inputs, XOR.targets), ConfigurationError, message)
 
 
 def test_layer_sizes_keep_the_typed_limit():
     assert checks.MAX_LAYER_SIZE == session.MAX_LAYER_SIZE == 4096
-    refused(lambda: parse_layer_sizes("4097, 1"), "layer size '4097' must be between 1 and 4,096")
+    refused(lambda: parse_layer_sizes("4097, 1"), ConfigurationError,
+            "layer size '4097' must be between 1 and 4,096")
 
 
 # ---- memory --------------------------------------------------------------------------
@@ -340,6 +342,7 @@ def test_memory_limit_follows_a_binder_pods_cgroup(machine):
     assert memory_limit() == GiB // 2
     assert memory_limit_text() == "0.5 GB (half the 1.1 GB this kernel's container may use)"
     refused(lambda: Form_Network([6000, 1], np.zeros((2000, 4)), np.zeros((2000, 1))),
+            ConfigurationError,
             r"^a 4-6000-1 network on 2000 samples would need 0.6 GB of memory, more than the "
             r"kit's limit of 0.5 GB \(half the 1.1 GB this kernel's container may use\); use "
             "fewer neurons or samples$")
@@ -357,10 +360,11 @@ def test_memory_limit_is_2_gib_on_a_large_machine_or_when_nothing_can_be_read(ma
 
 def test_check_memory_names_the_copies():
     check_memory(2 * GiB // 8, "a network")
-    refused(lambda: check_memory(2 * GiB // 8 + 1, "a network"),
+    refused(lambda: check_memory(2 * GiB // 8 + 1, "a network"), ConfigurationError,
             "^a network would need 2.1 GB of memory, more than the kit's limit of")
     refused(lambda: check_memory(10 ** 8, "a 4-8-1 network on 16 samples", 3,
                                  "the panel keeps 3 copies of it", "use fewer neurons"),
+            ConfigurationError,
             "^a 4-8-1 network on 16 samples needs 0.8 GB, and the panel keeps 3 copies of it: "
             "2.4 GB, more than the kit's limit of .*; use fewer neurons$")
 
@@ -370,6 +374,7 @@ def test_the_panels_memory_check_is_one_call():
     kept = "the panel keeps 3 copies of it"
     network.check_network_memory([4, 4096, 4096, 1], 16, copies=1)
     refused(lambda: network.check_network_memory([4, 4096, 4096, 4096, 1], 16, 3, kept),
+            ConfigurationError,
             "^a 4-4096-4096-4096-1 network on 16 samples needs 0.8 GB, and the panel keeps 3 "
             "copies of it: 2.4 GB, more than the kit's limit")
 

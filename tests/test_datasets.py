@@ -1,16 +1,21 @@
 """The bundled datasets, a learner's CSV, train/test splits and accuracy."""
 
+import dataclasses
 import gzip
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
-from flux_widgets import Form_Network, Learn, Predict, datasets
+from flux_widgets import Form_Network, Learn, Predict, datasets, predicted_class, readers
 from flux_widgets.datasets import (
+    DATA_DIR,
     DATASET_NAMES,
+    DATASETS,
     Dataset,
+    DatasetRecord,
     accuracy,
     load_csv,
     load_dataset,
@@ -53,6 +58,69 @@ def test_bundled_dataset_shapes(name, shape, class_count):
     else:
         assert data.targets.shape == (count, class_count)
         assert np.array_equal(data.targets, np.eye(class_count)[data.labels])
+
+
+# ---- the dataset records ---------------------------------------------------
+
+def text(value):
+    """A non-empty line of text."""
+    return isinstance(value, str) and value.strip() == value and value and "\n" not in value
+
+
+def texts(value):
+    """A tuple of texts (possibly empty)."""
+    return isinstance(value, tuple) and all(text(item) for item in value)
+
+
+RECORD_FIELDS = {  # field: is this value of a record complete?
+    "name": lambda value: text(value) and value == value.lower(),
+    "label": text,
+    "description": lambda value: text(value) and value.endswith("."),
+    "licence": lambda value: text(value) and value.endswith("."),
+    "class_names": lambda value: texts(value) and len(set(value)) == len(value) >= 2,
+    "standardized_by_default": lambda value: isinstance(value, bool),
+    "files": texts,
+    "loader": callable,
+    "aliases": texts,
+}
+
+
+def test_every_field_of_a_record_is_checked():
+    assert set(RECORD_FIELDS) == {field.name for field in dataclasses.fields(DatasetRecord)}
+
+
+@pytest.mark.parametrize("name", DATASET_NAMES)
+def test_every_record_is_complete(name):
+    record = DATASETS[name]
+    assert record.name == name
+    for field, complete in RECORD_FIELDS.items():
+        assert complete(getattr(record, field)), f"{name}: {field} = {getattr(record, field)!r}"
+    paths = tuple(DATA_DIR / file for file in record.files)
+    assert all(path.is_file() for path in paths)
+    inputs, labels, feature_names = record.loader(paths, np.random.default_rng(0), None)
+    assert inputs.shape == (len(labels), len(feature_names))
+    assert set(np.asarray(labels).tolist()) == set(range(len(record.class_names)))
+    data = load_dataset(name)
+    assert data.class_names == record.class_names
+    assert data.description == f"{record.description} {record.licence}"
+
+
+def test_records_are_told_apart():
+    records = DATASETS.values()
+    assert len({record.label for record in records}) == len(records)
+    keys = [key for record in records for key in (record.name, *record.aliases)]
+    assert len(set(keys)) == len(keys)
+    assert [load_dataset(alias).name for record in records for alias in record.aliases] \
+        == [record.name for record in records for _ in record.aliases]
+
+
+def test_every_bundled_file_belongs_to_a_record_and_is_documented():
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    bundled = {path.relative_to(DATA_DIR).as_posix() for path in DATA_DIR.rglob("*")
+               if path.is_file() and path.name != "README.md"}
+    claimed = [file for record in DATASETS.values() for file in record.files]
+    assert sorted(claimed) == sorted(bundled)
+    assert all(f"| {file} |" in readme for file in claimed)
 
 
 def test_arrays_are_read_only():
@@ -119,7 +187,7 @@ def test_mnist_is_cached(monkeypatch):
     def fail(data):
         raise AssertionError("MNIST was decompressed again")
 
-    monkeypatch.setattr(datasets.gzip, "decompress", fail)
+    monkeypatch.setattr(gzip, "decompress", fail)
     assert load_dataset("mnist", samples=20).labels.tolist() == MNIST_FIRST_20
 
 
@@ -339,7 +407,7 @@ def test_missing_file_and_folder(tmp_path):
 
 def test_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
     path = write(tmp_path, "a,label\n1,0\n2,1\n")
-    monkeypatch.setattr(datasets, "MAX_CSV_BYTES", 10)
+    monkeypatch.setattr(readers, "MAX_CSV_BYTES", 10)
     monkeypatch.setattr(type(path), "open", lambda *args, **kwargs: pytest.fail("read"))
     with pytest.raises(DataError, match="data.csv is larger than"):
         load_csv(path)
@@ -434,3 +502,48 @@ def test_accuracy():
 def test_accuracy_errors(outputs, labels, message):
     with pytest.raises(DataError, match=message):
         accuracy(outputs, labels)
+
+
+# ---- predicted_class -------------------------------------------------------
+
+def test_predicted_class_binary_threshold():
+    outputs = [[0.5], [np.nextafter(0.5, 1)], [np.nextafter(0.5, 0)], [1.0], [-3.0], [0.9]]
+    assert predicted_class(outputs).tolist() == [0, 1, 0, 1, 0, 1]
+
+
+def test_predicted_class_ties_take_the_first_column():
+    outputs = [[0.3, 0.3, 0.1], [0.2, 0.7, 0.7], [0.0, 0.0, 0.0], [0.1, 0.2, 0.9]]
+    assert predicted_class(outputs).tolist() == [0, 1, 0, 2]
+
+
+def test_predicted_class_of_non_finite_outputs():
+    nan, inf = np.nan, np.inf
+    assert predicted_class([[nan], [inf], [-inf]]).tolist() == [0, 1, 0]
+    outputs = [[0.9, nan, nan], [nan, 0.1, 0.2], [inf, 0.0, inf], [-inf, -inf, 0.0]]
+    assert predicted_class(outputs).tolist() == [1, 0, 0, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(0, 6), st.integers(1, 4)),
+                  elements=st.sampled_from([0.0, 0.5, 1.0, -1.0, np.nan, np.inf, -np.inf])
+                  | st.floats(allow_nan=True)))
+def test_predicted_class_is_the_rule_of_accuracy_the_output_map_and_the_panel(outputs):
+    expected = outputs[:, 0] > 0.5 if outputs.shape[1] == 1 else outputs.argmax(axis=1)
+    classes = predicted_class(outputs)
+    assert classes.dtype == np.intp and np.array_equal(classes, expected)
+
+
+@pytest.mark.parametrize("name", ["xor", "iris", "wine", "breast_cancer"])
+def test_predicted_class_of_the_targets_is_the_labels(name):
+    data = load_dataset(name)
+    assert np.array_equal(predicted_class(data.targets), data.labels)
+
+
+@pytest.mark.parametrize("outputs, message", [
+    ([0.5, 0.2], "N x 1 or N x c, got shape \\(2,\\)"),
+    (np.zeros((3, 0)), "got shape \\(3, 0\\)"),
+    ([["a"], ["b"]], "not a matrix of numbers"),
+])
+def test_predicted_class_errors(outputs, message):
+    with pytest.raises(DataError, match=message):
+        predicted_class(outputs)

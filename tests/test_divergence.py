@@ -61,7 +61,7 @@ def test_training_in_chunks_stops_at_the_diverged_chunk_and_frees_the_buttons():
     panel = asyncio.run(session())
     iteration = stopped_at(panel.narration.value)
     assert_at_last_finite_iteration(panel, iteration)
-    assert panel.progress.value < iteration  # the diverged chunk did not count
+    assert panel.training.progress.value < iteration  # the diverged chunk did not count
     assert not panel.step_button.disabled and panel.stop_button.disabled
     assert not panel.undo_button.disabled
     panel.undo()  # the whole run is one step back
@@ -93,7 +93,7 @@ def test_the_message_names_the_first_matrix_and_layer(learning_rate, where):
 def test_a_step_by_step_overflow_names_its_matrix_and_steps_back():
     panel = Panel()
     for layer, row, column in [(1, 0, 0), (1, 1, 0), (2, 0, 0)]:
-        panel.selected_edge = (layer, row, column)
+        panel.show_edge(layer, row, column)  # a click on the edge
         panel.set_selected_weight(1e300)   # 2e300 in layer 1, 2e600 = inf in layer 2
     finite = panel.network.state.copy()
     for _ in range(3):   # layer 1: x·W, + b, h(·), all finite
@@ -115,7 +115,7 @@ def test_a_diverged_session_is_not_saved_and_says_why(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     panel = Panel()
     for layer, row, column in [(1, 0, 0), (1, 1, 0), (2, 0, 0)]:
-        panel.selected_edge = (layer, row, column)
+        panel.show_edge(layer, row, column)  # a click on the edge
         panel.set_selected_weight(1e300)
     panel.step("iteration")
     panel.keep.filename.value = "diverged.npz"

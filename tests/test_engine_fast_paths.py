@@ -6,9 +6,9 @@ import flux_widgets as fw
 from flux_widgets import Form_Network, Learn
 from flux_widgets.layer import Neural_Layer, matrix_shapes
 from flux_widgets.matrix import record_operations
+from reference import parity4
 
-PARITY_X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-PARITY_T = (PARITY_X.sum(axis=1) % 2).reshape(-1, 1)
+PARITY_X, PARITY_T = parity4()
 
 
 def twins():
@@ -76,3 +76,13 @@ def test_learn_goes_on_when_a_finite_state_only_overflows_the_check():
     assert np.isfinite(mse).all() and list(points) == [1, 2, 3]
     assert network.iteration == 3 and np.isfinite(network.state).all()
     assert network.neural_layers[0].weight_input_bias_matrix.max() >= 1e160
+
+
+def test_a_layers_named_matrices_are_its_attributes_and_assignment_writes_in_place():
+    layer = twins()[0].neural_layers[0]
+    for name, matrix in layer.matrices.items():
+        assert getattr(layer, name) is matrix  # the very matrix, not a copy
+    weights = layer.weights_matrix
+    layer.weights_matrix = np.ones((4, 8))
+    assert layer.weights_matrix is weights and np.all(weights == 1.0)
+    assert np.shares_memory(layer._joined_update[0], weights)

@@ -19,8 +19,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from flux_widgets import ActivationType, Back_Propagation, Form_Network, Forward_Pass
+from flux_widgets import Neural_Layer, derive_bias_gradient, derive_weight_gradient
 from flux_widgets.derivation import check_gradients, finite_difference
-from reference import reference_activation
+from reference import reference_activation, reference_derivative
 
 EPSILON = 1e-6
 RTOL = 1e-6
@@ -157,3 +158,111 @@ def test_seed_section_4_2_formula_is_wrong_and_the_exact_rule_is_right():
                              * hidden.dh_da_matrix[:, 1]))
     assert agree(exact, fd, cost)
     assert not agree(seed_rule, fd, cost)
+
+
+# ---- the checker's own arithmetic, against the reference ---------------------------------
+
+def reference_difference(network, number, parameter, i, j, epsilon):
+    """(C(p + ε) − C(p − ε)) / 2ε of one parameter, with the reference cost (not Predict)."""
+    matrix = getattr(network.neural_layers[number - 1], f"{parameter}_matrix")
+    original = matrix[i, j]
+    try:
+        matrix[i, j] = original + epsilon
+        up = reference_cost(network)
+        matrix[i, j] = original - epsilon
+        down = reference_cost(network)
+    finally:
+        matrix[i, j] = original
+    return (up - down) / (2 * epsilon)
+
+
+@pytest.mark.parametrize("epsilon", [1e-2, 1e-4, 1e-6])
+def test_finite_difference_is_the_central_difference_with_the_given_epsilon(epsilon):
+    """With ε = 1e-2 a one-sided difference, or one that ignores ε, is off by far more
+    than rounding; the parameter gets back its exact value."""
+    network, _ = formed([4], 3, ActivationType.TANH, ActivationType.SIGMOID, 7, 2, 3)
+    before = network.state.copy()
+    for number, parameter, i, j in [(1, "weights", 2, 1), (1, "bias", 0, 3), (2, "weights", 3, 0),
+                                    (2, "bias", 0, 1)]:
+        expected = reference_difference(network, number, parameter, i, j, epsilon)
+        got = finite_difference(network, number, parameter, i, j, epsilon)
+        assert got == pytest.approx(expected, rel=1e-7, abs=1e-9), (number, parameter, i, j)
+    assert np.array_equal(network.state, before)
+    report = check_gradients(network, epsilon=1e-2)
+    assert report.epsilon == 1e-2
+    for number, parameter, i, j, _, fd in report.entries:
+        assert fd == finite_difference(network, number, parameter, i, j, 1e-2)
+
+
+def test_check_gradients_catches_a_small_error_and_honours_its_tolerance(monkeypatch):
+    """A gradient off by 1 part in 10⁵ fails at the default rtol (1e-6) and passes at 1e-4."""
+    network, cost = formed([3], 2, ActivationType.TANH, ActivationType.SIGMOID, 6, 1, 1)
+    exact = network.neural_layers[0].dC_dw_matrix[0, 0]
+    floor = 16 * np.finfo(float).eps * max(cost, 1.0) / EPSILON
+    assert abs(exact) * 1e-5 > 10 * floor  # the error is well above the rounding floor
+    original = Neural_Layer.compute_dC_dw
+
+    def off_by_1e5(self):
+        result = original(self)
+        if self is network.neural_layers[0]:
+            self.dC_dw_matrix[0, 0] *= 1 + 1e-5
+        return result
+    monkeypatch.setattr(Neural_Layer, "compute_dC_dw", off_by_1e5)
+    strict = check_gradients(network)
+    assert not strict.passed and [f[:4] for f in strict.failures] == [(1, "weights", 0, 0)]
+    assert strict.max_relative_error == pytest.approx(1e-5, rel=0.01)
+    assert "1 disagree" in str(strict)
+    assert check_gradients(network, rtol=1e-4).passed
+
+
+# ---- one entry as its factors ------------------------------------------------------------
+
+def reference_backward(network):
+    """Every layer's (x, a, ∂C/∂h) from the reference formulas, first layer first."""
+    layers, x, rows = network.neural_layers, network.inputMatrix, []
+    for layer in layers:
+        a = x @ layer.weights_matrix + layer.bias_matrix
+        rows.append([x, a, None])
+        x = reference_activation(layer.activation, a)
+    dC_dh = 2 * (x - network.outputMatrix) / network.sample_size
+    for index in range(len(layers) - 1, -1, -1):
+        rows[index][2] = dC_dh
+        dC_da = dC_dh * reference_derivative(layers[index].activation, rows[index][1])
+        dC_dh = dC_da @ layers[index].weights_matrix.T
+    return rows
+
+
+@pytest.mark.parametrize("number, i, j", [(1, 0, 2), (1, 1, 0), (2, 2, 0), (2, 0, 1), (3, 1, 0)])
+def test_a_derivation_shows_the_exact_factors_and_sums_to_the_gradient(number, i, j):
+    """∂C/∂W[i, j] = Σ_n x[n, i] · ∂C/∂h[n, j] · h'(a[n, j]) and ∂C/∂b[j] = Σ_n ∂C/∂h · h'(a):
+    the factors are those of the reference, the sum is the central difference."""
+    network, cost = formed([3, 2], 2, ActivationType.TANH, ActivationType.SIGMOID, 6, 1, 7)
+    x, a, dC_dh = reference_backward(network)[number - 1]
+    kind = network.neural_layers[number - 1].activation
+    h_prime = reference_derivative(kind, a)
+    weight = derive_weight_gradient(network, number, i, j)
+    np.testing.assert_allclose(weight.factors, np.column_stack([x[:, i], dC_dh[:, j],
+                                                                h_prime[:, j]]),
+                               rtol=1e-9, atol=1e-15)
+    assert weight.matches and "✓" in weight.text()
+    assert agree(weight.total, reference_difference(network, number, "weights", i, j, EPSILON),
+                 cost)
+    bias = derive_bias_gradient(network, number, j)
+    np.testing.assert_allclose(bias.factors, np.column_stack([dC_dh[:, j], h_prime[:, j]]),
+                               rtol=1e-9, atol=1e-15)
+    assert bias.matches
+    assert agree(bias.total, reference_difference(network, number, "bias", 0, j, EPSILON), cost)
+    output_layer = number == len(network.neural_layers)
+    assert ("(2/N)" in weight.dC_dy_rule) == output_layer
+    assert ("N = 6" in weight.dC_dy_rule) == output_layer
+
+
+def test_a_derivation_says_when_the_stored_entry_is_not_its_sum():
+    network, _ = formed([3], 2, ActivationType.TANH, ActivationType.SIGMOID, 6, 1, 7)
+    layer = network.neural_layers[1]
+    wrong = layer.dC_dw_matrix.copy()
+    wrong[1, 0] *= 1.001
+    layer.dC_dw_matrix = wrong
+    derivation = derive_weight_gradient(network, 2, 1, 0)
+    assert not derivation.matches and "✗" in derivation.text()
+    assert derive_weight_gradient(network, 2, 0, 0).matches  # the others still match

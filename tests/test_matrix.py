@@ -7,8 +7,10 @@ tolerance of 1e-12.
 
 Every function writes its result IN PLACE into the result object it is given
 (and returns that very object); ``None`` allocates a new float64 2-D matrix.
-A shape, dimension, type or dtype that does not fit raises ``ShapeError`` (a
-``ValueError``) naming the function and the shapes, never a raw numpy error.
+A shape or dimension that does not fit raises ``ShapeError`` (a ``ValueError``)
+naming the function and the shapes; a list instead of a numpy matrix, a result of
+another dtype or a scalar that is not a number raises ``OperandTypeError`` (a
+``TypeError`` and a ``ValueError``); never a raw numpy error.
 """
 
 import math
@@ -20,12 +22,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from flux_widgets.errors import ConfigurationError, DataError, FluxError, ShapeError
+from flux_widgets.errors import (ConfigurationError, DataError, FluxError, OperandTypeError,
+                                 ShapeError)
 from flux_widgets.matrix import (Matrix_Add, Matrix_Broadcast, Matrix_Data_Preprocessor,
                                  Matrix_Hadamard_Product, Matrix_Mean_Squared_Error,
                                  Matrix_Multiply, Matrix_Scalar_Multiply, Matrix_Subtract,
                                  Matrix_Sum_Columns, Matrix_Transpose, Operation,
                                  _matrix_key, record_operations)
+from reference import parity4
 
 PROPERTY = settings(max_examples=100, deadline=None)
 
@@ -374,6 +378,13 @@ THREE_D_RESULT = {
         np.empty((2, 4, 1)), np.ones((2, 3)), np.ones((3, 4))),
     "Matrix_Broadcast": lambda: Matrix_Broadcast(np.empty((2, 4, 1)), np.ones((1, 4)), 2, 4),
     "Matrix_Add": lambda: Matrix_Add(np.empty((2, 4, 1)), np.ones((2, 4)), np.ones((2, 4))),
+    # a 1 x 2 x 4 result: numpy itself would broadcast a 2 x 4 sum into it
+    "Matrix_Add-leading-1": lambda: Matrix_Add(
+        np.empty((1, 2, 4)), np.ones((2, 4)), np.ones((2, 4))),
+    "Matrix_Multiply-leading-1": lambda: Matrix_Multiply(
+        np.empty((1, 2, 4)), np.ones((2, 3)), np.ones((3, 4))),
+    "Matrix_Sum_Columns-leading-1": lambda: Matrix_Sum_Columns(
+        np.empty((1, 1, 4)), np.ones((2, 4))),
     "Matrix_Subtract": lambda: Matrix_Subtract(
         np.empty((2, 4, 1)), np.ones((2, 4)), np.ones((2, 4))),
     "Matrix_Hadamard_Product": lambda: Matrix_Hadamard_Product(
@@ -417,8 +428,8 @@ LIST_OPERAND = {
 
 
 @pytest.mark.parametrize("call", LIST_OPERAND.values(), ids=LIST_OPERAND.keys())
-def test_list_instead_of_array_raises_shape_error(call):
-    with pytest.raises(ShapeError):
+def test_list_instead_of_array_raises_operand_type_error(call):
+    with pytest.raises(OperandTypeError, match="must be a 2-D matrix, got list"):
         call()
 
 
@@ -450,8 +461,8 @@ INT64_RESULT = {
 
 
 @pytest.mark.parametrize("call", INT64_RESULT.values(), ids=INT64_RESULT.keys())
-def test_int64_result_raises_shape_error(call):
-    with pytest.raises(ShapeError):
+def test_int64_result_raises_operand_type_error(call):
+    with pytest.raises(OperandTypeError):
         call()
 
 
@@ -478,8 +489,8 @@ FLOAT32_RESULT = {
 
 
 @pytest.mark.parametrize("call", FLOAT32_RESULT.values(), ids=FLOAT32_RESULT.keys())
-def test_float32_result_raises_shape_error(call):
-    with pytest.raises(ShapeError):
+def test_float32_result_raises_operand_type_error(call):
+    with pytest.raises(OperandTypeError):
         call()
 
 
@@ -504,10 +515,18 @@ def test_broadcast_refuses_a_matrix_that_is_not_a_row_column_or_scalar(small_sha
         Matrix_Broadcast(None, np.ones(small_shape), 4, 3)
 
 
+def test_an_operand_type_error_is_a_type_error_and_a_value_error():
+    with pytest.raises(OperandTypeError) as caught:
+        Matrix_Add(None, [[1.0]], np.ones((1, 1)))
+    assert isinstance(caught.value, TypeError)
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, FluxError)
+
+
 def test_scalar_multiply_refuses_a_non_number_scalar():
-    with pytest.raises(ShapeError, match="Matrix_Scalar_Multiply"):
+    with pytest.raises(OperandTypeError, match="Matrix_Scalar_Multiply"):
         Matrix_Scalar_Multiply(np.ones((2, 2)), "2")
-    with pytest.raises(ShapeError, match="Matrix_Scalar_Multiply"):
+    with pytest.raises(OperandTypeError, match="Matrix_Scalar_Multiply"):
         Matrix_Scalar_Multiply(np.ones((2, 2)), True)
 
 
@@ -522,7 +541,7 @@ def test_failed_call_leaves_the_result_untouched():
 # Matrix_Data_Preprocessor.
 # --------------------------------------------------------------------------
 
-PARITY_ROWS = [[*map(int, f"{i:04b}"), bin(i).count("1") % 2] for i in range(16)]
+PARITY_ROWS = np.hstack(parity4()).astype(int).tolist()  # four input bits, then the label
 
 
 def test_preprocessor_takes_the_first_four_columns_as_inputs():

@@ -1,14 +1,19 @@
 """The step engine: granularities, equivalence with the passes, exact undo, bounded history."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from flux_widgets import (ConfigurationError, Form_Network, Forward_Pass, Back_Propagation,
-                          Learn, NonFiniteError, Update_Parameters)
-from flux_widgets.stepper import Stepper
+                          Learn, NonFiniteError, Update_Parameters, network_cost)
+from flux_widgets.curve import EMPTY_CURVE, CurveSnapshot
+from flux_widgets.layer import matrix_shapes
+from flux_widgets.network import computation_order, iteration_computations
+from flux_widgets.stepper import Checkpoint, Stepper
+from reference import parity4
 
-X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-T = (X.sum(axis=1) % 2).reshape(-1, 1)
+X, T = parity4()
 
 
 def network(seed=0):
@@ -30,9 +35,14 @@ def test_one_iteration_is_thirty_named_computations_in_order():
 def test_stepping_equals_forward_backward_update(granularity):
     stepped, direct = network(), network()
     stepper = Stepper(stepped, 0.5)
+    costs = []
     for _ in range(3):
         Forward_Pass(direct)
         cost = Back_Propagation(direct)
+        costs.append(cost)
+        # the cost from the plain formula C = (1/N)·Σ(y − t)², on the parameters before the update
+        assert cost == pytest.approx(np.mean((direct.output - T) ** 2), rel=1e-12)
+        assert cost == pytest.approx(network_cost(direct), rel=1e-12)
         while True:
             step = stepper.step(granularity)
             if step.computations[-1].phase == "backward" and stepper.next_computation.phase \
@@ -44,7 +54,7 @@ def test_stepping_equals_forward_backward_update(granularity):
                 break
         Update_Parameters(direct, 0.5)
         assert np.array_equal(stepped.state, direct.state)
-    assert stepper.mse_values == [pytest.approx(c) for c in stepper.mse_values]
+    assert stepper.mse_values == costs   # the twin's costs, bit for bit
     assert stepper.iteration_points == [1, 2, 3] and stepped.iteration == 3
 
 
@@ -234,3 +244,109 @@ def test_resuming_a_long_curve_thins_it():
     stepper.resume(0, [1.0 / i for i in range(1, 101)], list(range(1, 101)))
     assert stepper.iteration_points == list(range(1, 100, 8)) + [100]
     assert stepper.mse_values[1] == 1.0 / 9
+
+
+def test_the_stepper_and_the_search_share_one_list_of_computations():
+    net = network()
+    stepper = Stepper(net, 0.5)
+    assert [(c.phase, c.layer, c.writes) for c in stepper.computations] \
+        == iteration_computations(net)
+    order = computation_order(net)
+    assert order[:10] == [(n, name) for n in (1, 2, 3) for name in (
+        "weight_and_input_matrix", "weight_input_bias_matrix", "activated_output_matrix")] \
+        + [(None, "cost")]
+    assert order[10] == (3, "dC_dy_matrix") and order[-1] == (3, "bias_matrix")
+    for number in (1, 2, 3):   # every matrix a layer owns, once
+        assert sorted(name for n, name in order if n == number) == sorted(matrix_shapes(1, 1, 1))
+
+
+def test_stepped_iterations_record_the_costs_learn_computes():
+    stepper, direct = Stepper(network(), 0.5, curve_points=4), network()
+    full, _ = Learn(direct, 0.5, 12)
+    for granularity in ["iteration", "phase", "layer", "computation"] * 3:
+        while True:
+            stepper.step(granularity)
+            if stepper.position == 0:
+                break
+        assert stepper.mse_values == [full[i - 1] for i in stepper.iteration_points]
+    assert stepper.iteration_points == [1, 5, 9, 12] and stepper.network.iteration == 12
+
+
+def _where(stepper):
+    return (stepper.position, list(stepper.mse_values), list(stepper.iteration_points),
+            stepper.curve_stride, stepper.network.iteration, stepper.last_step,
+            stepper.network.state.tobytes())
+
+
+def test_undo_puts_network_position_curve_and_narration_back_step_by_step():
+    stepper = Stepper(network(), 0.5)
+    seen = []
+    for action in ["phase", "phase", "phase", "iteration", "layer", "train", "phase",
+                   "iteration", "computation", "train"]:
+        seen.append(_where(stepper))
+        if action == "train":
+            stepper.train(2)
+        else:
+            stepper.step(action)
+    for expected in reversed(seen):
+        assert stepper.undo()
+        assert _where(stepper) == expected
+    assert not stepper.undo()
+
+
+def test_a_checkpoint_names_what_undo_restores():
+    stepper = Stepper(network(), 0.5)
+    stepper.step("iteration")
+    before = stepper.network.snapshot()
+    stepper.step("layer")
+    checkpoint = stepper._history[-1]
+    assert isinstance(checkpoint, Checkpoint)
+    assert [f.name for f in dataclasses.fields(Checkpoint)] == ["network", "position", "curve",
+                                                                 "last_step"]
+    assert np.array_equal(checkpoint.network[0], before[0])
+    assert checkpoint.network[1:] == before[1:] == (stepper.mse_values[0], 1)
+    assert (checkpoint.position, checkpoint.last_step.iteration) == (0, 1)
+    # a step only adds to the curve: its latest point is all undo needs
+    assert checkpoint.curve == CurveSnapshot(latest=(1, stepper.mse_values[0]), stride=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        checkpoint.position = 3
+    stepper.reset()   # going back over a reset needs the whole curve
+    assert stepper._history[-1].curve.whole == ((1,), (stepper._history[-1].network[1],))
+
+
+def test_resuming_with_the_formed_network_resets_to_it_with_an_empty_curve():
+    net, formed = network(), network()
+    Learn(net, 0.5, 6)
+    stepper = Stepper(net, 0.5, curve_points=1)
+    stepper.resume(4, [0.3, 0.2, 0.1], [1, 3, 6], formed=formed.snapshot())
+    assert (stepper.iteration_points, stepper.curve_stride) == ([1, 6], 4)
+    assert stepper.mse_values == [0.3, 0.1]
+    stepper.step("computation")
+    stepper.reset()
+    assert np.array_equal(net.state, formed.state) and net.iteration == 0
+    assert (stepper.position, stepper.mse_values, stepper.iteration_points,
+            stepper.curve_stride, stepper.last_step) == (0, [], [], 1, None)
+    assert stepper._formed.curve == EMPTY_CURVE
+    stepper.undo()
+    assert (stepper.position, stepper.iteration_points, net.iteration) == (5, [1, 6], 6)
+
+
+def test_a_non_finite_step_names_the_first_matrix_it_wrote():
+    net = Form_Network([2, 1], X, T, "linear", "linear", seed=0)
+    stepper = Stepper(net, 0.5)
+    stepper.step("layer")
+    net.neural_layers[1].weights_matrix = np.full((2, 1), 1e308)
+    net.neural_layers[0].activated_output_matrix[...] = 1e10
+    assert stepper.step().non_finite == (2, "weight_and_input_matrix")
+    assert stepper.step().non_finite == (2, "weight_input_bias_matrix")   # not the earlier one
+    stepper.step("phase")
+    assert stepper.step().non_finite == (None, "cost")
+
+
+def test_resuming_replaces_the_curve_the_stepper_had():
+    stepper = Stepper(network(), 0.5, curve_points=4)
+    stepper.train(40)
+    assert stepper.curve_stride == 16
+    stepper.resume(0, [0.5, 0.25], [10, 40])
+    assert (stepper.mse_values, stepper.iteration_points, stepper.curve_stride) == (
+        [0.5, 0.25], [10, 40], 1)

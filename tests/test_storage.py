@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from flux_widgets import ConfigurationError, Form_Network, Learn, StorageError, checks, storage
 from flux_widgets.storage import load_network, save_network
+from reference import parity4, refused
 
-X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-T = (X.sum(axis=1) % 2).reshape(-1, 1)
+X, T = parity4()
 EXTRA = {"position": 7, "learning_rate": 0.5, "note": "é", "nested": [1, {"a": None}]}
 
 
@@ -201,9 +201,8 @@ def npy(array):
     return buffer.getvalue()
 
 
-def refused(path, message):
-    with pytest.raises(StorageError, match=message):
-        load_network(path)
+def refuses_to_load(path, message):
+    return refused(lambda: load_network(path), StorageError, message)
 
 
 def test_a_resealed_but_unchanged_file_still_loads(saved):
@@ -244,7 +243,7 @@ def test_a_resealed_but_unchanged_file_still_loads(saved):
 def test_a_bad_description_is_refused(saved, edit, message):
     meta, arrays = contents_of(saved)
     edit(meta)
-    refused(pack(saved, meta, arrays), message)
+    refuses_to_load(pack(saved, meta, arrays), message)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -255,14 +254,14 @@ def test_a_bad_description_is_refused(saved, edit, message):
 ])
 def test_a_description_that_is_not_a_json_object_is_refused(saved, text, message):
     _, arrays = contents_of(saved)
-    refused(pack(saved, text, arrays), message)
+    refuses_to_load(pack(saved, text, arrays), message)
 
 
 def test_non_finite_numbers_in_the_description_are_refused(saved):
     meta, arrays = contents_of(saved)
     meta["extra"] = {"huge": "HUGE"}
     text = json.dumps(meta).replace('"HUGE"', "1e999")  # valid JSON, read as inf
-    refused(pack(saved, text, arrays), "holds a number that is not finite")
+    refuses_to_load(pack(saved, text, arrays), "holds a number that is not finite")
 
 
 @pytest.mark.parametrize("change, message", [
@@ -283,17 +282,17 @@ def test_non_finite_numbers_in_the_description_are_refused(saved):
 def test_bad_arrays_are_refused(saved, change, message):
     meta, arrays = contents_of(saved)
     change(arrays)
-    refused(pack(saved, meta, arrays), message)
+    refuses_to_load(pack(saved, meta, arrays), message)
 
 
 def test_a_meta_that_is_not_text_is_refused(saved):
     meta, arrays = contents_of(saved)
     with open(saved, "wb") as file:
         np.savez(file, meta=np.zeros(3), **arrays)
-    refused(saved, "the description .meta. should be text, but holds float64")
+    refuses_to_load(saved, "the description .meta. should be text, but holds float64")
     with open(saved, "wb") as file:
         np.savez(file, meta=np.array([json.dumps(meta)] * 2), **arrays)
-    refused(saved, "should be one piece of text")
+    refuses_to_load(saved, "should be one piece of text")
 
 
 def test_other_byte_orders_and_a_one_element_meta_are_read(saved):
@@ -317,7 +316,8 @@ def test_a_file_changed_after_it_was_saved_is_refused(saved, edit):
     meta, arrays = contents_of(saved)
     arrays = {name: array.copy() for name, array in arrays.items()}
     edit(meta, arrays)
-    refused(pack(saved, meta, arrays, reseal=False), "the file was changed after it was saved")
+    refuses_to_load(pack(saved, meta, arrays, reseal=False),
+                    "the file was changed after it was saved")
 
 
 def test_pickled_objects_are_refused_and_never_run(tmp_path):
@@ -334,13 +334,13 @@ def test_pickled_objects_are_refused_and_never_run(tmp_path):
         contents[member] = np.array([Payload()], dtype=object)
         with open(path, "wb") as file:
             np.savez(file, allow_pickle=True, **contents)
-        refused(path, "holds Python objects, which FLUX never loads")
+        refuses_to_load(path, "holds Python objects, which FLUX never loads")
     pickled = tmp_path / "evil.pkl"
     np.save(pickled, np.array([Payload()], dtype=object), allow_pickle=True)
     os.replace(f"{pickled}.npy", pickled)
-    refused(pickled, "not a FLUX network file")
+    refuses_to_load(pickled, "not a FLUX network file")
     pickled.write_bytes(b"\x80\x04\x95" + bytes(20))  # how a pickle starts
-    refused(pickled, "holds Python objects, which FLUX never loads")
+    refuses_to_load(pickled, "holds Python objects, which FLUX never loads")
     assert not marker.exists()
 
 
@@ -352,16 +352,16 @@ def test_pickled_objects_are_refused_and_never_run(tmp_path):
 def test_junk_files_are_refused(tmp_path, content, message):
     path = tmp_path / "junk.npz"
     path.write_bytes(content)
-    refused(path, message)
+    refuses_to_load(path, message)
 
 
 def test_missing_files_folders_and_truncated_files_are_refused(tmp_path, saved):
-    refused(tmp_path / "nope.npz", "there is no file")
-    refused(tmp_path, "is a folder, not a saved network")
+    refuses_to_load(tmp_path / "nope.npz", "there is no file")
+    refuses_to_load(tmp_path, "is a folder, not a saved network")
     data = saved.read_bytes()
     for cut in (3, 10, 200, len(data) // 2, len(data) - 30, len(data) - 1):
         saved.write_bytes(data[:cut])
-        refused(saved, "damaged or truncated|not a FLUX network file")
+        refuses_to_load(saved, "damaged or truncated|not a FLUX network file")
 
 
 def test_a_damaged_array_is_refused(saved):
@@ -371,12 +371,12 @@ def test_a_damaged_array_is_refused(saved):
         info = archive.getinfo("state.npy")
     data[info.header_offset + 30 + len(info.filename) + info.compress_size // 2] ^= 0xFF
     saved.write_bytes(bytes(data))
-    refused(saved, "damaged")
+    refuses_to_load(saved, "damaged")
 
 
 def test_files_too_large_are_refused_before_reading(saved, monkeypatch):
     monkeypatch.setattr(storage, "MAX_FILE_BYTES", 100)
-    refused(saved, "a saved network may be at most")
+    refuses_to_load(saved, "a saved network may be at most")
 
 
 def test_zip_bombs_are_refused_before_unpacking(tmp_path, monkeypatch):
@@ -390,7 +390,7 @@ def test_zip_bombs_are_refused_before_unpacking(tmp_path, monkeypatch):
         np.savez_compressed(file, meta=np.array("{}"), inputs=X, targets=T,
                             state=np.zeros(2 ** 17))
     assert path.stat().st_size < 10_000
-    refused(path, "would unpack to 1.0 MB; a saved network may unpack to at most the kit's "
+    refuses_to_load(path, "would unpack to 1.0 MB; a saved network may unpack to at most the kit's "
                   "memory limit of 0.1 MB")
 
     honest = npy(np.zeros(1))  # and a .npy header claiming 10^10 numbers, with 8 bytes of data
@@ -401,7 +401,7 @@ def test_zip_bombs_are_refused_before_unpacking(tmp_path, monkeypatch):
         archive.writestr("inputs.npy", npy(X))
         archive.writestr("targets.npy", npy(T))
         archive.writestr("state.npy", liar)
-    refused(path, "the header of state does not match its size")
+    refuses_to_load(path, "the header of state does not match its size")
 
 
 def test_other_zip_archives_are_refused(tmp_path, saved):
@@ -409,18 +409,19 @@ def test_other_zip_archives_are_refused(tmp_path, saved):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_BZIP2) as archive:
         for name in ("meta", "inputs", "targets", "state"):
             archive.writestr(f"{name}.npy", npy(np.zeros(1)))
-    refused(path, "compressed in a way FLUX never writes")
+    refuses_to_load(path, "compressed in a way FLUX never writes")
     with zipfile.ZipFile(saved) as archive, zipfile.ZipFile(path, "w") as copy:
         for info in archive.infolist():
             copy.writestr(info, archive.read(info))
         with pytest.warns(UserWarning, match="Duplicate name"):
             copy.writestr("state.npy", b"again")
-    refused(path, "unexpected or repeated state.npy")
+    refuses_to_load(path, "unexpected or repeated state.npy")
 
 
 def test_a_network_too_large_for_the_kit_is_refused(saved, monkeypatch):
     monkeypatch.setattr(checks, "MAX_NETWORK_BYTES", 100)  # unpacked, it would take more
-    refused(saved, "a saved network may unpack to at most the kit's memory limit of 100 bytes")
+    refuses_to_load(saved,
+                    "a saved network may unpack to at most the kit's memory limit of 100 bytes")
 
 
 def test_errors_from_forming_become_storage_errors(saved, monkeypatch):
@@ -428,7 +429,7 @@ def test_errors_from_forming_become_storage_errors(saved, monkeypatch):
         raise ConfigurationError("no room")
 
     monkeypatch.setattr(storage, "Form_Network", refuse)
-    refused(saved, "the network cannot be rebuilt: no room")
+    refuses_to_load(saved, "the network cannot be rebuilt: no room")
 
 
 # --------------------------------------------------------------------------

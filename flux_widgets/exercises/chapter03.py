@@ -8,7 +8,7 @@ import numpy as np
 
 from ..activations import ActivationType
 from ..layer import matrix_shapes
-from ..network import _HE_FAMILY, Form_Network, network_size
+from ..network import Form_Network, network_size
 from .checking import Exercise, Mistake
 
 __all__ = ["EXERCISES", "layers_vector", "parameter_count", "state_size", "initial_weights"]
@@ -150,7 +150,7 @@ def _drawn(transposed=False, scale=None, gain=None, generator=np.random.default_
     the gain (√2 for the ReLU family, 1 otherwise); ``transposed`` draws n_out x n_in.
     """
     def weights(seed, n_in, n_out, activation):
-        g = gain(activation) if gain else math.sqrt(2.0) if activation in _HE_FAMILY else 1.0
+        g = gain(activation) if gain else activation.record.init_gain
         rng = generator(seed)
         draws = rng.standard_normal((n_out, n_in)).T if transposed \
             else rng.standard_normal((n_in, n_out))
