@@ -67,9 +67,8 @@ def test_matrix_html_window_and_marks():
     assert "nan" in matrix_html("m", np.array([[np.nan, np.inf]]))
 
 
-def test_tables_mark_changed_cells_and_switch_layers():
-    x = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-    network = Form_Network([8, 4, 1], x, x.sum(1) % 2, seed=0)
+def test_tables_mark_changed_cells_and_switch_layers(parity_data):
+    network = Form_Network([8, 4, 1], *parity_data, seed=0)
     tables = MatrixTables(network)
     assert "weights_matrix (4 x 8)" in tables.html.value
     Forward_Pass(network)

@@ -14,14 +14,13 @@ from flux_widgets import (Back_Propagation, ConfigurationError, Form_Network,  #
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
 from flux_widgets.widgets.diagram import (MAX_WIDTH, MIN_WIDTH, NEGATIVE,  # noqa: E402
                                           POSITIVE, NetworkDiagram)
+from reference import parity4  # noqa: E402
 
 FULL_FILL, WHITE = "#4299e1", "#ffffff"
 
 
 def parity_network():
-    X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-    t = X.sum(1) % 2
-    return Form_Network([8, 4, 1], X, t, "leaky_relu", "sigmoid", seed=0)
+    return Form_Network([8, 4, 1], *parity4(), "leaky_relu", "sigmoid", seed=0)
 
 
 def random_network(layers, samples=5, seed=0):
@@ -41,17 +40,17 @@ def diagram(network):
 
 
 def node_ids(diagram):
-    return [node.data["id"] for node in diagram.widget.graph.nodes]
+    return [node.data["id"] for node in diagram.cytoscape.graph.nodes]
 
 
 def stylesheet(diagram):
     """The widget's stylesheet as ``{selector: style}`` (what the browser applies)."""
-    return {rule["selector"]: rule["style"] for rule in diagram.widget.cytoscape_style}
+    return {rule["selector"]: rule["style"] for rule in diagram.cytoscape.cytoscape_style}
 
 
 def element_class(diagram, element_id):
     """The one fixed class an element carries, named after its id."""
-    element = next(e for e in [*diagram.widget.graph.nodes, *diagram.widget.graph.edges]
+    element = next(e for e in [*diagram.cytoscape.graph.nodes, *diagram.cytoscape.graph.edges]
                    if e.data["id"] == element_id)
     return element.classes
 
@@ -59,7 +58,7 @@ def element_class(diagram, element_id):
 def own_rules(diagram, element_id):
     """Positions of the stylesheet's rules that name the element (by its class)."""
     name = "." + element_class(diagram, element_id)
-    return [number for number, rule in enumerate(diagram.widget.cytoscape_style)
+    return [number for number, rule in enumerate(diagram.cytoscape.cytoscape_style)
             if name in [part.strip() for part in rule["selector"].split(",")]]
 
 
@@ -67,17 +66,17 @@ def look(diagram, element_id):
     """An element's own style: the rules that name it, merged in stylesheet order."""
     merged = {}
     for number in own_rules(diagram, element_id):
-        merged.update(diagram.widget.cytoscape_style[number]["style"])
+        merged.update(diagram.cytoscape.cytoscape_style[number]["style"])
     return merged
 
 
 def edge_data(diagram):
     """Every edge's look, read from the stylesheet the widget holds."""
-    return {edge.data["id"]: look(diagram, edge.data["id"]) for edge in diagram.widget.graph.edges}
+    return {edge.data["id"]: look(diagram, edge.data["id"]) for edge in diagram.cytoscape.graph.edges}
 
 
 def positions(diagram):
-    return {node.data["id"]: dict(node.position) for node in diagram.widget.graph.nodes}
+    return {node.data["id"]: dict(node.position) for node in diagram.cytoscape.graph.nodes}
 
 
 def fills(diagram, column):
@@ -97,7 +96,7 @@ def assert_edges_show(diagram, matrix_name):
         expected = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(value) / largest
         assert abs(looks[edge]["width"] - expected) <= 0.25 + 1e-12
     assert max(looks[edge]["width"] for edge in values) == MAX_WIDTH
-    assert len(values) == len(diagram.widget.graph.edges)
+    assert len(values) == len(diagram.cytoscape.graph.edges)
 
 
 # ---- elements ------------------------------------------------------------
@@ -111,7 +110,7 @@ def test_parity_network_has_a_node_per_neuron_and_an_edge_per_weight(diagram):
     assert set(edge_data(diagram)) == expected_edges and len(expected_edges) == 4 * 8 + 8 * 4 + 4
     edge = diagram.edges[(2, 5, 3)].data
     assert (edge["id"], edge["source"], edge["target"]) == ("L2:5-3", "L1N5", "L2N3")
-    labels = {node.data["id"]: node.data["label"] for node in diagram.widget.graph.nodes}
+    labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
     assert (labels["L0N0"], labels["L1N3"], labels["L2N3"], labels["L3N0"]) == \
         ("x0", "h3", "h3", "y0")
     assert diagram.summary_note == ""
@@ -131,7 +130,7 @@ def test_neurons_stand_in_columns_centred_on_the_middle(diagram):
 
 
 def test_the_view_is_sized_and_laid_out_once_with_fit(diagram):
-    widget = diagram.widget
+    widget = diagram.cytoscape
     assert widget.layout.height == "360px" and widget.layout.width
     assert widget.cytoscape_layout["name"] == "preset" and widget.cytoscape_layout["fit"]
     assert not widget.user_zooming_enabled
@@ -158,8 +157,8 @@ def test_displaying_the_diagram_fits_it_once_the_browser_has_drawn_it(diagram, m
 
     bundle = asyncio.run(display())
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == \
-        diagram.widget.model_id
-    assert diagram.widget.layout.height == "361px"
+        diagram.widget.model_id  # the box that holds the cytoscape view
+    assert diagram.cytoscape.layout.height == "361px"
 
 
 # ---- restyling -----------------------------------------------------------
@@ -167,13 +166,13 @@ def test_displaying_the_diagram_fits_it_once_the_browser_has_drawn_it(diagram, m
 def test_edges_show_the_weights_and_follow_them_in_place(network, diagram):
     assert_edges_show(diagram, "weights_matrix")
     before, where = edge_data(diagram), positions(diagram)
-    elements = list(diagram.widget.graph.nodes) + list(diagram.widget.graph.edges)
+    elements = list(diagram.cytoscape.graph.nodes) + list(diagram.cytoscape.graph.edges)
     Learn(network, 1.0, 10)
     diagram.update()
     after = edge_data(diagram)
     assert after != before and set(after) == set(before)
     assert_edges_show(diagram, "weights_matrix")
-    assert list(diagram.widget.graph.nodes) + list(diagram.widget.graph.edges) == elements
+    assert list(diagram.cytoscape.graph.nodes) + list(diagram.cytoscape.graph.edges) == elements
     assert positions(diagram) == where
 
 
@@ -209,8 +208,8 @@ def test_the_active_layer_is_highlighted_and_cleared(diagram):
     styles = stylesheet(diagram)
     assert styles["edge[layer = 2]"]["opacity"] == 1.0
     assert styles["node[column = 2]"]["border-width"] == 3
-    assert {edge.data["layer"] for edge in diagram.widget.graph.edges} == {1, 2, 3}
-    assert {node.data["column"] for node in diagram.widget.graph.nodes} == {0, 1, 2, 3}
+    assert {edge.data["layer"] for edge in diagram.cytoscape.graph.edges} == {1, 2, 3}
+    assert {node.data["column"] for node in diagram.cytoscape.graph.nodes} == {0, 1, 2, 3}
     diagram.update()
     assert not any("layer =" in s or "column =" in s for s in stylesheet(diagram))
 
@@ -254,7 +253,7 @@ def test_an_update_sends_one_message_and_none_when_the_look_is_unchanged(
 def test_elements_that_look_alike_share_one_rule_selected_by_class(network, diagram):
     Learn(network, 1.0, 10)
     diagram.update(quantity="gradients", sample=3)
-    elements = [*diagram.widget.graph.nodes, *diagram.widget.graph.edges]
+    elements = [*diagram.cytoscape.graph.nodes, *diagram.cytoscape.graph.edges]
     ids = [e.data["id"] for e in elements if "more" not in e.classes]
     assert len({element_class(diagram, i) for i in ids}) == len(ids)  # one class each
     named = [own_rules(diagram, i) for i in ids]
@@ -264,7 +263,7 @@ def test_elements_that_look_alike_share_one_rule_selected_by_class(network, diag
     assert len(look_rules) == len(distinct_looks) < len(ids) / 3
     assert all(part.strip().startswith(".")  # class selectors: cheap for cytoscape.js
                for number in look_rules
-               for part in diagram.widget.cytoscape_style[number]["selector"].split(","))
+               for part in diagram.cytoscape.cytoscape_style[number]["selector"].split(","))
 
 
 @pytest.mark.parametrize("arguments", [{"quantity": "bias"}, {"sample": 16}, {"sample": -1},
@@ -289,9 +288,9 @@ def test_a_mnist_sized_network_is_summarised():
     assert len(ids) == (16 + 1) + (16 + 1) + 10
     assert {"L0N0", "L0N14", "L0N783", "L0more", "L1N31", "L1more"} <= ids
     assert "L0N15" not in ids and "L2more" not in ids
-    labels = {node.data["id"]: node.data["label"] for node in diagram.widget.graph.nodes}
+    labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
     assert labels["L0more"] == "… 768 more" and labels["L1more"] == "… 16 more"
-    edges = diagram.widget.graph.edges
+    edges = diagram.cytoscape.graph.edges
     assert len(edges) == 16 * 16 + 16 * 10 <= 500
     assert {e.data["source"] for e in edges} | {e.data["target"] for e in edges} <= \
         ids - {"L0more", "L1more"}
@@ -310,8 +309,8 @@ def test_a_mnist_sized_network_is_summarised():
 def test_every_network_draws_at_most_max_drawn_neurons_a_layer(layers, max_drawn):
     diagram = NetworkDiagram(random_network(layers, samples=2), max_drawn=max_drawn)
     drawn = [min(size, max_drawn) for size in layers]
-    assert len(diagram.widget.graph.nodes) == sum(drawn) + sum(s > max_drawn for s in layers)
-    assert len(diagram.widget.graph.edges) == sum(a * b for a, b in zip(drawn, drawn[1:]))
+    assert len(diagram.cytoscape.graph.nodes) == sum(drawn) + sum(s > max_drawn for s in layers)
+    assert len(diagram.cytoscape.graph.edges) == sum(a * b for a, b in zip(drawn, drawn[1:]))
     assert_edges_show(diagram, "weights_matrix")
 
 
@@ -319,7 +318,7 @@ def test_every_network_draws_at_most_max_drawn_neurons_a_layer(layers, max_drawn
 
 def click(diagram, kind, element_id):
     """What ipycytoscape's front end sends for a click: the element's JSON, with its data."""
-    diagram.widget._handle_interaction(diagram.widget, {
+    diagram.cytoscape._handle_interaction(diagram.cytoscape, {
         "widget": kind, "event": "click",
         "data": {"group": f"{kind}s", "data": {"id": element_id}, "classes": ""}}, [])
 
@@ -356,9 +355,8 @@ def test_edge_summary_gives_the_weight_its_gradient_and_the_derivation(network, 
 def test_the_diagram_leaves_no_orphan_graph_widget(network):
     from ipywidgets.widgets.widget import _instances
 
-    from flux_widgets.widgets.closing import close_widgets
 
     before = len(_instances)
     diagram = NetworkDiagram(network)
-    close_widgets([diagram.widget])  # the widget, its graph, nodes, edges and layouts
+    diagram.close()  # the widget, its graph, nodes, edges and layouts, and its controls
     assert len(_instances) == before  # ipycytoscape's first, replaced Graph included

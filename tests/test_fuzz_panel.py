@@ -45,14 +45,13 @@ from flux_widgets.datasets import load_dataset, parse_csv  # noqa: E402
 from flux_widgets.errors import ConfigurationError, FluxError, NonFiniteError  # noqa: E402
 from flux_widgets.layer import SEED_MATRIX_NAMES  # noqa: E402
 from flux_widgets.network import Form_Network  # noqa: E402
-from flux_widgets.session import (configuration_string, load_session,  # noqa: E402
-                                  parse_configuration_string)
+from flux_widgets.session import load_session, parse_configuration_string  # noqa: E402
 from flux_widgets.stepper import Stepper  # noqa: E402
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
 from flux_widgets.widgets.controls import CSV_CHOICE  # noqa: E402
 from flux_widgets.widgets.panel import KEYS, Panel, _check_panel_memory  # noqa: E402
 
-from reference import reference_activation, reference_derivative  # noqa: E402
+from reference import reference_activation, reference_derivative, refused  # noqa: E402
 
 PROFILES = {  # name -> (sequences, actions per sequence, derandomize)
     "ci": (200, 30, True),
@@ -324,7 +323,7 @@ class PanelMachine(RuleBasedStateMachine):
         layer, row, column = data.draw(st.sampled_from(edges))
         if stale:  # an id of an earlier, bigger network: the front end may still send it
             layer, row, column = layer + 5, row, column + 50
-        graph = self.panel.diagram.widget
+        graph = self.panel.diagram.cytoscape
         graph._handle_interaction(None, {"widget": "edge", "event": "click",
                                          "data": {"data": {"id": f"L{layer}:{row}-{column}"}}},
                                   [])
@@ -342,7 +341,7 @@ class PanelMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def click_neuron(self, data):
         column, neuron = data.draw(st.sampled_from(list(self.panel.diagram.nodes)))
-        graph = self.panel.diagram.widget
+        graph = self.panel.diagram.cytoscape
         graph._handle_interaction(None, {"widget": "node", "event": "click",
                                          "data": {"data": {"id": f"L{column}N{neuron}"}}}, [])
         assert f"Neuron {neuron} of layer {column}" in self.panel.info.value
@@ -361,8 +360,7 @@ class PanelMachine(RuleBasedStateMachine):
             self.panel.weight_value.value = value
             self.press(self.panel.set_weight_button)
         elif self.selected is None:
-            with pytest.raises(FluxError, match="click"):
-                self.panel.set_selected_weight(value)
+            refused(lambda: self.panel.set_selected_weight(value), ConfigurationError, "click")
         else:
             self.panel.set_selected_weight(value)
 
@@ -374,8 +372,8 @@ class PanelMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.has_network)
     @rule(quantity=st.sampled_from(["weights", "gradients"]), data=st.data())
     def choose_view(self, quantity, data):
-        self.panel.quantity.value = quantity
-        self.panel.sample.value = data.draw(st.integers(0, self.panel.network.sample_size - 1))
+        self.panel.diagram.edges_show.value = quantity
+        self.panel.diagram.sample_shown.value = data.draw(st.integers(0, self.panel.network.sample_size - 1))
 
     @precondition(lambda self: self.has_network)
     @rule(by_key=st.booleans())
@@ -495,17 +493,16 @@ class PanelMachine(RuleBasedStateMachine):
         """The public Python API given what no click can send: refused, nothing changes."""
         name, arguments = call
         selected, info = self.panel.selected_edge, self.panel.info.value
-        with pytest.raises(FluxError):
-            getattr(self.panel, name)(*arguments)
+        refused(lambda: getattr(self.panel, name)(*arguments), ConfigurationError,
+                "there is no (layer|neuron) " if self.has_network else "no network yet")
         assert (self.panel.selected_edge, self.panel.info.value) == (selected, info)
 
     @precondition(lambda self: not self.has_network)
     @rule(action=st.sampled_from(["step", "undo", "reset", "train", "toggle_presenting"]))
     def action_without_network(self, action):
-        with pytest.raises(FluxError, match="no network"):
-            method = getattr(self.panel, action)
-            method("computation") if action == "step" else method(3) if action == "train" \
-                else method()
+        method = getattr(self.panel, action)
+        refused(lambda: method("computation") if action == "step" else method(3)
+                if action == "train" else method(), ConfigurationError, "no network")
 
     # ---- invariants -------------------------------------------------------------------------
 
@@ -595,13 +592,18 @@ class PanelMachine(RuleBasedStateMachine):
                         assert (value == engine or (math.isnan(value) and math.isnan(engine))
                                 or abs(value - engine) <= 5e-5 + 1e-3 * abs(engine)), \
                             f"{name}[{r0 + r}, {c0 + c}] shows {value}, the engine has {engine}"
-        # the diagram: valid colours, edge colour the sign of the value
+        # the diagram: valid colours, edge colour the sign of the value it shows
         diagram = panel.diagram
+        name = diagram_module.QUANTITIES[diagram.quantity]
         for element, look in diagram.looks.items():
             if "background-color" in look:
                 assert re.fullmatch(r"#[0-9a-f]{6}", look["background-color"]), look
-            else:
-                assert look["line-color"] in (diagram_module.POSITIVE, diagram_module.NEGATIVE)
+            else:  # an edge: red if negative, else blue (nan is not negative)
+                layer, row, column = map(int, re.fullmatch(r"L(\d+):(\d+)-(\d+)",
+                                                           element).groups())
+                value = network.neural_layers[layer - 1].matrices[name][row, column]
+                assert look["line-color"] == (diagram_module.NEGATIVE if value < 0
+                                              else diagram_module.POSITIVE), (element, value)
                 assert diagram_module.MIN_WIDTH <= look["width"] <= diagram_module.MAX_WIDTH
         for column, drawn in enumerate(diagram.columns):  # a larger output, a darker fill
             outputs = (network.inputMatrix if column == 0 else
@@ -611,11 +613,10 @@ class PanelMachine(RuleBasedStateMachine):
                 reds = [int(diagram.looks[f"L{column}N{n}"]["background-color"][1:3], 16)
                         for n in sorted(drawn, key=lambda n: values[n])]
                 assert reds == sorted(reds, reverse=True), (column, reds)
-        name = diagram_module.QUANTITIES[diagram.quantity]
-        for (layer, row, column), _ in diagram.edges.items():
-            value = network.neural_layers[layer - 1].matrices[name][row, column]
-            look = diagram.looks[f"L{layer}:{row}-{column}"]["line-color"]
-            assert look == (diagram_module.NEGATIVE if value < 0 else diagram_module.POSITIVE)
+        # every drawn edge has its look (checked above), and only they
+        assert ({element for element, look in diagram.looks.items()
+                 if "background-color" not in look}
+                == {f"L{layer}:{row}-{column}" for layer, row, column in diagram.edges})
         # the chart: the finite points of the curve
         line = panel.chart.marks[0]
         curve = [(i, c) for i, c in zip(panel.stepper.iteration_points, panel.stepper.mse_values)

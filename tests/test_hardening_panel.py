@@ -14,7 +14,7 @@ pytest.importorskip("ipycytoscape")
 
 from ipywidgets.widgets.widget import _instances  # noqa: E402
 
-from flux_widgets.errors import FluxError  # noqa: E402
+from flux_widgets.errors import ConfigurationError, FluxError  # noqa: E402
 from flux_widgets.widgets.panel import Panel  # noqa: E402
 
 
@@ -24,12 +24,12 @@ def click(button):
 
 
 def click_edge(panel, layer, row, column):
-    panel.diagram.widget._handle_interaction(
+    panel.diagram.cytoscape._handle_interaction(
         None, {"widget": "edge", "event": "click",
                "data": {"data": {"id": f"L{layer}:{row}-{column}"}}}, [])
 
 
-def test_1_a_clicked_edge_does_not_survive_a_new_network():
+def test_1_a_clicked_edge_does_not_survive_a_new_network(refused):
     """Rules click_edge, paste/form/load then set_weight; invariant the_panel_shows_the_model."""
     panel = Panel()
     click_edge(panel, 2, 1, 1)
@@ -37,10 +37,9 @@ def test_1_a_clicked_edge_does_not_survive_a_new_network():
     panel.keep.pasted.value = "flux1:xor:3,1:tanh:sigmoid:lr=0.5:seed=1"
     click(panel.keep.use_button)
     assert panel.selected_edge is None and panel.info.value == ""
-    assert panel.edge_tools.layout.display == "none"
+    assert panel.inspector.edge_tools.layout.display == "none"
     before = panel.network.state.copy()
-    with pytest.raises(FluxError, match="click an edge"):
-        panel.set_selected_weight(5.0)
+    refused(lambda: panel.set_selected_weight(5.0), ConfigurationError, "click an edge")
     panel.weight_value.value = 5.0
     click(panel.set_weight_button)  # a stale button press says so, and writes nothing
     assert "click an edge" in panel.narration.value
@@ -116,18 +115,31 @@ def test_7_a_deep_network_is_refused_with_a_message():
     panel.close()
 
 
-def test_9_an_overflowing_finite_difference_is_reported_not_warned():
-    """Rule finite_difference_check after set_weight 1e308; warnings are errors in every rule."""
-    panel = Panel(hidden="swish")
+@pytest.mark.parametrize("output, overflows", [("sigmoid", False), ("linear", True)])
+def test_9_an_overflowing_finite_difference_is_reported_not_warned(output, overflows):
+    """Rule finite_difference_check after set_weight 1e308; warnings are errors in every rule.
+
+    The undo leaves the weight at 1e300. Under a sigmoid output the cost stays finite (the
+    output saturates), so the check is reported; under a linear output C(w ± ε) overflows,
+    so the check is refused with a message."""
+    panel = Panel(hidden="swish", output=output)
     panel.show_edge(1, 0, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         panel.set_selected_weight(1e300)
         panel.step("iteration")
         panel.undo()
+        assert panel.network.neural_layers[0].weights_matrix[0, 0] == 1e300
         click_edge(panel, 1, 0, 0)
         click(panel.check_button)
-    assert "⚠" in panel.info.value or "finite difference" in panel.info.value
+    check = panel.info.value.split("</pre>")[-2]  # the check's box, after the derivation's
+    if overflows:
+        assert check == ("<pre>⚠ the finite difference of layer 1's weights_matrix[0, 0] "
+                         "overflows: the weights are too large for float64 (a result passed "
+                         "about 1.8e308); step back or lower the learning rate")
+    else:
+        assert "⚠" not in panel.info.value
+        assert check.startswith("<pre>finite difference (C(w+ε) − C(w−ε)) / 2ε = ")
     panel.close()
 
 
@@ -178,26 +190,24 @@ def test_10_stepping_back_into_a_diverged_state_says_so():
     (lambda p: p.show_neuron(99, 0), "no layer 99"),
     (lambda p: p.show_neuron(1, 10**6), "no neuron 1000000"),
 ])
-def test_11_the_python_api_refuses_what_the_network_does_not_have(call, message):
-    """Rule misuse: refused with FluxError, and the selection and info box unchanged."""
+def test_11_the_python_api_refuses_what_the_network_does_not_have(call, message, refused):
+    """Rule misuse: refused with ConfigurationError, and the selection and info box unchanged."""
     panel = Panel()
     panel.show_edge(2, 1, 0)
     before = (panel.selected_edge, panel.info.value)
-    with pytest.raises(FluxError, match=message):
-        call(panel)
+    refused(lambda: call(panel), ConfigurationError, message)
     assert (panel.selected_edge, panel.info.value) == before
     panel.close()
 
 
 @pytest.mark.parametrize("action", ["step", "undo", "reset", "train", "toggle_presenting",
                                     "start_training", "check_selected_weight"])
-def test_11_a_panel_with_no_network_says_so(action):
+def test_11_a_panel_with_no_network_says_so(action, refused):
     """Rule action_without_network."""
     panel = Panel(layers="abc")
     method = getattr(panel, action)
-    with pytest.raises(FluxError, match="no network yet"):
-        method("computation") if action == "step" else method(3) if action == "train" \
-            else method()
+    refused(lambda: method("computation") if action == "step" else method(3)
+            if action == "train" else method(), ConfigurationError, "no network yet")
     panel.close()
 
 

@@ -60,19 +60,19 @@ def test_each_click_narrates_and_marks_what_it_wrote(panel):
     assert "belongs to the backward step" in panel.narration.value
     panel.backward_button.click()
     assert "C = " in panel.narration.value
-    assert panel.tables.layer.value in (1, 2, 3)
+    assert panel.tables.layer.value == 1  # the backward pass ends in layer 1
 
 
 def test_diagram_restyles_in_place(panel):
-    elements = list(panel.diagram.widget.graph.nodes) + list(panel.diagram.widget.graph.edges)
+    elements = list(panel.diagram.cytoscape.graph.nodes) + list(panel.diagram.cytoscape.graph.edges)
     looks = dict(panel.diagram.looks)
     panel.granularity.value = "iteration"
     panel.step_button.click()
     after = dict(panel.diagram.looks)
     assert set(after) == set(looks) and after != looks
-    panel.quantity.value = "gradients"
+    panel.diagram.edges_show.value = "gradients"
     assert panel.diagram.looks != after
-    assert list(panel.diagram.widget.graph.nodes) + list(panel.diagram.widget.graph.edges) \
+    assert list(panel.diagram.cytoscape.graph.nodes) + list(panel.diagram.cytoscape.graph.edges) \
         == elements  # the same element widgets: restyled, never rebuilt
 
 
@@ -186,8 +186,25 @@ def test_training_in_chunks_can_be_stopped():
 
     panel = asyncio.run(scenario())
     assert 0 < panel.network.iteration < 100000
-    assert panel.progress.value == panel.network.iteration
+    assert panel.training.progress.value == panel.network.iteration
     assert "Stopped after" in panel.narration.value
     assert not panel.step_button.disabled and panel.stop_button.disabled
     panel.undo_button.click()  # one step back undoes the whole run
     assert panel.network.iteration == 0
+
+
+def test_every_view_follows_the_view_interface_and_is_on_screen(panel):
+    """A view is its module plus one entry in the panel's list (see CONTRIBUTING.md)."""
+    from flux_widgets.widgets.closing import held_widgets
+    from flux_widgets.widgets.view import View
+
+    on_screen = {id(widget) for widget in held_widgets(panel)}
+    assert len(panel.views) == len(set(map(id, panel.views))) >= 5
+    for view in panel.views:
+        assert isinstance(view, View), view
+        for method in ("network_replaced", "step_happened"):
+            assert getattr(type(view), method) is not getattr(View, method), (view, method)
+        assert id(view.widget) in on_screen, f"{type(view).__name__}'s widget is not laid out"
+    widgets_before = [view.widget for view in panel.views]
+    assert panel.form_network() and panel.keep.use("flux1:xor:3,1:tanh:sigmoid:lr=0.5:seed=1")
+    assert [view.widget for view in panel.views] == widgets_before  # drawn in place

@@ -75,18 +75,18 @@ def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
     key(panel, "p")
     assert panel.present.value and "flux-presenting" in panel._dom_classes
     assert panel.setup.layout.display == "none"
-    assert panel._training_row.layout.display == "none"
-    assert panel.diagram.widget.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
-    assert panel.diagram.widget.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
+    assert panel.training.row.layout.display == "none"
+    assert panel.diagram.cytoscape.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
+    assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
     key(panel, "ArrowRight")  # stepping works while presenting
     assert panel.stepper.position == 1
     panel.diagram.fit()  # the fit nudge keeps the presentation size
-    assert panel.diagram.widget.layout.height == f"{PRESENTATION_DIAGRAM[1] + 1}px"
+    assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1] + 1}px"
     panel.present.value = False
     assert "flux-presenting" not in panel._dom_classes
     assert panel.setup.layout.display is None
-    assert panel.diagram.widget.layout.width == f"{diagram_module.WIDTH}px"
-    assert panel.diagram.widget.layout.height == f"{diagram_module.HEIGHT}px"
+    assert panel.diagram.cytoscape.layout.width == f"{diagram_module.WIDTH}px"
+    assert panel.diagram.cytoscape.layout.height == f"{diagram_module.HEIGHT}px"
 
 
 def test_presentation_mode_survives_forming_a_new_network(panel):
@@ -94,8 +94,8 @@ def test_presentation_mode_survives_forming_a_new_network(panel):
     old = panel._keys
     assert panel.form_network()
     assert panel.setup.layout.display == "none"
-    assert panel.diagram.widget.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
-    assert panel._keys is not old and panel._keys.source is panel.stage
+    assert panel.diagram.cytoscape.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
+    assert panel._keys is old and panel._keys.source is panel.stage  # the stage is kept
 
 
 def test_a_clicked_neuron_is_outlined_in_the_diagram_and_the_tables(panel):
@@ -164,14 +164,16 @@ def test_a_shared_string_forms_the_same_network_and_a_bad_one_changes_nothing(pa
 def test_a_two_feature_dataset_shows_the_output_over_the_input_plane():
     panel = Panel(dataset="circles", layers="8, 1", hidden="tanh")
     assert panel.output_map is not None
-    assert panel.output_map.figure in panel.stage.children[1].children[1].children
-    before = panel.output_map.values.copy()
+    assert panel.output_map.map.figure in panel.output_map.widget.children
+    assert panel.output_map.widget in panel.stage.children[1].children[1].children
+    before = panel.output_map.map.values.copy()
     panel.granularity.value = "phase"
     panel.step_button.click()  # forward pass: the parameters are unchanged, so is the map
-    assert np.array_equal(panel.output_map.values, before)
+    assert np.array_equal(panel.output_map.map.values, before)
     panel.step_button.click()
     panel.step_button.click()  # the update: new weights, new map
-    assert not np.array_equal(panel.output_map.values, before)
+    assert not np.array_equal(panel.output_map.map.values, before)
     panel.undo_button.click()
-    assert np.array_equal(panel.output_map.values, before)
-    assert Panel().output_map is None  # parity has 4 inputs: no plane to draw
+    assert np.array_equal(panel.output_map.map.values, before)
+    parity = Panel()  # parity has 4 inputs: no plane to draw
+    assert parity.output_map.map is None and parity.output_map.widget.layout.display == "none"

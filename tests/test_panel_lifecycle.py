@@ -11,7 +11,7 @@ pytest.importorskip("ipyevents")
 
 from ipywidgets.widgets.widget import _instances  # noqa: E402  (ipywidgets' open widgets)
 
-from flux_widgets.widgets import panel as panel_module  # noqa: E402
+from flux_widgets.widgets import closing  # noqa: E402
 from flux_widgets.widgets.closing import close_widgets, held_widgets  # noqa: E402
 from flux_widgets.widgets.panel import Panel  # noqa: E402
 
@@ -56,12 +56,12 @@ def test_close_widgets_keeps_what_the_new_tree_still_holds():
 
 
 def rerun(monkeypatch, cell, run):
-    monkeypatch.setattr(panel_module, "_running_cell", lambda: (cell, run))
+    monkeypatch.setattr(closing, "_running_cell", lambda: (cell, run))
 
 
 def test_rerunning_a_cell_closes_the_panel_its_last_run_made_and_stops_its_training(
         monkeypatch):
-    monkeypatch.setattr(panel_module, "_PANELS_OF_CELL", {})
+    monkeypatch.setattr(closing, "_PANELS_OF_CELL", {})
 
     async def session():
         rerun(monkeypatch, "cell-a", "run-1")
@@ -76,8 +76,8 @@ def test_rerunning_a_cell_closes_the_panel_its_last_run_made_and_stops_its_train
         rerun(monkeypatch, "cell-a", "run-3")  # the learner runs cell a again
         second = Panel()
         await asyncio.sleep(0.2)
-        assert task.cancelled() or task.done()
-        assert first.network.iteration <= reached + 50_000 and first._training is None
+        assert task.cancelled()  # Panel.close → Training.cancel cancels the task
+        assert first.network.iteration <= reached + 50_000 and first.training.task is None
         stopped_at = first.network.iteration
         await asyncio.sleep(0.2)
         assert first.network.iteration == stopped_at  # nothing of it runs any more
@@ -91,7 +91,7 @@ def test_rerunning_a_cell_closes_the_panel_its_last_run_made_and_stops_its_train
 
 
 def test_outside_a_notebook_nothing_is_replaced(monkeypatch):
-    monkeypatch.setattr(panel_module, "_running_cell", lambda: None)
+    monkeypatch.setattr(closing, "_running_cell", lambda: None)
     first, second = Panel(), Panel()
     assert first.comm is not None and second.comm is not None
     first.close()

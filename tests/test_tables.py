@@ -12,9 +12,8 @@ from flux_widgets.widgets.tables import MatrixTables, matrix_html  # noqa: E402
 
 
 @pytest.fixture
-def tables():
-    X = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-    network = Form_Network([8, 4, 1], X, X.sum(1) % 2, "leaky_relu", "sigmoid", seed=0)
+def tables(parity_data):
+    network = Form_Network([8, 4, 1], *parity_data, "leaky_relu", "sigmoid", seed=0)
     Forward_Pass(network)
     return MatrixTables(network)
 
@@ -40,7 +39,7 @@ def focused_cells(html, matrix):
 
 
 def test_the_style_sheet_is_sent_once_not_with_every_redraw(tables):
-    assert "<style>" in tables.box.children[0].value
+    assert "<style>" in tables.widget.children[0].value
     assert "<style>" not in tables.html.value
 
 
@@ -114,4 +113,4 @@ def test_a_few_changed_cells_are_marked_one_by_one_and_a_wholly_changed_window_a
 def test_the_tables_show_on_their_own_in_a_notebook(tables):
     bundle = tables._repr_mimebundle_()
     view = bundle["application/vnd.jupyter.widget-view+json"]
-    assert view["model_id"] == tables.box.model_id
+    assert view["model_id"] == tables.widget.model_id

@@ -1,27 +1,30 @@
-"""The text views (NNStructureVis, matrix_text), MSEGraphPlotter and the bqplot MSE chart."""
+"""The text views (NNStructureVis, matrix_text), MSEGraphPlotter and the panel's cost chart."""
 
 import io
-import subprocess
 import sys
 import time
 import types
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import flux_widgets
+from flux_widgets import palette
 from flux_widgets.layer import SEED_MATRIX_NAMES
-from flux_widgets.mse_graph import MSEGraphPlotter, downsample
+from flux_widgets.mse_graph import TITLE, MSEChart, MSEGraphPlotter, downsample
 from flux_widgets.network import Form_Network
 from flux_widgets.text import NNStructureVis, matrix_text
+from reference import parity4
+
+
+def make_parity_network():
+    return Form_Network([8, 4, 1], *parity4(), "leaky_relu", "sigmoid", seed=0)
 
 
 @pytest.fixture(scope="module")
 def parity_network():
-    inputs = np.array([[int(b) for b in f"{i:04b}"] for i in range(16)], float)
-    return Form_Network([8, 4, 1], inputs, inputs.sum(1) % 2, "leaky_relu", "sigmoid", seed=0)
+    return make_parity_network()
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +105,9 @@ def test_matrix_text_uses_scientific_notation_for_huge_numbers():
 def test_plotter_prints_an_ascii_chart_with_min_and_max(capsys):
     mse = [0.25, 0.2, 0.15, 0.12, 0.1]
     chart = MSEGraphPlotter.plotMSEvsIterations(mse, [1, 2, 3, 4, 5], width=40, height=10)
-    assert capsys.readouterr().out == chart + "\n"
-    lines = chart.splitlines()
+    assert isinstance(chart, MSEChart)
+    assert capsys.readouterr().out == str(chart) + "\n"
+    lines = str(chart).splitlines()
     assert lines[0] == "MSE vs iterations"
     assert lines[1].split()[0] == "0.25" and lines[10].split()[0] == "0.1"
     assert lines[12].split() == ["1", "5"] and lines[13].strip() == "iteration"
@@ -113,8 +117,10 @@ def test_plotter_prints_an_ascii_chart_with_min_and_max(capsys):
 def test_plotter_uses_a_log_scale_over_more_than_two_decades():
     mse = np.geomspace(0.5, 1e-5, 300)
     chart = MSEGraphPlotter.plot_mse_vs_iterations(mse, np.arange(1, 301))
-    assert "log scale" in chart.splitlines()[0]
-    assert "0.5" in chart and "1e-05" in chart and "300" in chart
+    assert chart.log_scale
+    text = str(chart)
+    assert "log scale" in text.splitlines()[0]
+    assert "0.5" in text and "1e-05" in text and "300" in text
 
 
 @pytest.mark.parametrize("mse, iterations, message", [
@@ -135,7 +141,9 @@ def test_plotter_skips_non_finite_points_with_a_note(capsys):
     chart = MSEGraphPlotter.plotMSEvsIterations([0.4, np.nan, 0.2, np.inf], [1, 2, 3, 4])
     out = capsys.readouterr().out
     assert out.startswith("MSEGraphPlotter: skipped 2 point(s) with nan or inf.\n")
-    assert "0.4" in chart and "0.2" in chart and "nan" not in chart
+    assert chart.skipped == 2 and list(chart.mse) == [0.4, 0.2]
+    text = str(chart)
+    assert "0.4" in text and "0.2" in text and "nan" not in text
 
 
 def test_plotter_writes_a_well_formed_svg(tmp_path, capsys):
@@ -167,7 +175,7 @@ def test_plotter_handles_a_million_points_quickly(tmp_path):
     start = time.perf_counter()
     chart = MSEGraphPlotter.plotMSEvsIterations(mse, np.arange(count), path=tmp_path / "m.svg")
     assert time.perf_counter() - start < 2.0
-    assert "999999" in chart
+    assert "999999" in str(chart)
     assert len(ET.parse(tmp_path / "m.svg").getroot()
                .find("{http://www.w3.org/2000/svg}polyline").get("points").split()) <= 2002
 
@@ -182,56 +190,136 @@ def test_downsample_keeps_every_spike_and_both_ends():
     assert ys.max() == 5.0 and ys.min() == -5.0
 
 
-def test_plotter_returns_a_bqplot_figure_in_a_notebook(monkeypatch, capsys):
-    bqplot = pytest.importorskip("bqplot")
-
+def test_plotter_returns_the_same_chart_in_a_notebook_and_prints_nothing(monkeypatch, capsys):
     class ZMQInteractiveShell:
         pass
 
     fake_ipython = types.ModuleType("IPython")
     fake_ipython.get_ipython = lambda: ZMQInteractiveShell()
     monkeypatch.setitem(sys.modules, "IPython", fake_ipython)
-    figure = MSEGraphPlotter.plotMSEvsIterations([0.3, 0.2, 0.1], [1, 2, 3])
-    assert isinstance(figure, bqplot.Figure)
+    chart = MSEGraphPlotter.plotMSEvsIterations([0.3, 0.2, 0.1], [1, 2, 3])
+    assert isinstance(chart, MSEChart)
     assert capsys.readouterr().out == ""
+
+
+def test_the_chart_shows_itself_as_svg_with_the_ascii_chart_as_plain_text(capsys):
+    chart = MSEGraphPlotter.plotMSEvsIterations(np.geomspace(0.3, 1e-4, 50), np.arange(1, 51))
+    bundle = chart._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "image/svg+xml"}
+    assert bundle["text/plain"] == str(chart) == chart.text()
+    assert bundle["image/svg+xml"] == chart.svg()
+    svg = ET.fromstring(chart.svg())
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.find(f"{ns}polyline").get("stroke") == palette.CURVE
+    assert svg.find(f"{ns}text").text.startswith(TITLE)
+    assert repr(chart) == "<MSEChart: 50 points, iterations 1 to 50, MSE 0.3 to 0.0001, log scale>"
+
+
+@pytest.mark.parametrize("arguments, error", [
+    (([], []), "no MSE values were given"),
+    (([np.nan], [1]), "every point has nan or inf"),
+    (([0.1], [1], "wide"), "width must be a whole number"),
+])
+def test_a_chart_refuses_what_it_cannot_draw(arguments, error):
+    with pytest.raises(flux_widgets.FluxError, match=error):
+        MSEChart(*arguments)
 
 
 # ---- bqplot chart ----------------------------------------------------------
 
-def test_mse_figure_and_update_in_place():
+def test_cost_chart_log_scale_and_downsampling():
     bqplot = pytest.importorskip("bqplot")
-    from flux_widgets.widgets.charts import mse_figure, update_mse_figure
+    from flux_widgets.widgets.charts import MAX_POINTS, CostChart
 
-    figure = mse_figure([0.3, 0.2, 0.1], [1, 2, 3])
-    line = figure.marks[0]
-    assert isinstance(line, bqplot.Lines)
-    assert isinstance(line.scales["x"], bqplot.LinearScale)
-    assert isinstance(line.scales["y"], bqplot.LinearScale)
+    stepper, _ = curve(np.geomspace(1, 1e-4, 100_000))
+    chart = CostChart()
+    chart.network_replaced(stepper)
+    assert isinstance(chart.line.scales["y"], bqplot.LogScale)
+    assert len(chart.line.x) <= MAX_POINTS + 2
+    assert [axis.label for axis in chart.widget.axes] == ["iteration", "MSE"]
+    assert chart.widget.axes[1].side == "left"
+    chart.close()
+
+
+# ---- the panel's cost chart -------------------------------------------------
+
+def curve(mse):
+    """A stand-in stepper holding just a curve, and the Change that shows it."""
+    from flux_widgets.widgets.view import Change
+
+    stepper = types.SimpleNamespace(mse_values=list(mse),
+                                    iteration_points=list(range(1, len(mse) + 1)))
+    return stepper, Change(stepper)
+
+
+def test_cost_chart_follows_the_stepper_and_sends_only_what_changed():
+    pytest.importorskip("bqplot")
+    from flux_widgets.stepper import Stepper
+    from flux_widgets.widgets.charts import CostChart
+    from flux_widgets.widgets.view import Change
+
+    chart = CostChart()
+    figure, line = chart.widget, chart.line
+    assert (figure.layout.width, figure.layout.height) == ("400px", "260px")
+    assert figure.title == TITLE and list(line.colors) == [palette.CURVE]
     assert [axis.label for axis in figure.axes] == ["iteration", "MSE"]
-    assert figure.axes[1].side == "left"
 
-    update_mse_figure(figure, [0.3, 0.2, 0.1, 0.05], [1, 2, 3, 4])
-    assert figure.marks[0] is line
-    assert list(line.x) == [1, 2, 3, 4] and list(line.y) == [0.3, 0.2, 0.1, 0.05]
+    stepper = Stepper(make_parity_network(), 1.0)
+    chart.network_replaced(stepper)
+    assert len(line.y) == 0
+    sent = []
+    line.observe(lambda change: sent.append(change["name"]), names=["x", "y"])
+
+    step = stepper.step("computation")  # inside the first iteration: the curve is the same
+    chart.step_happened(Change(stepper, None, step))
+    assert sent == []
+
+    step = stepper.step("iteration")  # completes iteration 1
+    chart.step_happened(Change(stepper, None, step))
+    assert list(line.x) == [1] and list(line.y) == stepper.mse_values
+    assert chart.line is line and chart.widget is figure
+
+    stepper.train(20)
+    chart.step_happened(Change(stepper))
+    assert list(line.x) == stepper.iteration_points and np.allclose(line.y, stepper.mse_values)
+    stepper.undo()
+    chart.step_happened(Change(stepper))
+    assert list(line.x) == stepper.iteration_points == [1]
 
 
-def test_mse_figure_log_scale_and_downsampling():
+def test_cost_chart_switches_to_a_log_scale_past_two_decades_and_back():
     bqplot = pytest.importorskip("bqplot")
-    from flux_widgets.widgets.charts import MAX_POINTS, mse_figure
+    from flux_widgets.widgets.charts import CostChart
 
-    figure = mse_figure(np.geomspace(1, 1e-4, 100_000), np.arange(100_000), title="parity")
-    assert isinstance(figure.marks[0].scales["y"], bqplot.LogScale)
-    assert len(figure.marks[0].x) <= MAX_POINTS + 2
-    assert figure.title == "parity"
+    chart = CostChart(width="300px", height="200px")
+    figure, x_scale = chart.widget, chart.widget.axes[0].scale
+    assert figure.layout.width == "300px"
+    stepper, change = curve([0.3, 0.1])
+    chart.network_replaced(stepper)
+    assert not chart.log_scale
+    linear = chart.line
+
+    stepper.mse_values.append(1e-4)
+    stepper.iteration_points.append(3)
+    chart.step_happened(change)
+    assert chart.log_scale and isinstance(figure.axes[1].scale, bqplot.LogScale)
+    assert chart.widget is figure and figure.axes[0].scale is x_scale
+    assert list(chart.line.y) == [0.3, 0.1, 1e-4] and list(chart.line.colors) == [palette.CURVE]
+    assert linear.comm is None and x_scale.comm is not None  # the old mark is closed
+
+    stepper.mse_values.pop()
+    stepper.iteration_points.pop()
+    chart.step_happened(change)
+    assert not chart.log_scale and list(chart.line.y) == [0.3, 0.1]
+
+    chart.network_replaced(curve([])[0])  # a new network: a fresh, empty curve
+    assert not chart.log_scale and len(chart.line.y) == 0
 
 
-# ---- the engine stays free of widget libraries ----------------------------
+def test_cost_chart_leaves_out_points_that_are_not_finite():
+    pytest.importorskip("bqplot")
+    from flux_widgets.widgets.charts import CostChart
 
-def test_engine_imports_no_widget_library():
-    code = ("import sys, flux_widgets, flux_widgets.network, flux_widgets.text, "
-            "flux_widgets.mse_graph\n"
-            "print(sorted(m for m in ('ipywidgets', 'bqplot', 'ipycytoscape', 'IPython') "
-            "if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=Path(flux_widgets.__file__).parents[1])
-    assert result.stdout.strip() == "[]"
+    chart = CostChart()
+    chart.network_replaced(curve([0.3, np.nan, 0.2, np.inf])[0])
+    assert list(chart.line.x) == [1, 3] and list(chart.line.y) == [0.3, 0.2]

@@ -13,8 +13,9 @@ import html
 
 import ipywidgets as widgets
 
+from .. import palette
 from ..activations import ActivationType
-from ..datasets import DATASET_NAMES, load_dataset, parse_csv
+from ..datasets import DATASET_NAMES, DATASETS, load_dataset, parse_csv
 from ..errors import ConfigurationError, DataError, FluxError
 from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, parse_layer_sizes,  # noqa: F401
                       parse_learning_rate, parse_seed, parse_whole_number)
@@ -24,11 +25,7 @@ __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iter
            "Controls", "CSV_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
 
 CSV_CHOICE = "csv"
-_DATASET_LABELS = {"parity4": "4-bit parity (the seed's example)", "xor": "XOR",
-                   "circles": "Circles (2 features)", "spiral": "Spiral (2 features)",
-                   "iris": "Iris (3 species)", "banknote": "Banknotes",
-                   "wine": "Wine (3 cultivars)", "breast_cancer": "Breast cancer",
-                   "mnist": "MNIST digits (1000 images)", CSV_CHOICE: "Your CSV file…"}
+_CSV_LABEL = "Your CSV file…"  # the bundled datasets' labels are in their records
 
 
 def _activations_text(kinds):
@@ -84,7 +81,8 @@ class Controls:
                                           style={"description_width": "initial"},
                                           layout=widgets.Layout(width="180px"))
         self.dataset_choice = widgets.Dropdown(
-            options=[(_DATASET_LABELS[n], n) for n in (*DATASET_NAMES, CSV_CHOICE)],
+            options=[*((record.label, name) for name, record in DATASETS.items()),
+                     (_CSV_LABEL, CSV_CHOICE)],
             value=dataset, description="Dataset")
         self.seed = widgets.Text(value=str(seed), description="Seed",
                                  layout=widgets.Layout(width="140px"))
@@ -221,8 +219,8 @@ class Controls:
             self.show_error(error)
             return
         self.clear_error()
-        self.csv_note.value = (f"<span style='color:#2f855a'>✓ {data.sample_count} samples, "
-                               f"{data.feature_count} features, {data.class_count} classes; "
+        self.csv_note.value = (f"<span style='color:{palette.OK}'>✓ {data.sample_count} "
+                               f"samples, {data.feature_count} features, {data.class_count} classes; "
                                "press Form network</span>")
 
     def show_error(self, error):
@@ -231,7 +229,7 @@ class Controls:
         The message is escaped: it may quote a CSV file's contents.
         """
         text = html.escape(str(error), quote=False)
-        self.message.value = f"<span style='color:#c53030'>⚠ {text}</span>"
+        self.message.value = f"<span style='color:{palette.ERROR}'>⚠ {text}</span>"
 
     def clear_error(self):
         self.message.value = ""

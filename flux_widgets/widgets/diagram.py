@@ -9,42 +9,9 @@ and one "…" node stands for the rest. A deep network draws fewer neurons per
 layer, so that at most ``MAX_EDGES_DRAWN`` edges are drawn (every edge is a
 widget and a message to the browser: 32 layers of 16 would be 8,000 of them).
 
-Speed: ipycytoscape makes every node and edge a widget of its own, so
-changing elements' data or classes costs one comm message per element
-(measured in the browser: about 1 ms a message, 300 ms for the 304 edges of
-2-16-16-1). The look therefore lives in the widget's stylesheet instead, sent
-as one message (and not at all when the look is unchanged: widths are
-rounded to half pixels and fills to 16 shades); the front end
-(``CytoscapeView._updateStyle``) applies it with ``cy.style(...)``, which
-matches every rule against every element. So that this stays cheap, every
-element carries one fixed class named after it (``L1_0-3`` for the edge
-``L1:0-3``, ``L1N3`` for the node ``L1N3``; a class test is a set lookup,
-an id or data test several times slower), and elements that look alike share
-one rule: ``.L1_0-3, .L2_5-1 {line-color: …; width: 2.5}``. The active layer
-is one more rule (``edge[layer = 2]``). Measured in the browser on 2-16-16-1,
-a restyle until drawn: 108 ms with a rule per element selected by id, 37 ms
-with shared rules selected by class.
-
-Fitting the view (read from the front end that ipycytoscape 1.3.3 installs,
-its ``CytoscapeView``): the view runs the layout (``cytoscape_layout``, here
-``preset`` with ``fit: true``) once, as soon as it is displayed, before the
-browser has given its container a size; the fit then sees an empty viewport
-and the network is drawn zoomed in and cropped. Cytoscape's own ResizeObserver
-later calls ``cy.resize()`` but never ``cy.fit()``. The traits ``zoom`` and
-``rendered_position`` are not read by the front end, there is no ``fit``
-message (later ipycytoscape designs have one), and ``relayout()`` (a message
-that reruns the layout) neither refreshes the container size nor checks that
-the view has been drawn. What does work: the view calls ``cy.resize()`` and
-then ``cy.fit()`` whenever the widget's ``layout.height`` or ``layout.width``
-changes, and ignores the change while it has not been drawn yet.
-:meth:`NetworkDiagram.fit` changes the height by one pixel for that, and
-displaying a ``NetworkDiagram`` (or the panel) calls it a few times in the
-first seconds. The width is fixed (560 px) rather than "100%": inside the
-panel's boxes "100%" takes the width of the controls above the diagram (about
-320 px), and a width that follows its neighbours changes the view's size
-without a fit, which crops the drawing again when the view gets narrower. The
-mouse wheel does not zoom (it scrolls the notebook) and neurons cannot be
-dragged out of their columns; clicks work as usual.
+The look lives in the widget's stylesheet (one message per restyle, elements that look
+alike sharing one rule), and the view is fitted by a one-pixel height change after it is
+drawn: ``docs/diagram.md`` says why, from ipycytoscape's internals and measurements.
 """
 
 from __future__ import annotations
@@ -53,16 +20,19 @@ import asyncio
 import re
 
 import ipycytoscape
+import ipywidgets as widgets
 import numpy as np
 import traitlets
 
 from ..checks import whole_number
 from ..derivation import derive_weight_gradient
 from ..errors import ConfigurationError
+from ..palette import ACTIVE, NEGATIVE, POSITIVE, SELECTED
+from .closing import close_widgets
+from .view import View
 
 __all__ = ["NetworkDiagram", "POSITIVE", "NEGATIVE", "QUANTITIES"]
 
-POSITIVE, NEGATIVE = "#2b6cb0", "#dd6b20"
 QUANTITIES = {"weights": "weights_matrix", "gradients": "dC_dw_matrix"}
 MIN_WIDTH, MAX_WIDTH = 1.0, 8.0  # edge widths in pixels, by |value| / largest |value|
 HEIGHT, WIDTH = 360, 560  # pixels (see module docs for why the width is fixed)
@@ -73,8 +43,6 @@ _FULL_FILL = np.array([66, 153, 225])  # the fill of a column's largest activati
 _SHADES = 15  # fills are rounded to 16 shades from white to _FULL_FILL
 _EDGE_ID = re.compile(r"L(\d+):(\d+)-(\d+)")
 _NODE_ID = re.compile(r"L(\d+)N(\d+)")
-_ACTIVE = "#d69e2e"  # the border of the layer being computed
-_SELECTED = "#9b2c2c"  # a clicked neuron or weight
 _STYLE = [  # the fixed part of the stylesheet; update() appends the rules of the look
     {"selector": "node", "style": {"background-color": "#ffffff", "label": "data(label)",
                                    "border-width": 1, "border-color": "#4a5568",
@@ -136,7 +104,7 @@ class _CytoscapeWidget(ipycytoscape.CytoscapeWidget):
             change["old"].close()
 
 
-class NetworkDiagram:
+class NetworkDiagram(View):
     """The cytoscape diagram of ``network``; ``widget`` is the ipycytoscape widget to show.
 
     Parameters
@@ -150,33 +118,76 @@ class NetworkDiagram:
     max_drawn : int
         Layers with more neurons than this are summarised (see module docs).
 
+    ``widget`` is a box holding ``cytoscape``, the view of the network's graph;
+    ``controls`` holds the learner's choices (what the edges show, the sample) and a note
+    on summarised layers. The box and the controls stay the same objects when another
+    network is shown (:meth:`network_replaced`); the cytoscape view is new.
+
     Ids: node ``"L{column}N{neuron}"`` (column 0 is the input layer), edge
     ``"L{layer}:{row}-{column}"`` for ``weights_matrix[row, column]`` of
     layer ``layer`` (counted from 1), the "…" node of a column ``"L{column}more"``.
     """
 
-    def __init__(self, network, quantity="weights", sample=0, max_drawn=16):
-        max_drawn = whole_number(max_drawn, "max_drawn", 2)
-        self.network = network
-        self.quantity, self.sample, self.active_layer, self.selected = "weights", 0, None, ""
-        self.looks = {}  # element id -> its style (see update)
+    def __init__(self, network=None, quantity="weights", sample=0, max_drawn=16):
+        self.max_drawn = whole_number(max_drawn, "max_drawn", 2)
+        self.network = None
         self.size = (HEIGHT, WIDTH)  # pixels, as the view is drawn
-        self.columns = _drawn_columns(network.layers_vector, max_drawn)
+        self._edge_callbacks, self._node_callbacks = [], []
+        self.cytoscape = None  # the cytoscape view of the network on screen
+        self.widget = widgets.Box()  # holds it, for the panel's life
+        self.edges_show = widgets.ToggleButtons(options=[("weights", "weights"),
+                                                         ("dC/dw", "gradients")],
+                                                value="weights", description="Edges show",
+                                                style={"button_width": "80px"})
+        self.sample_shown = widgets.BoundedIntText(value=0, min=0, max=0, description="sample",
+                                                   layout=widgets.Layout(width="150px"))
+        self.note = widgets.HTML()
+        self.controls = widgets.VBox([widgets.HBox([self.edges_show, self.sample_shown]),
+                                      self.note])
+        self._syncing = False
+        self.edges_show.observe(self._chosen, "value")
+        self.sample_shown.observe(self._chosen, "value")
+        self.quantity, self.sample, self.active_layer = quantity, sample, None
+        if network is not None:
+            self._show_network(network)
+
+    def network_replaced(self, stepper):
+        self._show_network(stepper.network)
+
+    def step_happened(self, change):
+        """Restyle: the edges' values, the neurons' outputs, the layer computed last."""
+        self.update(active_layer=change.active_layer)
+
+    def close(self):
+        """Close the graph, its elements and the controls."""
+        close_widgets([self.widget, self.controls])
+
+    def _show_network(self, network):
+        """Draw ``network``: a new cytoscape view in the same box replaces the one before."""
+        self.network = network
+        self.selected, self.active_layer = "", None
+        self.looks = {}  # element id -> its style (see update)
+        self.columns = _drawn_columns(network.layers_vector, self.max_drawn)
         self.summary_note = _summary_note(network.layers_vector, self.columns)
+        self.note.value = f"<i>{self.summary_note}</i>" if self.summary_note else ""
         self.nodes = {}  # (column, neuron) -> Node
         self.edges = {}  # (layer, row, column) -> Edge, layer by layer, row by row
-        self._edge_callbacks, self._node_callbacks = [], []
-        self.widget = _CytoscapeWidget(
-            layout={"height": f"{HEIGHT}px", "width": f"{WIDTH}px"},
-            min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
-            user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
-            auto_ungrabify=True)          # neurons stay in their columns; clicks still work
-        self.widget.set_layout(name="preset", fit=True, padding=20, animate=False)
-        self.widget.graph.add_nodes(self._make_nodes())
-        self.widget.graph.add_edges(self._make_edges())
-        self.widget.on("edge", "click", self._edge_clicked)
-        self.widget.on("node", "click", self._node_clicked)
-        self.update(quantity, sample)
+        before, self.cytoscape = self.cytoscape, self._new_view()
+        self.widget.children = [self.cytoscape]
+        if before is not None:
+            close_widgets([before])
+        self._syncing = True
+        try:
+            self.sample_shown.max = network.sample_size - 1
+        finally:
+            self._syncing = False
+        self.update(self.quantity, min(self.sample, network.sample_size - 1))
+
+    def _chosen(self, change):
+        """The learner chose what the edges show, or the sample that colours the neurons."""
+        if not self._syncing and self.network is not None:
+            self.update(self.edges_show.value, self.sample_shown.value,
+                        active_layer=self.active_layer)
 
     # ---- building --------------------------------------------------------
 
@@ -228,29 +239,55 @@ class NetworkDiagram:
 
     # ---- showing ---------------------------------------------------------
 
+    def _new_view(self):
+        """A cytoscape widget drawing the network's nodes and edges, at the current size.
+
+        A new network gets a new view (ipycytoscape's front end cannot swap every element
+        of a view at once: it adds the new elements before it removes the old ones, and
+        two elements may not share an id), in the same box."""
+        height, width = self.size
+        view = _CytoscapeWidget(
+            layout={"height": f"{height}px", "width": f"{width}px"},
+            min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
+            user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
+            auto_ungrabify=True)          # neurons stay in their columns; clicks still work
+        view.set_layout(name="preset", fit=True, padding=20, animate=False)
+        view.graph.add_nodes(self._make_nodes())
+        view.graph.add_edges(self._make_edges())
+        view.on("edge", "click", self._edge_clicked)
+        view.on("node", "click", self._node_clicked)
+        return view
+
     def fit(self):
         """Fit the whole network into the view (see module docs: a one-pixel height change)."""
+        if self.cytoscape is None:  # no network drawn yet
+            return
         height, _ = self.size
-        self.widget.layout.height = f"{height + 1}px" \
-            if self.widget.layout.height == f"{height}px" else f"{height}px"
+        layout = self.cytoscape.layout
+        layout.height = f"{height + 1}px" if layout.height == f"{height}px" else f"{height}px"
 
     def resize(self, width, height):
         """Draw the view ``width`` x ``height`` pixels, the whole network fitted into it."""
         self.size = (whole_number(height, "height", 100, 4000),
                      whole_number(width, "width", 100, 4000))
-        with self.widget.layout.hold_sync():
-            self.widget.layout.width = f"{width}px"
-            self.widget.layout.height = f"{height}px"
+        if self.cytoscape is not None:
+            with self.cytoscape.layout.hold_sync():
+                self.cytoscape.layout.width = f"{width}px"
+                self.cytoscape.layout.height = f"{height}px"
+
+    def fit_soon(self):
+        """Fit the view a few times in the next seconds, while the browser draws it (no
+        event loop, so no kernel and nothing to draw: do nothing)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for delay in FIT_DELAYS:
+            loop.call_later(delay, self.fit)
 
     def _repr_mimebundle_(self, **kwargs):
         """Display the widget, then fit it a few times while the browser draws it."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no running event loop, so no kernel: nothing will draw the view
-            pass
-        else:
-            for delay in FIT_DELAYS:
-                loop.call_later(delay, self.fit)
+        self.fit_soon()
         return self.widget._repr_mimebundle_(**kwargs)
 
     # ---- restyling -------------------------------------------------------
@@ -276,6 +313,11 @@ class NetworkDiagram:
             self.quantity = quantity
         if sample is not None:
             self.sample = whole_number(sample, "sample", 0, self.network.sample_size - 1)
+        self._syncing = True  # the controls show the choice; their observers stay quiet
+        try:
+            self.edges_show.value, self.sample_shown.value = self.quantity, self.sample
+        finally:
+            self._syncing = False
         if selected is not None:
             if selected and not (_EDGE_ID.fullmatch(selected) or _NODE_ID.fullmatch(selected)):
                 raise ConfigurationError(f"selected must be an element id, got {selected!r}")
@@ -292,14 +334,14 @@ class NetworkDiagram:
             rules += [{"selector": f"edge[layer = {self.active_layer}]",
                        "style": {"opacity": 1.0, "z-index": 10}},
                       {"selector": f"node[column = {self.active_layer}]",
-                       "style": {"border-width": 3, "border-color": _ACTIVE}}]
+                       "style": {"border-width": 3, "border-color": ACTIVE}}]
         if self.selected:
             rules.append({"selector": "." + _class(self.selected),
-                          "style": {"underlay-color": _SELECTED, "underlay-opacity": 0.35,
+                          "style": {"underlay-color": SELECTED, "underlay-opacity": 0.35,
                                     "underlay-padding": 5}})
         stylesheet = _STYLE + rules
-        if stylesheet != self.widget.cytoscape_style:
-            self.widget.cytoscape_style = stylesheet
+        if stylesheet != self.cytoscape.cytoscape_style:
+            self.cytoscape.cytoscape_style = stylesheet
 
     def _edge_values(self):
         """The chosen quantity at every drawn edge, in the order of ``self.edges``."""

@@ -12,6 +12,7 @@ import os
 
 import ipywidgets as widgets
 
+from .. import palette
 from ..errors import FluxError, StorageError
 from ..session import (configuration_string, load_session, load_session_bytes,
                        parse_configuration_string, save_session)
@@ -85,10 +86,11 @@ class KeepAndShare:
     # ---- messages --------------------------------------------------------
 
     def _say(self, text):
-        self.message.value = f"<span style='color:#2f6f3e'>{html.escape(text)}</span>"
+        self.message.value = f"<span style='color:{palette.OK}'>{html.escape(text)}</span>"
 
     def _warn(self, error):
-        self.message.value = f"<span style='color:#c53030'>⚠ {html.escape(str(error))}</span>"
+        self.message.value = (f"<span style='color:{palette.ERROR}'>⚠ "
+                              f"{html.escape(str(error))}</span>")
 
     # ---- the configuration string ----------------------------------------
 

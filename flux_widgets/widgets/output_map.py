@@ -10,24 +10,26 @@ gives its heat map new colours in place.
 from __future__ import annotations
 
 import bqplot as bq
+import ipywidgets as widgets
 import numpy as np
 
-from ..activations import ActivationType
+from .. import palette
 from ..checks import is_whole_number, whole_number
 from ..errors import ConfigurationError, DataError
-from ..network import Predict
+from ..layer import PARAMETER_NAMES
+from ..network import Predict, predicted_class
+from .closing import close_widgets
+from .view import View
 
-__all__ = ["OutputMap", "MAX_RESOLUTION"]
+__all__ = ["OutputMap", "OutputMapView", "MAX_RESOLUTION"]
 
 MAX_RESOLUTION = 200
 PADDING = 0.1  # the grid reaches 10 % of the data's range beyond it on every side
 # Class 0 orange, class 1 blue, as the diagram's negative and positive weights.
-BINARY_COLORS = ("#dd6b20", "#2b6cb0")
+BINARY_COLORS = (palette.NEGATIVE, palette.POSITIVE)
 MAP_COLORS = ("#ed8936", "#f7fafc", "#4299e1")  # low, middle, high output: lighter than points
-CATEGORY_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                   "#e377c2", "#bcbd22", "#17becf")
-NON_FINITE_COLOR = "#718096"
-_BOUNDED = {ActivationType.SIGMOID: (0.0, 1.0), ActivationType.TANH: (-1.0, 1.0)}
+CATEGORY_COLORS = palette.CATEGORIES
+NON_FINITE_COLOR = palette.MUTED
 
 
 def _extent(column):
@@ -143,7 +145,7 @@ class OutputMap:
             if self.output != "class":
                 values = y[:, self.output]
             else:
-                values = (y[:, 0] > 0.5) if y.shape[1] == 1 else y.argmax(axis=1)
+                values = predicted_class(y)
         finite = np.isfinite(y).all(axis=1)
         values = np.where(finite, values, np.nan).reshape(len(self.grid_y), -1)
         self.values, missing = values, values.size - int(finite.sum())
@@ -162,9 +164,37 @@ class OutputMap:
         """The colour scale's ``(min, max)``: fixed for a bounded output, else the data's."""
         if self.output == "class":
             return 0.0, float(len(self._color_scale.colors) - 1)
-        bounded = _BOUNDED.get(self.network.output_activation)
-        if bounded:
-            return bounded
+        record = self.network.output_activation.record
+        if record.bounded:
+            return record.output_range
         shown = values[np.isfinite(values)]
         low, high = (float(shown.min()), float(shown.max())) if shown.size else (0.0, 1.0)
         return (low, high) if high > low else (low - 0.5, high + 0.5)
+
+
+class OutputMapView(View):
+    """The panel's output map: :class:`OutputMap` of a network with 2 inputs, else nothing.
+
+    ``widget`` is a box that holds the map of the network on screen (and is hidden when
+    that network has not 2 inputs). The map is redrawn after a change that may have
+    written a weight or a bias (it depends on nothing else).
+    """
+
+    def __init__(self, resolution=25):
+        self.resolution = resolution  # 25 x 25 = 625 cells, redrawn on every weight update
+        self.map = None
+        self.widget = widgets.Box(layout=widgets.Layout(display="none"))
+
+    def network_replaced(self, stepper):
+        network, before = stepper.network, self.map
+        self.map = OutputMap(network, network.inputMatrix, predicted_class(network.outputMatrix),
+                             resolution=self.resolution) \
+            if network.layers_vector[0] == 2 else None
+        self.widget.children = [self.map.figure] if self.map else []
+        self.widget.layout.display = None if self.map else "none"
+        if before is not None:
+            close_widgets([before.figure])
+
+    def step_happened(self, change):
+        if self.map is not None and change.wrote(PARAMETER_NAMES):
+            self.map.update()

@@ -18,23 +18,25 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from .. import palette
 from ..layer import SEED_MATRIX_NAMES
+from .view import View
 
 __all__ = ["matrix_html", "MatrixTables"]
 
-_STYLE = """<style>
-.flux-tables {display:flex; flex-wrap:wrap; gap:10px; font-size:12px; contain:content}
-.flux-matrix {border:1px solid #ccc; border-radius:4px; padding:4px}
-.flux-matrix.flux-written {border-color:#2b6cb0; box-shadow:0 0 0 2px #bee3f8}
-.flux-matrix h4 {margin:0 0 3px 0; font-size:12px; font-family:monospace}
-.flux-grid {display:flex; gap:0.6em}
-.flux-grid pre {margin:0; font-family:monospace; font-size:inherit; line-height:1.45;
-                background:none; padding:0}
-.flux-grid pre.flux-index, .flux-grid span.flux-index {color:#999}
-.flux-grid pre.flux-all-changed {background:#fefcbf}
-.flux-grid pre.flux-all-changed span.flux-index {background:#fff}
-.flux-grid span.flux-changed {background:#fefcbf}
-.flux-grid span.flux-focus {outline:2px solid #9b2c2c; outline-offset:0}
+_STYLE = f"""<style>
+.flux-tables {{display:flex; flex-wrap:wrap; gap:10px; font-size:12px; contain:content}}
+.flux-matrix {{border:1px solid #ccc; border-radius:4px; padding:4px}}
+.flux-matrix.flux-written {{border-color:{palette.POSITIVE}; box-shadow:0 0 0 2px {palette.WRITTEN}}}
+.flux-matrix h4 {{margin:0 0 3px 0; font-size:12px; font-family:monospace}}
+.flux-grid {{display:flex; gap:0.6em}}
+.flux-grid pre {{margin:0; font-family:monospace; font-size:inherit; line-height:1.45;
+                background:none; padding:0}}
+.flux-grid pre.flux-index, .flux-grid span.flux-index {{color:#999}}
+.flux-grid pre.flux-all-changed {{background:{palette.CHANGED}}}
+.flux-grid pre.flux-all-changed span.flux-index {{background:#fff}}
+.flux-grid span.flux-changed {{background:{palette.CHANGED}}}
+.flux-grid span.flux-focus {{outline:2px solid {palette.SELECTED}; outline-offset:0}}
 </style>"""
 
 
@@ -92,43 +94,65 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
             f"<pre{values_class}>{chr(10).join(lines)}</pre></div></div>")
 
 
-class MatrixTables:
+class MatrixTables(View):
     """The named matrices of one layer (or of all layers) in an ``ipywidgets.HTML``.
 
-    Call :meth:`show` after every step with the names it wrote; cells are
-    compared with the values shown before, so changed cells are marked. Usable
-    without the panel: ``MatrixTables(network)`` as the last line of a cell shows
-    the tables of any network.
+    One of the panel's views (:class:`~flux_widgets.widgets.view.View`): after a step it
+    marks the matrices the step wrote and, compared with the values shown before, the
+    cells that changed. Usable without the panel: ``MatrixTables(network)`` as the last
+    line of a cell shows the tables of any network (then call :meth:`show` after a step).
     """
 
-    def __init__(self, network, max_rows=16, max_columns=10):
-        self.network = network
+    def __init__(self, network=None, max_rows=16, max_columns=10):
+        self.network = None
         self.max_rows, self.max_columns = max_rows, max_columns
-        count = len(network.neural_layers)
-        self.layer = widgets.ToggleButtons(
-            options=[(f"Layer {n}", n) for n in range(1, count + 1)] + [("All layers", 0)],
-            value=1, style={"button_width": "90px"})
-        self.row_start = widgets.BoundedIntText(value=0, min=0, max=network.sample_size - 1,
-                                                description="first row",
+        self.layer = widgets.ToggleButtons(options=[("Layer 1", 1)], value=1,
+                                           style={"button_width": "90px"})
+        self.row_start = widgets.BoundedIntText(value=0, min=0, max=0, description="first row",
                                                 layout=widgets.Layout(width="160px"))
-        self.column_start = widgets.BoundedIntText(
-            value=0, min=0, max=max(network.layers_vector) - 1, description="first column",
-            layout=widgets.Layout(width="170px"))
+        self.column_start = widgets.BoundedIntText(value=0, min=0, max=0,
+                                                   description="first column",
+                                                   layout=widgets.Layout(width="170px"))
         self.html = widgets.HTML()
-        self.box = widgets.VBox([widgets.HTML(_STYLE),
-                                 widgets.HBox([self.layer, self.row_start, self.column_start]),
-                                 self.html])
-        self._shown = {}
-        self._written = set()
-        self.neuron = None  # (column in the diagram, neuron) whose cells are outlined
+        self.widget = widgets.VBox([widgets.HTML(_STYLE),
+                                    widgets.HBox([self.layer, self.row_start,
+                                                  self.column_start]),
+                                    self.html])
         self._quiet = False  # set while show() itself moves the controls
         for control in (self.layer, self.row_start, self.column_start):
             control.observe(self._control_moved, "value")
+        if network is not None:
+            self._show_network(network)
+
+    def network_replaced(self, stepper):
+        self._show_network(stepper.network)
+
+    def step_happened(self, change):
+        """Mark what ``change`` wrote; a step shows the layer it computed last."""
+        self.show(change.written or (), layer=change.active_layer if change.step else None)
+
+    def _show_network(self, network):
+        """Show layer 1 of ``network``, its window at the top left, nothing marked."""
+        self.network = network
+        self._shown = {}  # (layer, name) -> the values shown last, to mark changed cells
+        self._written = set()
+        self.neuron = None  # (column in the diagram, neuron) whose cells are outlined
+        count = len(network.neural_layers)
+        self._quiet = True
+        try:
+            self.layer.options = ([(f"Layer {n}", n) for n in range(1, count + 1)]
+                                  + [("All layers", 0)])
+            self.layer.value = 1
+            self.row_start.value = self.column_start.value = 0
+            self.row_start.max = network.sample_size - 1
+            self.column_start.max = max(network.layers_vector) - 1
+        finally:
+            self._quiet = False
         self.show()
 
     def _repr_mimebundle_(self, **kwargs):
         """Shown on its own in a notebook cell: the layer buttons, the window and the tables."""
-        return self.box._repr_mimebundle_(**kwargs)
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def _control_moved(self, change):
         if not self._quiet:
