@@ -20,6 +20,9 @@ text (the ``parse_*`` functions)
     what a learner types is read as a number first: ``" 12 "``, ``"1e3"`` and
     ``"8.0"`` are whole numbers; ``"1e400"`` and a 500-digit number are refused
     with a message, never an ``OverflowError``.
+notes (:func:`learning_rate_note`, :func:`seed_note`)
+    a typed value that is accepted but may surprise gets a note, not a refusal: a
+    learning rate above :data:`LARGE_LEARNING_RATE`, a seed typed as ``"1e9"``.
 memory (:func:`memory_limit`, :func:`check_memory`)
     all copies of a network together get at most the smaller of
     :data:`MAX_NETWORK_BYTES` and half the memory the machine gives this process.
@@ -45,11 +48,12 @@ __all__ = [
     "number_text", "is_whole_number", "is_real_number", "is_finite_real",
     "whole_number", "parse_whole_number", "finite_real", "positive_real", "fraction",
     "parse_positive_real", "learning_rate", "parse_learning_rate", "seed", "parse_seed",
+    "learning_rate_note", "seed_note",
     "layer_sizes", "parse_layer_sizes", "memory_limit", "memory_limit_text", "check_memory",
     "bytes_text",
     "available_memory", "read_available_memory",
     "MAX_SEED", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_NETWORK_BYTES", "MAX_FILE_BYTES",
-    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_BYTES", "LARGE_LEARNING_RATE",
 ]
 
 MAX_SEED = 2 ** 32 - 1
@@ -60,6 +64,8 @@ MAX_FILE_BYTES = 512 * 1024 ** 2  # the largest saved network file storage reads
 # the largest file a browser can pass to the kernel: Jupyter's server drops a websocket
 # message above 10 MiB (tornado's default websocket_max_message_size)
 MAX_UPLOAD_BYTES = 10_000_000
+# a learning rate above this is accepted, with a warning: the first update most likely diverges
+LARGE_LEARNING_RATE = 10
 
 CGROUP_V2_MEMORY = "/sys/fs/cgroup/memory.max"
 CGROUP_V1_MEMORY = "/sys/fs/cgroup/memory/memory.limit_in_bytes"
@@ -300,6 +306,42 @@ def seed(value):
 def parse_seed(text):
     """``"0"`` → ``0``: the seed typed in ``text``, a whole number from 0 to 2³² − 1."""
     return parse_whole_number(text, "the seed", 0, MAX_SEED)
+
+
+# ---- notes: typed values that are accepted but may surprise ---------------------------
+
+def learning_rate_note(text):
+    """A warning for a typed learning rate above :data:`LARGE_LEARNING_RATE`, else ``""``.
+
+    Such a rate is accepted (a learner may try it), but says what will happen: "a
+    learning rate of 1e+09 is very large: …". Text that is no learning rate gets
+    ``""`` here; it is refused when it is used (:func:`parse_learning_rate`).
+    """
+    try:
+        rate = parse_learning_rate(text)
+    except ConfigurationError:
+        return ""
+    if rate <= LARGE_LEARNING_RATE:
+        return ""
+    return (f"a learning rate of {number_text(rate)} is very large: the first update will "
+            "most likely make the cost diverge (inf or nan); Step back undoes it")
+
+
+def seed_note(text):
+    """The seed a typed text such as ``"1e9"`` or ``"7.0"`` stands for, in words, else ``""``.
+
+    A seed is a label for the random draw, typed as a whole number; one typed another
+    way is accepted (the rule of every typed whole number) and this says which:
+    "the seed 1e9 is read as 1,000,000,000". Plain digits, and text that is no seed
+    (refused when it is used, :func:`parse_seed`), get ``""``.
+    """
+    text = str(text).strip()
+    try:
+        value = parse_seed(text)
+    except ConfigurationError:
+        return ""
+    return "" if _DIGITS.fullmatch(text) else (f"the seed {_cut(text)} is read as "
+                                                f"{number_text(value)}")
 
 
 # ---- layer sizes ------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def _rng(seed):
 
 
 def _polar_points(rng, radius, angle):
-    """N x 2 points (x1, x2) = radius · (cos angle, sin angle) + Gaussian noise.
+    """N x 2 points (x0, x1) = radius · (cos angle, sin angle) + Gaussian noise.
 
     ``radius`` and ``angle`` hold N values; the noise has standard deviation
     :data:`GENERATED_NOISE` in each coordinate.
@@ -197,10 +197,11 @@ def _random_rows(rng, inputs, labels, samples):
 def _generated(points):
     """A loader (see :class:`DatasetRecord`) for ``points(rng)``: N x 2 points and N labels.
 
-    It bundles no file; its features are named ``x1`` and ``x2``.
+    It bundles no file; its features are named ``x0`` and ``x1``, as the diagram names
+    the inputs.
     """
     def load(paths, rng, samples):
-        return (*_random_rows(rng, *points(rng), samples), ("x1", "x2"))
+        return (*_random_rows(rng, *points(rng), samples), ("x0", "x1"))
     return load
 
 
@@ -308,7 +309,7 @@ DATASETS = {record.name: record for record in (
         files=("xor.csv",), loader=_bundled_csv),
     DatasetRecord(
         name="circles", label="Circles (2 features)",
-        description=f"Circles: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1]; class 1 "
+        description=f"Circles: {GENERATED_SAMPLES} points (x0, x1) in about [-1, 1]; class 1 "
                     "(disc) within radius 0.5 of the centre, class 0 (ring) at radius 0.7 "
                     "to 1, plus Gaussian noise of standard deviation "
                     f"{GENERATED_NOISE}.",
@@ -317,7 +318,7 @@ DATASETS = {record.name: record for record in (
         files=(), loader=_generated(_circles)),
     DatasetRecord(
         name="spiral", label="Spiral (2 features)",
-        description=f"Spiral: {GENERATED_SAMPLES} points (x1, x2) in about [-1, 1] on two "
+        description=f"Spiral: {GENERATED_SAMPLES} points (x0, x1) in about [-1, 1] on two "
                     "interleaved spiral arms (class 0 and class 1), each turning 1.75 times "
                     "around the centre, plus Gaussian noise of standard deviation "
                     f"{GENERATED_NOISE}.",
@@ -398,7 +399,7 @@ def load_dataset(name, *, standardize=None, samples=None, seed=0) -> Dataset:
     Dataset
         ``inputs`` N x d, ``targets`` N x 1 (two classes) or N x c (one-hot),
         ``labels`` N. parity4: 16 x 4 raw 0/1 bits, targets 16 x 1. xor:
-        4 x 2. circles, spiral: 200 x 2 points (x1, x2), 2 classes of 100.
+        4 x 2. circles, spiral: 200 x 2 points (x0, x1), 2 classes of 100.
         iris: 150 x 4, 3 classes. banknote: 1372 x 4, 2 classes. wine:
         178 x 13, 3 classes. breast_cancer: 569 x 30, 2 classes. mnist:
         ``samples`` x 784 pixels / 255 in [0, 1], 10 classes.

@@ -15,8 +15,8 @@ This module is part of the engine: it needs numpy only and imports no widget
 module, not even lazily. The interactive chart, the panel's cost chart, lives on
 the widgets' side (:class:`flux_widgets.widgets.charts.CostChart`) and imports
 the data preparation from here (:func:`mse_series`, :func:`downsample`,
-:func:`uses_log_scale`, :data:`TITLE`): data flows from the engine to the views,
-never back.
+:func:`uses_log_scale`, :func:`ticks`, :data:`TITLE`): data flows from the engine
+to the views, never back.
 
 The plotter never raises: like the seed's, it must not crash the script that
 trains the network. Unusable input is reported in one printed line.
@@ -36,7 +36,7 @@ from .checks import whole_number
 from .errors import ConfigurationError, DataError
 
 __all__ = ["MSEGraphPlotter", "MSEChart", "mse_series", "downsample", "decades",
-           "uses_log_scale", "svg_chart", "LOG_SCALE_DECADES", "TITLE"]
+           "uses_log_scale", "ticks", "svg_chart", "LOG_SCALE_DECADES", "TITLE"]
 
 LOG_SCALE_DECADES = 2
 MAX_CHART_SIZE = 1000  # characters, for the width and the height of the ASCII chart
@@ -293,19 +293,42 @@ def _ascii_chart(iterations, mse, width, height):
     return "\n".join(lines)
 
 
-def _ticks(low, high, log):
-    """Tick positions on the plotted scale: every power of ten on a log scale, else round steps.
+def ticks(low, high, log=False, most=6, smallest_step=0):
+    """Round values from ``low`` to ``high`` for the ticks of an axis, at most ``most`` of them.
 
-    A linear scale gets about five ticks 1, 2 or 5 times a power of ten apart.
+    On a linear axis they are the multiples of the smallest step 1, 2 or 5 times a power
+    of ten (and at least ``smallest_step``: 1 keeps iterations whole) that gives at most
+    ``most`` ticks. On a log axis (``low`` > 0) they are powers of ten, every second or
+    further one over a wide range; a log range holding fewer than 2 powers of ten gets the
+    linear ticks. ``low == high`` gets that one value.
     """
     if high == low:
-        return [low]
-    if log:
-        return list(range(math.ceil(low), math.floor(high) + 1))
-    rough = (high - low) / 4
-    power = 10.0 ** math.floor(math.log10(rough))
-    step = next(factor * power for factor in (1, 2, 5, 10) if factor * power >= rough)
-    return list(np.arange(math.ceil(low / step), math.floor(high / step) + 1) * step)
+        return [float(low)]
+    if log and low > 0:
+        first = math.ceil(math.log10(low) - 1e-9)
+        last = math.floor(math.log10(high) + 1e-9)
+        if last > first:
+            every = max(1, math.ceil((last - first) / (most - 1)))  # keep every k-th power
+            return [float(f"1e{power}") for power in range(-(-first // every) * every,
+                                                          last + 1, every)]
+    for factor, power in _round_steps(max((high - low) / most, smallest_step)):
+        step = factor * 10.0 ** power
+        first = math.ceil(low / step - 1e-9)
+        last = math.floor(high / step + 1e-9)
+        if step >= smallest_step and last - first + 1 <= most:
+            # n · factor / 10^k rather than n · step: 0.3, not 0.30000000000000004
+            return [float(n * factor * 10 ** power if power >= 0 else n * factor / 10 ** -power)
+                    for n in range(first, last + 1)]
+
+
+def _round_steps(start):
+    """``(factor, power)`` of the steps 1, 2, 5, 10, 20, … times the power of ten at or
+    below ``start``, smallest first, without end."""
+    power = math.floor(math.log10(start))
+    while True:
+        for factor in (1, 2, 5):
+            yield factor, power
+        power += 1
 
 
 def svg_chart(iterations, mse):
@@ -335,14 +358,14 @@ def svg_chart(iterations, mse):
         f'<g stroke="#333"><line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>'
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}"/></g>',
     ]
-    for tick in _ticks(x_low, x_high, log=False):
+    for tick in ticks(x_low, x_high, smallest_step=1):
         px = to_x(tick)
         parts.append(f'<line x1="{px:.1f}" y1="{bottom}" x2="{px:.1f}" y2="{bottom + 5}" '
                      f'stroke="#333"/><text x="{px:.1f}" y="{bottom + 18}" '
                      f'text-anchor="middle">{_number(tick)}</text>')
-    for tick in _ticks(low, high, log):
-        py = to_y(tick)
-        label = _number(10.0 ** tick if log else tick)
+    for tick in ticks(mse.min(), mse.max(), log):
+        py = to_y(math.log10(tick) if log else tick)
+        label = _number(tick)
         parts.append(f'<line x1="{left - 5}" y1="{py:.1f}" x2="{left}" y2="{py:.1f}" '
                      f'stroke="#333"/><text x="{left - 8}" y="{py + 4:.1f}" '
                      f'text-anchor="end">{label}</text>')

@@ -38,8 +38,8 @@ from .matrix import Matrix_Add, Matrix_Broadcast, Matrix_Multiply, _matrix_key
 __all__ = [
     "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
     "Update_Parameters", "Learn", "Predict", "predicted_class", "network_cost",
-    "iteration_computations", "computation_order", "first_non_finite", "check_learning_rate",
-    "check_network", "network_size", "check_network_memory",
+    "iteration_computations", "computation_operands", "computation_order", "first_non_finite",
+    "check_learning_rate", "check_network", "network_size", "check_network_memory",
     "MAX_NETWORK_BYTES", "MAX_ITERATIONS", "INITIAL_BIAS",
 ]
 
@@ -368,17 +368,34 @@ def _iterate(network, learning_rate):
 
 
 # One iteration, phase by phase: whether the phase visits the layers last to first, and
-# what each of its computations writes in a layer, in order. The one list of the
-# computations of an iteration: the stepper runs them one at a time, and a search for
-# a non-finite matrix follows them.
+# each of its computations in a layer: the names it writes, in order, and the matrices it
+# reads, as (layer offset, name) in the order its formula names them (offset 0: the
+# layer's own, 1: the next layer's). The one list of the computations of an iteration:
+# the stepper runs them one at a time, a search for a non-finite matrix follows them, and
+# a view shows a computation with what it read. An update reads the parameter it writes
+# (its value before the update).
 _ITERATION = (
-    ("forward", False, (("weight_and_input_matrix",), ("weight_input_bias_matrix",),
-                        ("activated_output_matrix",))),
-    ("backward", True, (("dC_dy_matrix",), ("dh_da_matrix",), ("dC_da_matrix",),
-                        ("dC_dw_matrix",), ("dC_db_matrix",))),
-    ("update", False, (("weight_step_matrix", "weights_matrix"),
-                       ("bias_step_matrix", "bias_matrix"))),
+    ("forward", False, (
+        (("weight_and_input_matrix",), ((0, "input_matrix"), (0, "weights_matrix"))),
+        (("weight_input_bias_matrix",), ((0, "weight_and_input_matrix"), (0, "bias_matrix"))),
+        (("activated_output_matrix",), ((0, "weight_input_bias_matrix"),)),
+    )),
+    ("backward", True, (
+        (("dC_dy_matrix",), ((1, "dC_da_matrix"), (1, "weights_matrix"))),
+        (("dh_da_matrix",), ((0, "weight_input_bias_matrix"),)),
+        (("dC_da_matrix",), ((0, "dC_dy_matrix"), (0, "dh_da_matrix"))),
+        (("dC_dw_matrix",), ((0, "input_matrix"), (0, "dC_da_matrix"))),
+        (("dC_db_matrix",), ((0, "dC_da_matrix"),)),
+    )),
+    ("update", False, (
+        (("weight_step_matrix", "weights_matrix"), ((0, "weights_matrix"), (0, "dC_dw_matrix"))),
+        (("bias_step_matrix", "bias_matrix"), ((0, "bias_matrix"), (0, "dC_db_matrix"))),
+    )),
 )
+# The last layer's dC_dy_matrix (written with the cost) reads its output y and the targets
+# t (the network's outputMatrix, named with layer None), not the next layer.
+_OUTPUT_DC_DY_READS = ((0, "activated_output_matrix"), (None, "outputMatrix"))
+_READS = {writes: reads for _, _, computations in _ITERATION for writes, reads in computations}
 
 
 def iteration_computations(network):
@@ -387,17 +404,34 @@ def iteration_computations(network):
     Forward and update go from the first layer to the last, backward from the
     last to the first (as ``Forward_Pass``, ``Back_Propagation`` and
     ``Update_Parameters``); the last layer's first backward computation writes
-    the cost C too: ``("cost", "dC_dy_matrix")``.
+    the cost C too: ``("cost", "dC_dy_matrix")``. What each one reads:
+    :func:`computation_operands`.
     """
     count = len(network.neural_layers)
     order = []
     for phase, last_first, computations in _ITERATION:
         for number in range(count, 0, -1) if last_first else range(1, count + 1):
-            for writes in computations:
+            for writes, _ in computations:
                 if (phase, number, writes) == ("backward", count, ("dC_dy_matrix",)):
                     writes = ("cost", *writes)
                 order.append((phase, number, writes))
     return order
+
+
+def computation_operands(layer, writes):
+    """The matrices the computation of layer ``layer`` (from 1) that writes ``writes`` (as
+    in :func:`iteration_computations`) reads: ``[(layer number, name), ...]``, in the
+    order its formula names them; the targets t are ``(None, "outputMatrix")``.
+
+    ``a = x·W + b``, for one, reads ``[(layer, "weight_and_input_matrix"), (layer,
+    "bias_matrix")]``; a hidden layer's ``dC_dy = dC_da_next · W_nextᵀ`` reads the next
+    layer's ``dC_da_matrix`` and ``weights_matrix``; the last layer's ``("cost",
+    "dC_dy_matrix")``, ``C`` and ``dC_dy = (2/N)(y − t)``, reads its
+    ``activated_output_matrix`` y and the targets; an update ``W ← W − η·dC_dw`` reads W
+    (before the update) and ``dC_dw_matrix``.
+    """
+    reads = _OUTPUT_DC_DY_READS if writes[0] == "cost" else _READS[tuple(writes)]
+    return [(None if offset is None else layer + offset, name) for offset, name in reads]
 
 
 def computation_order(network):

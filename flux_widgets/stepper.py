@@ -40,6 +40,7 @@ from . import checks
 from .costs import MSE
 from .curve import EMPTY_CURVE, CostCurve, CurveSnapshot
 from .errors import ConfigurationError, NonFiniteError
+from .layer import PARAMETER_NAMES
 from .network import (MAX_ITERATIONS, Learn, Neural_Layer_Information, first_non_finite,
                       iteration_computations)
 
@@ -327,8 +328,35 @@ class Stepper:
         return self.computations[self.position]
 
     @property
+    def place(self):
+        """Where the stepper stands, in words: ``"at the start of iteration 3"`` or ``"in
+        iteration 1, after 4 of its 30 computations"``. Iterations count from 1, as in
+        the narration: the one named is the one the next step computes in (the network's
+        ``iteration`` counts those completed)."""
+        iteration = self.network.iteration + 1
+        if not self.position:
+            return f"at the start of iteration {iteration}"
+        return (f"in iteration {iteration}, after {self.position} of its "
+                f"{len(self.computations)} computations")
+
+    @property
     def can_undo(self):
         return bool(self._history)
+
+    def computed(self, layer, name):
+        """Whether matrix ``name`` of layer ``layer`` (from 1) was written since forming.
+
+        The parameters and layer 1's ``input_matrix`` (the data) hold values from the
+        start; layer k's ``input_matrix`` is layer k−1's ``activated_output_matrix``. Any
+        other matrix (``"cost"`` with the last layer's number) is written from iteration 1
+        on and, in iteration 0, once a computation before :attr:`position` wrote it.
+        """
+        if name in PARAMETER_NAMES or (layer, name) == (1, "input_matrix"):
+            return True
+        if name == "input_matrix":
+            layer, name = layer - 1, "activated_output_matrix"
+        return self.network.iteration > 0 or any(
+            c.layer == layer and name in c.writes for c in self.computations[:self.position])
 
     def _checkpoint(self, whole_curve=False):
         """A :class:`Checkpoint` of now. Steps only add to the MSE curve, so its latest

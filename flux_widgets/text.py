@@ -12,7 +12,7 @@ from .errors import DataError, ShapeError
 from .layer import SEED_MATRIX_NAMES
 from .network import check_network
 
-__all__ = ["NNStructureVis", "matrix_text", "MAX_DRAWN_NEURONS"]
+__all__ = ["NNStructureVis", "matrix_text", "significant_text", "MAX_DRAWN_NEURONS"]
 
 MAX_DRAWN_NEURONS = 16
 
@@ -109,6 +109,25 @@ def _layer_blocks(network):
 
 def _neurons(count):
     return f"{count} neuron{'' if count == 1 else 's'}"
+
+
+def significant_text(value, figures):
+    """``value`` with ``figures`` significant figures, short and exact about zero.
+
+    Fixed-point when ``1e-3 ≤ |value| < 10**figures`` once rounded (4 figures:
+    ``0.08893``, ``12.35``, ``-1234``), scientific otherwise (``-5.302e-06``,
+    ``1.235e+04``); an exact zero (and -0.0) ``0``; ``nan``, ``inf``, ``-inf``. The minus
+    is ASCII, so a number copied from the page pastes into Python.
+    """
+    if not np.isfinite(value):
+        return "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    if value == 0:
+        return "0"
+    scientific = f"{value:.{figures - 1}e}"
+    exponent = int(scientific.partition("e")[2])
+    if not -3 <= exponent < figures:
+        return scientific
+    return f"{value:.{figures - 1 - exponent}f}"
 
 
 def matrix_text(matrix, name=None, max_rows=8, max_columns=8, digits=4):

@@ -52,7 +52,7 @@ CACHE = ROOT / "lite" / "_cache"  # downloads, kept between builds (git-ignored)
 PINS = ROOT / "binder" / "requirements.txt"  # the tested stack: the same versions here
 # what the kernel itself needs (pyodide-kernel's requirements) and what the lessons import
 ROOTS = ["micropip", "comm", "ipython", "flux-widgets", "ipywidgets", "bqplot", "ipycytoscape",
-         "ipyevents"]
+         "anywidget"]
 KIT = "flux-widgets"
 # the JupyterLab and classic-notebook extensions of ipywidgets: the site has the former
 # already (built from this environment's), the kernel needs neither

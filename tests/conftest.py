@@ -1,7 +1,7 @@
 """Suite-wide: an exception inside a widget callback fails the test.
 
 ipywidgets' ``CallbackDispatcher`` (behind ``Button.on_click``, ``Button.click()``,
-ipyevents' ``on_dom_event`` and ipycytoscape's ``on``) catches every exception a
+a widget's ``on_msg``, as the panel's keys use, and ipycytoscape's ``on``) catches every exception a
 handler raises and only logs it, so a test that clicks a button would pass while the
 learner sees a traceback. Here the dispatcher re-raises, and the test fails at its end
 even if something caught the exception on the way.

@@ -16,11 +16,12 @@ import pytest
 import flux_widgets as fw
 from flux_widgets import (ConfigurationError, Form_Network, Learn, StorageError, checks,
                           network, session, stepper, storage)
-from flux_widgets.checks import (MAX_LAYERS, MAX_SEED, check_memory, finite_real, fraction,
-                                 learning_rate, memory_limit, memory_limit_text, number_text,
+from flux_widgets.checks import (LARGE_LEARNING_RATE, MAX_LAYERS, MAX_SEED, check_memory,
+                                 finite_real, fraction, learning_rate, learning_rate_note,
+                                 memory_limit, memory_limit_text, number_text,
                                  parse_layer_sizes, parse_learning_rate, parse_positive_real,
                                  parse_seed, parse_whole_number, positive_real,
-                                 read_available_memory, seed, whole_number)
+                                 read_available_memory, seed, seed_note, whole_number)
 from flux_widgets.datasets import DATASET_NAMES, load_dataset, train_test_split
 from flux_widgets.session import load_session_bytes, parse_configuration_string
 from flux_widgets.stepper import Stepper
@@ -260,6 +261,30 @@ def test_a_seed_the_parser_accepts_forms_a_network_and_loads_a_dataset():
         value = parse_seed(text)
         assert small_network(seed=value).seed == value
         load_dataset("circles", seed=value)
+
+
+# ---- notes: accepted, with a word on what will happen --------------------------------
+
+def test_a_very_large_learning_rate_is_accepted_with_a_warning():
+    assert parse_learning_rate("1e9") == 1e9  # a warning, not a refusal
+    assert learning_rate_note(" 1e9 ") == (
+        "a learning rate of 1e+09 is very large: the first update will most likely make "
+        "the cost diverge (inf or nan); Step back undoes it")
+    assert learning_rate_note("10.5").startswith("a learning rate of 10.5 is very large")
+    for text in ("0.5", "1", str(LARGE_LEARNING_RATE), "1e-9"):
+        assert learning_rate_note(text) == ""
+    for text in ("abc", "", "0", "-5", "nan", "inf", "1e400"):  # refused when used, not here
+        assert learning_rate_note(text) == ""
+
+
+def test_a_seed_typed_other_than_in_digits_says_the_number_it_stands_for():
+    assert parse_seed("1e9") == 10 ** 9  # every typed whole number follows one rule
+    assert seed_note("1e9") == "the seed 1e9 is read as 1,000,000,000"
+    assert seed_note(" 7.0 ") == "the seed 7.0 is read as 7"
+    for text in ("7", "0", str(MAX_SEED), "007", "+7"):
+        assert seed_note(text) == ""
+    for text in ("abc", "", "0.5", "-1", "1e10", "1e400"):  # refused when used, not here
+        assert seed_note(text) == ""
 
 
 # ---- layer sizes and depth ----------------------------------------------------------

@@ -63,7 +63,7 @@ def test_matrix_html_window_and_marks():
                        column_start=10, max_rows=8, max_columns=5)
     assert "input_matrix (40 x 30) — rows 15–22, columns 10–14" in text
     assert "flux-written" in text and text.count("flux-changed") == 1
-    assert f">{matrix[20, 12]:.4f}<" in text and ">0.0000<" not in text
+    assert ">612.0<" in text and ">0<" not in text  # 4 significant figures; row 0 not shown
     assert "nan" in matrix_html("m", np.array([[np.nan, np.inf]]))
 
 
@@ -91,3 +91,53 @@ def test_dataset_choices_and_the_chosen_builtin_dataset():
     data = controls.dataset()
     assert data.inputs.shape == (200, 2)
     assert np.array_equal(data.inputs, load_dataset("circles").inputs)
+    for name in ("circles", "spiral"):  # the inputs as the diagram and the output map name them
+        assert "200 points (x0, x1) in about [-1, 1]" in load_dataset(name).description
+
+
+def test_the_dataset_dropdown_is_as_wide_as_its_longest_label():
+    """A fixed width cut "4-bit parity (the seed's example)" short; max-content never does."""
+    layout = Controls().dataset_choice.layout
+    assert layout.width == "max-content" and layout.max_width is None
+
+
+def test_a_very_large_learning_rate_is_accepted_with_a_warning_under_the_fields():
+    controls = Controls(learning_rate=1e9)
+    assert controls.values()["learning_rate"] == 1e9
+    assert "⚠ a learning rate of 1e+09 is very large: the first update will most likely make " \
+           "the cost diverge (inf or nan); Step back undoes it" in controls.note.value
+    controls.learning_rate.value = "0.5"
+    assert controls.note.value == ""
+    controls.learning_rate.value = "50"
+    assert "a learning rate of 50 is very large" in controls.note.value
+    controls.learning_rate.value = "abc"  # refused when used, in the message, not here
+    assert controls.note.value == "" and controls.message.value == ""
+    with pytest.raises(ConfigurationError, match="learning rate"):
+        controls.values()
+
+
+def test_a_seed_typed_as_1e9_says_the_number_it_stands_for():
+    controls = Controls()
+    controls.seed.value = "1e9"
+    assert controls.values()["seed"] == 10 ** 9
+    assert "the seed 1e9 is read as 1,000,000,000" in controls.note.value
+    controls.learning_rate.value = "1e3"  # both notes at once
+    assert controls.note.value.count("⚠") == 2
+    controls.seed.value, controls.learning_rate.value = "7", "1"
+    assert controls.note.value == ""
+
+
+def test_training_row_names_and_clear():
+    from flux_widgets.widgets.panel import Panel
+
+    panel = Panel()
+    training = panel.training
+    assert training.iterations.description == "Iterations"
+    assert training.train_button.description == "Train"
+    assert training.progress.description == "training progress"
+    training.iterations.value = "5"
+    panel.start_training()  # no event loop here: trains in one go
+    assert (training.progress.value, training.progress.max) == (5, 5)
+    training.clear()
+    assert (training.progress.value, training.progress.max) == (0, 1)
+    panel.close()

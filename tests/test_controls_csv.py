@@ -39,6 +39,10 @@ def test_upload_widgets_show_only_for_the_csv_choice():
     controls.dataset_choice.value = CSV_CHOICE
     assert controls.csv_box.layout.display == "flex"
     assert controls.upload.accept == ".csv" and not controls.upload.multiple
+    # ipywidgets shows "description (count)": the button reads "Upload CSV… (0)", and its
+    # tooltip says what the count is and how large a file may be
+    assert controls.upload.description == "Upload CSV…"
+    assert "10 MB" in controls.upload.tooltip and "counts the files" in controls.upload.tooltip
     assert controls.label_column.value == "label" and controls.standardize.value
     controls.dataset_choice.value = "iris"
     assert controls.csv_box.layout.display == "none"
@@ -101,7 +105,8 @@ def test_messages_quoting_the_file_are_escaped(controls):
 
 def test_no_upload_yet(controls):
     for ask in (controls.dataset, controls.values):
-        with pytest.raises(ConfigurationError, match="no CSV file uploaded yet"):
+        with pytest.raises(ConfigurationError,
+                           match="^no CSV file uploaded yet; press Upload CSV… and choose"):
             ask()
 
 

@@ -278,7 +278,7 @@ def test_generated_datasets_are_deterministic_per_seed(name):
     other = load_dataset(name, seed=4)
     assert np.array_equal(data.inputs, again.inputs) and np.array_equal(data.labels, again.labels)
     assert not np.array_equal(data.inputs, other.inputs)
-    assert data.feature_names == ("x1", "x2") and "not real data" in data.description
+    assert data.feature_names == ("x0", "x1") and "not real data" in data.description
     assert np.bincount(data.labels).tolist() == [100, 100]
     assert np.abs(data.inputs).max() < 1.3  # radius at most 1, plus noise of sd 0.05
     assert not np.all(np.diff(data.labels) >= 0)  # classes are mixed, not grouped

@@ -1,6 +1,7 @@
 """The network diagram in plain Python: its elements, their look after an update, and clicks."""
 
 import asyncio
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,6 +94,7 @@ def assert_edges_show(diagram, matrix_name):
     looks = edge_data(diagram)
     for edge, value in values.items():
         assert looks[edge]["line-color"] == (NEGATIVE if value < 0 else POSITIVE)
+        assert looks[edge]["line-style"] == ("dashed" if value < 0 else "solid")
         expected = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(value) / largest
         assert abs(looks[edge]["width"] - expected) <= 0.25 + 1e-12
     assert max(looks[edge]["width"] for edge in values) == MAX_WIDTH
@@ -112,7 +114,7 @@ def test_parity_network_has_a_node_per_neuron_and_an_edge_per_weight(diagram):
     assert (edge["id"], edge["source"], edge["target"]) == ("L2:5-3", "L1N5", "L2N3")
     labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
     assert (labels["L0N0"], labels["L1N3"], labels["L2N3"], labels["L3N0"]) == \
-        ("x0", "h3", "h3", "y0")
+        ("x0", "h1,3", "h2,3", "y0")  # hidden neurons by layer: column 3 of layer 2's matrices
     assert diagram.summary_note == ""
 
 
@@ -141,24 +143,31 @@ def test_the_view_is_sized_and_laid_out_once_with_fit(diagram):
     selectors = list(styles)  # the general rules first, so each element's own rule wins
     assert selectors.index("edge") < min(own_rules(diagram, "L1:0-0"))
     assert selectors.index("node") < min(own_rules(diagram, "L0N0"))
-    diagram.fit()
-    assert widget.layout.height == "361px"  # a changed height makes the view resize and fit
-    diagram.fit()
-    assert widget.layout.height == "360px"
+    fits = diagram._front.fits
+    diagram.fit()  # asks the front end to fit now; the size stays
+    assert diagram._front.fits == fits + 1 and widget.layout.height == "360px"
 
 
-def test_displaying_the_diagram_fits_it_once_the_browser_has_drawn_it(diagram, monkeypatch):
-    monkeypatch.setattr(diagram_module, "FIT_DELAYS", (0.0,))
+def test_the_front_end_fits_the_diagram_when_drawn_and_describes_it(diagram):
+    """frontend.js fits the network whenever the box is drawn, resized or gets a new view
+    (so a reloaded page is not cropped); the canvas's text alternative follows the text."""
+    front = diagram._front
+    assert front.part == "diagram" and front in diagram.widget.children
+    assert "flux-diagram" in diagram.widget._dom_classes
+    assert front.label == diagram.text_alternative and "4-8-4-1 network" in front.label
+    diagram.update(selected="L1:0-0")
+    assert front.label == diagram.text_alternative and "Selected" in front.label
+    module = (Path(diagram_module.__file__).with_name("frontend.js")).read_text()
+    assert "ResizeObserver" in module and "MutationObserver" in module and "cy.fit(" in module
 
+
+def test_displaying_the_diagram_shows_its_box(diagram):
     async def display():
-        bundle = diagram._repr_mimebundle_()
-        await asyncio.sleep(0.05)
-        return bundle
+        return diagram._repr_mimebundle_()
 
     bundle = asyncio.run(display())
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == \
         diagram.widget.model_id  # the box that holds the cytoscape view
-    assert diagram.cytoscape.layout.height == "361px"
 
 
 # ---- restyling -----------------------------------------------------------
@@ -279,25 +288,193 @@ def test_max_drawn_must_leave_room_for_the_first_and_last_neuron(network):
         NetworkDiagram(network, max_drawn=1)
 
 
+def test_negative_edges_are_dashed_and_positive_ones_solid(network, diagram):
+    weights = network.neural_layers[0].weights_matrix
+    negative = next((0, c) for c in range(8) if weights[0, c] < 0)
+    positive = next((0, c) for c in range(8) if weights[0, c] > 0)
+    assert look(diagram, "L1:{}-{}".format(*negative))["line-style"] == "dashed"
+    assert look(diagram, "L1:{}-{}".format(*positive))["line-style"] == "solid"
+    assert stylesheet(diagram)["edge"]["line-style"] == "solid"
+    Forward_Pass(network)
+    Back_Propagation(network)
+    diagram.update(quantity="gradients")  # the dashes follow the sign of what is shown
+    assert_edges_show(diagram, "dC_dw_matrix")
+
+
+def test_the_legend_says_what_the_edges_and_fills_show(diagram):
+    assert diagram.legend in diagram.controls.children
+    legend = diagram.legend.value
+    assert "<b>Edges show weights.</b>" in legend
+    for words in ("solid blue = positive", "dashed orange = negative",
+                  "width = |value| relative to the largest",
+                  "neuron fill = its output for the chosen sample (0)"):
+        assert words in legend
+    assert "stroke-dasharray" in legend and NEGATIVE in legend and POSITIVE in legend
+    diagram.update(quantity="gradients", sample=5)
+    assert "<b>Edges show dC/dw, the gradients of the last backward pass.</b>" in \
+        diagram.legend.value
+    assert "the chosen sample (5)" in diagram.legend.value
+
+
+def test_neurons_are_labelled_by_layer():
+    diagram = NetworkDiagram(random_network([3, 3, 3, 3, 1]))
+    labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
+    assert [labels[f"L{c}N2"] for c in range(4)] == ["x2", "h1,2", "h2,2", "h3,2"]
+    assert labels["L4N0"] == "y0"
+    assert len(set(labels.values())) == len(labels)  # no two neurons share a label
+    single = NetworkDiagram(random_network([2, 3, 1]))
+    assert single.label(1, 0) == "h1,0" and single.label(2, 0) == "y0"
+
+
+def test_the_sample_control_cannot_show_a_sample_the_network_does_not_have(network, diagram):
+    import ipywidgets
+
+    control = diagram.sample_shown
+    assert isinstance(control, ipywidgets.IntSlider)  # its readout is rewritten to the value
+    assert (control.min, control.max) == (0, network.sample_size - 1) == (0, 15)
+    control.value = 10**9
+    assert control.value == 15 and diagram.sample == 15
+    control.value = -5
+    assert control.value == 0 and diagram.sample == 0
+    control.value = 7
+    assert diagram.sample == 7 and "the chosen sample (7)" in diagram.legend.value
+    smaller = random_network([4, 8, 4, 1], samples=5)
+    diagram._show_network(smaller)  # as a new network on screen
+    assert (control.max, control.value, diagram.sample) == (4, 4, 4)
+
+
+@pytest.mark.parametrize("selected", ["L4:0-0", "L1:4-0", "L1:0-8", "L4N0", "L3N1", 5])
+def test_a_selection_the_network_does_not_have_is_refused(diagram, selected):
+    with pytest.raises(ConfigurationError, match="element id"):
+        diagram.update(selected=selected)
+    assert diagram.selected == ""
+
+
+# ---- the text alternative ------------------------------------------------
+
+def test_the_text_alternative_says_what_the_canvas_shows(network, diagram):
+    heard = []
+    diagram.on_text_alternative(heard.append)
+    text = diagram.text_alternative
+    assert text.startswith("Diagram of a 4-8-4-1 network: 4 inputs, hidden layers of 8 and 4 "
+                           "neurons, 1 output.")
+    assert "Edges show weights: solid lines positive, dashed lines negative" in text
+    assert "outputs for sample 0" in text and "computed last" not in text
+    assert "Selected" not in text and "drawn" not in text
+    diagram.update(active_layer=2)
+    assert "Layer 2 was computed last and is highlighted." in diagram.text_alternative
+    Forward_Pass(network)
+    Back_Propagation(network)
+    diagram.update(quantity="gradients", selected="L2:5-3", active_layer=3)
+    weight = network.neural_layers[1].weights_matrix[5, 3]
+    gradient = network.neural_layers[1].dC_dw_matrix[5, 3]
+    text = diagram.text_alternative
+    assert "Edges show dC/dw, the gradients of the last backward pass" in text
+    assert "Layer 3 was computed last" in text
+    assert (f"Selected: the weight from h1,5 to h2,3: layer 2's weights_matrix[5, 3] = "
+            f"{diagram_module.signed(weight)}, dC_dw_matrix[5, 3] = "
+            f"{diagram_module.signed(gradient)}.") in text
+    diagram.update(selected="L1N2", sample=5)
+    output = network.neural_layers[0].activated_output_matrix[5, 2]
+    assert (f"Selected: neuron h1,2 (layer 1, neuron 2); its output for sample 5 is "
+            f"{diagram_module.signed(output)}.") in diagram.text_alternative
+    diagram.update(selected="L0N1")
+    assert "neuron x1 (layer 0, neuron 1); its value for sample 5 is 1 (positive)." in \
+        diagram.text_alternative
+    assert heard[-1] == diagram.text_alternative and len(heard) == 4  # once per change
+    diagram.update(selected="L0N1")  # nothing changed: no call
+    assert len(heard) == 4
+
+
+def test_the_text_alternative_follows_a_step(network, diagram):
+    diagram.update(selected="L3:0-0")
+    before = diagram.text_alternative
+    Learn(network, 1.0, 5)
+    diagram.update()
+    assert diagram.text_alternative != before
+    weight = network.neural_layers[2].weights_matrix[0, 0]
+    assert f"weights_matrix[0, 0] = {diagram_module.signed(weight)}" in diagram.text_alternative
+
+
+def test_the_text_alternative_names_the_summarised_layers_and_undrawn_choices():
+    network = random_network([784, 32, 10])
+    diagram = NetworkDiagram(network)
+    text = diagram.text_alternative
+    assert text.startswith("Diagram of a 784-32-10 network: 784 inputs, a hidden layer of 32 "
+                           "neurons, 10 outputs.")
+    assert text.endswith("Layer 0 has 784 neurons: 10 of them are drawn. Layer 1 has 32 "
+                         "neurons: 10 of them are drawn.")
+    diagram.update(selected="L1:500-3")
+    assert "weight from x500 to h1,3" in diagram.text_alternative
+    assert "it is not drawn (its layers are summarised)" in diagram.text_alternative
+    diagram.update(selected="L1N20")
+    assert "neuron h1,20 (layer 1, neuron 20)" in diagram.text_alternative
+    assert "it is not drawn (its layer is summarised)" in diagram.text_alternative
+    diagram.update(selected="L1N31")
+    assert "not drawn" not in diagram.text_alternative
+
+
+def test_the_signs_in_words():
+    signed = diagram_module.signed
+    assert (signed(-0.25), signed(3.0), signed(0.0), signed(float("nan")), signed(float("inf"))) \
+        == ("-0.25 (negative)", "3 (positive)", "0 (zero)", "nan (not a number)",
+            "inf (positive)")
+
+
 # ---- summarised layers ---------------------------------------------------
+
+def fitted_zoom(diagram):
+    """The zoom cytoscape's fit gives the view: the drawn nodes' bounding box (each node's
+    box from the stylesheet) plus the layout's padding, into the view's size."""
+    styles = stylesheet(diagram)
+    padding = diagram.cytoscape.cytoscape_layout["padding"]
+    boxes = []
+    for node in diagram.cytoscape.graph.nodes:
+        style = {**styles["node"], **(styles["node.more"] if "more" in node.classes else {})}
+        x, y = node.position["x"], node.position["y"]
+        boxes.append((x - style["width"] / 2, x + style["width"] / 2,
+                      y - style["height"] / 2, y + style["height"] / 2))
+    left, right = min(b[0] for b in boxes), max(b[1] for b in boxes)
+    top, bottom = min(b[2] for b in boxes), max(b[3] for b in boxes)
+    height, width = (int(diagram.cytoscape.layout.height[:-2]),
+                     int(diagram.cytoscape.layout.width[:-2]))
+    return min(height / (bottom - top + 2 * padding), width / (right - left + 2 * padding),
+               diagram.cytoscape.max_zoom)
+
+
+@pytest.mark.parametrize("layers, summarised", [([784, 32, 10], True), ([4, 8, 4, 1], False),
+                                                ([2, 3, 1], False), ([30, 10, 10, 10], True)])
+def test_a_fitted_diagram_draws_labels_at_least_10_px_tall(layers, summarised):
+    diagram = NetworkDiagram(random_network(layers))
+    assert (diagram.cytoscape.layout.height, diagram.cytoscape.layout.width) == \
+        (f"{diagram_module.HEIGHT}px", f"{diagram_module.WIDTH}px")  # 360 x 500
+    font = stylesheet(diagram)["node"]["font-size"]
+    assert font * fitted_zoom(diagram) >= diagram_module.LABEL_PX == 10
+    assert bool(diagram.summary_note) == summarised
+    one_more = NetworkDiagram(random_network(layers), max_drawn=diagram.max_drawn + 1)
+    if summarised:  # the rule is the most it allows: one neuron more a column breaks it
+        assert font * fitted_zoom(one_more) < 10
+
+
 
 def test_a_mnist_sized_network_is_summarised():
     network = random_network([784, 32, 10])
     diagram = NetworkDiagram(network)
+    assert diagram.max_drawn == diagram_module.fitting_max_drawn() == 10
     ids = set(node_ids(diagram))
-    assert len(ids) == (16 + 1) + (16 + 1) + 10
-    assert {"L0N0", "L0N14", "L0N783", "L0more", "L1N31", "L1more"} <= ids
-    assert "L0N15" not in ids and "L2more" not in ids
+    assert len(ids) == (10 + 1) + (10 + 1) + 10  # the ten outputs are all drawn
+    assert {"L0N0", "L0N8", "L0N783", "L0more", "L1N31", "L1more", "L2N9"} <= ids
+    assert "L0N9" not in ids and "L2more" not in ids
     labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
-    assert labels["L0more"] == "… 768 more" and labels["L1more"] == "… 16 more"
+    assert labels["L0more"] == "… 774 more" and labels["L1more"] == "… 22 more"
     edges = diagram.cytoscape.graph.edges
-    assert len(edges) == 16 * 16 + 16 * 10 <= 500
+    assert len(edges) == 10 * 10 + 10 * 10 <= 500
     assert {e.data["source"] for e in edges} | {e.data["target"] for e in edges} <= \
         ids - {"L0more", "L1more"}
-    assert diagram.summary_note == ("Layer 0 has 784 neurons: 16 of them are drawn. "
-                                    "Layer 1 has 32 neurons: 16 of them are drawn.")
+    assert diagram.summary_note == ("Layer 0 has 784 neurons: 10 of them are drawn. "
+                                    "Layer 1 has 32 neurons: 10 of them are drawn.")
     column = sorted(positions(diagram)[i]["y"] for i in ids if i.startswith("L0"))
-    assert positions(diagram)["L0more"]["y"] == column[-2]  # between x14 and x783
+    assert positions(diagram)["L0more"]["y"] == column[-2]  # between x8 and x783
     Forward_Pass(network)
     Back_Propagation(network)
     diagram.update(quantity="gradients", sample=4, active_layer=1)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("ipycytoscape")
-pytest.importorskip("ipyevents")
+pytest.importorskip("anywidget")
 
 from flux_widgets.widgets.panel import Panel  # noqa: E402
 

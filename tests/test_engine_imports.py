@@ -17,7 +17,7 @@ import flux_widgets
 PACKAGE = Path(flux_widgets.__file__).parent
 # the widget modules, and IPython: the engine runs in a plain interpreter
 WIDGET_MODULES = ("flux_widgets.widgets", "ipywidgets", "bqplot", "ipycytoscape", "ipyevents",
-                  "IPython")
+                  "anywidget", "IPython")
 ENGINE_FILES = sorted(path for path in PACKAGE.rglob("*.py")
                       if "widgets" not in path.relative_to(PACKAGE).parts[:-1])
 

@@ -1,7 +1,7 @@
 """The panel driven by random sequences of every user action (``hypothesis.stateful``).
 
 Every rule is a user action, done as the front end does it: a button's click message,
-a key from ipyevents, a click on the cytoscape diagram, text typed in a field, a file
+a key from the panel's front end, a click on the cytoscape diagram, text typed in a field, a file
 uploaded. Beside the panel runs a *model*: a plain :class:`Stepper` that replays the
 actions the panel should accept, on the settings the panel should have formed. After
 every rule:
@@ -112,7 +112,7 @@ class PanelMachine(RuleBasedStateMachine):
 
     def key(self, key):
         if self.panel._keys is not None:
-            self.panel._keys._handle_mouse_msg(None, {"type": "keydown", "key": key}, [])
+            self.panel._keys._handle_custom_msg({"event": "keydown", "key": key}, [])
 
     def _form_model(self, settings):
         """A stepper formed from ``settings``, as the panel forms it (FluxError if refused)."""
@@ -345,6 +345,38 @@ class PanelMachine(RuleBasedStateMachine):
         graph._handle_interaction(None, {"widget": "node", "event": "click",
                                          "data": {"data": {"id": f"L{column}N{neuron}"}}}, [])
         assert f"Neuron {neuron} of layer {column}" in self.panel.info.value
+
+    @precondition(lambda self: self.has_network)
+    @rule(layer=st.integers(-3, 40), row=st.integers(-3, 900), column=st.integers(-3, 900))
+    def choose_weight_by_keyboard(self, layer, row, column):
+        """The inspector's fields (bounded: a value outside is clamped) and Show weight."""
+        inspector = self.panel.inspector
+        inspector.weight_layer.value = layer
+        inspector.weight_row.value, inspector.weight_column.value = row, column
+        chosen = (inspector.weight_layer.value, inspector.weight_row.value,
+                  inspector.weight_column.value)
+        sizes = self.panel.network.layers_vector
+        assert 1 <= chosen[0] < len(sizes) and 0 <= chosen[1] < sizes[chosen[0] - 1] \
+            and 0 <= chosen[2] < sizes[chosen[0]], chosen
+        self.press(inspector.show_weight_button)
+        assert self.panel.selected_edge == chosen
+        self.selected = chosen
+        assert f"weights_matrix[{chosen[1]}, {chosen[2]}]" in self.panel.info.value
+
+    @precondition(lambda self: self.has_network)
+    @rule(column=st.integers(-3, 40), neuron=st.integers(-3, 900))
+    def choose_neuron_by_keyboard(self, column, neuron):
+        inspector = self.panel.inspector
+        inspector.neuron_layer.value = column
+        inspector.neuron_number.value = neuron
+        chosen = (inspector.neuron_layer.value, inspector.neuron_number.value)
+        self.press(inspector.show_neuron_button)
+        assert f"Neuron {chosen[1]} of layer {chosen[0]}" in self.panel.info.value
+
+    @precondition(lambda self: self.has_network)
+    @rule(scale=st.sampled_from(["auto", "linear", "log"]))
+    def choose_chart_scale(self, scale):
+        self.panel.cost_chart.log_switch.value = scale
 
     @precondition(lambda self: self.has_network)
     @rule(value=WEIGHTS, through_field=st.booleans())
@@ -581,6 +613,11 @@ class PanelMachine(RuleBasedStateMachine):
             for name, values in re.findall(r"data-matrix='(\w+)'>.*?<pre[^>]*>.*?</pre>"
                                            r"<pre[^>]*>(.*?)</pre>", section, re.S):
                 assert name in SEED_MATRIX_NAMES
+                cells = set(re.sub(r"<[^>]+>", "", values).split("\n", 1)[1].split())
+                computed = panel.stepper.computed(int(number_text), name)
+                assert (cells == {"—"}) == (not computed), (name, cells, computed)
+                if not computed:  # "—": not computed since the network was formed
+                    continue
                 shown = _tables_numbers(values)
                 r0 = min(tables.row_start.value,
                          max(0, layer.matrices[name].shape[0] - tables.max_rows))

@@ -55,6 +55,9 @@ def test_the_box_holds_every_control(screen):
     for control in (keep.filename, keep.save_button, keep.load_button, keep.upload, keep.shared,
                     keep.share_button, keep.pasted, keep.use_button, keep.message):
         assert any(control in getattr(row, "children", (row,)) for row in keep.box.children)
+    # ipywidgets shows "description (count)"; the count of a session upload is always 0
+    assert keep.upload.description == "Upload session…"
+    assert "10 MB" in keep.upload.tooltip and ".npz" in keep.upload.tooltip
 
 
 def test_save_writes_in_the_working_folder_and_says_where(screen, tmp_path):
@@ -83,7 +86,25 @@ def test_load_hands_the_session_over(screen, tmp_path):
     original.step("iteration")
     stepper.step("iteration")
     assert np.array_equal(stepper.network.state, original.network.state)
-    assert f"Loaded {tmp_path / DEFAULT_FILENAME}." in screen.keep.message.value
+    assert (f"Loaded {tmp_path / DEFAULT_FILENAME}, in iteration 4, after 4 of its 30 "
+            "computations.") in screen.keep.message.value
+
+
+@pytest.mark.parametrize("steps, place", [
+    (["computation"] * 4, "in iteration 1, after 4 of its 30 computations"),
+    (["computation"], "in iteration 1, after 1 of its 30 computations"),
+    ([], "at the start of iteration 1"),
+    (["iteration"] * 2, "at the start of iteration 3"),
+    (["iteration", "phase"], "in iteration 2, after 9 of its 30 computations"),
+])
+def test_a_loaded_session_says_which_iteration_it_stands_in(screen, tmp_path, steps, place):
+    """Defect 7: a session saved part-way through iteration 1 loaded "at iteration 0"."""
+    for granularity in steps:
+        screen.stepper.step(granularity)
+    assert screen.stepper.place == place
+    assert screen.keep.save() and screen.keep.load()
+    assert screen.loaded[0][0].place == place
+    assert f"Loaded {tmp_path / DEFAULT_FILENAME}, {place}." in screen.keep.message.value
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -131,7 +152,8 @@ def test_upload_loads_and_can_be_repeated(screen, tmp_path):
     upload(screen.keep, "mine.npz", data)
     assert len(screen.loaded) == 2 and screen.loaded[0][0].position == 9
     assert screen.keep.upload.value == ()
-    assert "Loaded mine.npz." in screen.keep.message.value
+    assert "Loaded mine.npz, in iteration 1, after 9 of its 30 computations." \
+        in screen.keep.message.value
 
 
 @pytest.mark.parametrize("content", [b"", b"junk", b"PK\x03\x04 cut short"])

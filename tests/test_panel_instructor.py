@@ -5,7 +5,7 @@ import datetime
 import numpy as np
 import pytest
 
-pytest.importorskip("ipyevents")
+pytest.importorskip("anywidget")
 
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
 from flux_widgets.widgets.panel import KEYS, PRESENTATION_DIAGRAM, Panel  # noqa: E402
@@ -17,22 +17,22 @@ def panel():
 
 
 def key(panel, name, **modifiers):
-    """What ipyevents sends for a key pressed with the mouse over the stage."""
-    return panel.handle_key({"event": "keydown", "type": "keydown", "key": name,
-                             "repeat": False, **modifiers})
+    """What the front end sends for a key pressed while the panel has focus (frontend.js
+    sends no key with Ctrl, Alt or Meta, nor a held key's repeats; handle_key refuses
+    them too, for a caller from Python)."""
+    return panel.handle_key({"event": "keydown", "key": name, "repeat": False, **modifiers})
 
 
-def test_the_keys_are_watched_on_the_stage_which_holds_no_text_field(panel):
-    assert panel._keys.source is panel.stage and panel._keys.watched_events == ["keydown"]
+def test_the_keys_come_from_the_panels_front_end_in_the_panel(panel):
+    from flux_widgets.widgets.closing import held_widgets
 
-    def parts(widget):
-        yield widget
-        for child in getattr(widget, "children", ()):
-            yield from parts(child)
-
-    typed = [w for w in parts(panel.stage) if hasattr(w, "value") and isinstance(w.value, str)
-             and not w.__class__.__name__ == "HTML"]
-    assert typed == []  # ipyevents swallows keys over its source: no field to type in there
+    assert panel._keys in held_widgets(panel)  # on the page, inside the panel
+    assert set(panel._keys.shortcuts) == set(KEYS)  # the front end takes exactly these keys
+    formed = panel.network.state.copy()
+    panel._keys._handle_custom_msg({"event": "keydown", "key": "ArrowRight"}, [])
+    assert panel.stepper.position == 1 and not np.array_equal(panel.network.state, formed)
+    panel._keys._handle_custom_msg({"event": "something else"}, [])
+    assert panel.stepper.position == 1
 
 
 def test_arrow_keys_step_and_step_back(panel):
@@ -80,8 +80,8 @@ def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
     assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
     key(panel, "ArrowRight")  # stepping works while presenting
     assert panel.stepper.position == 1
-    panel.diagram.fit()  # the fit nudge keeps the presentation size
-    assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1] + 1}px"
+    panel.diagram.fit()  # a fit keeps the presentation size
+    assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
     panel.present.value = False
     assert "flux-presenting" not in panel._dom_classes
     assert panel.setup.layout.display is None
@@ -95,7 +95,7 @@ def test_presentation_mode_survives_forming_a_new_network(panel):
     assert panel.form_network()
     assert panel.setup.layout.display == "none"
     assert panel.diagram.cytoscape.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
-    assert panel._keys is old and panel._keys.source is panel.stage  # the stage is kept
+    assert panel._keys is old and panel._keys in panel.children  # the keys stay
 
 
 def test_a_clicked_neuron_is_outlined_in_the_diagram_and_the_tables(panel):
@@ -165,7 +165,9 @@ def test_a_two_feature_dataset_shows_the_output_over_the_input_plane():
     panel = Panel(dataset="circles", layers="8, 1", hidden="tanh")
     assert panel.output_map is not None
     assert panel.output_map.map.figure in panel.output_map.widget.children
-    assert panel.output_map.widget in panel.stage.children[1].children[1].children
+    from flux_widgets.widgets.closing import held_widgets
+
+    assert panel.output_map.widget in held_widgets(panel.stage)  # beside the diagram
     before = panel.output_map.map.values.copy()
     panel.granularity.value = "phase"
     panel.step_button.click()  # forward pass: the parameters are unchanged, so is the map

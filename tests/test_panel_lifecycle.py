@@ -7,7 +7,7 @@ import os
 import pytest
 
 pytest.importorskip("ipycytoscape")
-pytest.importorskip("ipyevents")
+pytest.importorskip("anywidget")
 
 from ipywidgets.widgets.widget import _instances  # noqa: E402  (ipywidgets' open widgets)
 

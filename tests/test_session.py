@@ -153,6 +153,7 @@ def test_a_loaded_session_continues_bit_for_bit(tmp_path, before):
     loaded, loaded_settings = load_session(tmp_path / "s.npz")
     assert loaded_settings == settings
     assert loaded.position == original.position and loaded.learning_rate == 1.0
+    assert loaded.place == original.place  # where the panel says a loaded session stands
     assert loaded.mse_values == original.mse_values
     assert loaded.iteration_points == original.iteration_points
     after = ["computation"] * 5 + ["layer", "phase"] + ["iteration"] * 4

@@ -12,7 +12,7 @@ import pytest
 import flux_widgets
 from flux_widgets import palette
 from flux_widgets.layer import SEED_MATRIX_NAMES
-from flux_widgets.mse_graph import TITLE, MSEChart, MSEGraphPlotter, downsample
+from flux_widgets.mse_graph import TITLE, MSEChart, MSEGraphPlotter, downsample, ticks
 from flux_widgets.network import Form_Network
 from flux_widgets.text import NNStructureVis, matrix_text
 from reference import parity4
@@ -190,6 +190,45 @@ def test_downsample_keeps_every_spike_and_both_ends():
     assert ys.max() == 5.0 and ys.min() == -5.0
 
 
+def is_round(value):
+    """Whether ``value`` is 1, 2 or 5 times a power of ten."""
+    mantissa = value / 10.0 ** np.floor(np.log10(value))
+    return bool(np.isclose(mantissa, [1, 2, 5, 10]).any())
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    (1, 10, [2, 4, 6, 8, 10]),
+    (1, 27_000, [5000, 10_000, 15_000, 20_000, 25_000]),
+    (1, 10 ** 6, [200_000, 400_000, 600_000, 800_000, 1_000_000]),
+    (0.1, 0.25, [0.1, 0.15, 0.2, 0.25]),
+    (0.2, 0.3, [0.2, 0.22, 0.24, 0.26, 0.28, 0.3]),
+    (7, 7, [7]),
+])
+def test_ticks_are_a_few_round_values(low, high, expected):
+    assert ticks(low, high) == expected  # exact: 0.3, not 0.30000000000000004
+
+
+def test_ticks_of_a_log_axis_are_powers_of_ten_at_most_six():
+    assert ticks(1e-4, 0.5, log=True) == [1e-4, 1e-3, 1e-2, 0.1]
+    assert ticks(1e-12, 1, log=True) == [1e-12, 1e-9, 1e-6, 1e-3, 1]
+    assert ticks(0.2, 0.3, log=True) == ticks(0.2, 0.3)  # no power of ten between: linear
+
+
+def test_ticks_of_iterations_are_whole():
+    assert ticks(1, 2, smallest_step=1) == [1, 2]
+    assert ticks(1, 3, smallest_step=1) == [1, 2, 3]
+
+
+def test_ticks_of_any_range_are_two_to_six_round_steps_inside_it():
+    rng = np.random.default_rng(0)
+    for low, span in zip(rng.uniform(-1e3, 1e3, 500), 10 ** rng.uniform(-6, 7, 500)):
+        values = ticks(low, low + span)
+        assert 2 <= len(values) <= 6, (low, span, values)
+        steps = np.diff(values)
+        assert np.allclose(steps, steps[0]) and is_round(steps[0])
+        assert low - 1e-9 * span <= values[0] and values[-1] <= low + span + 1e-9 * span
+
+
 def test_plotter_returns_the_same_chart_in_a_notebook_and_prints_nothing(monkeypatch, capsys):
     class ZMQInteractiveShell:
         pass
@@ -236,9 +275,10 @@ def test_cost_chart_log_scale_and_downsampling():
     chart.network_replaced(stepper)
     assert isinstance(chart.line.scales["y"], bqplot.LogScale)
     assert len(chart.line.x) <= MAX_POINTS + 2
-    assert [axis.label for axis in chart.widget.axes] == ["iteration", "MSE"]
-    assert chart.widget.axes[1].side == "left"
+    assert [axis.label for axis in chart.figure.axes] == ["iteration", "MSE"]
+    assert chart.figure.axes[1].side == "left"
     chart.close()
+    assert chart.figure.comm is None and chart.log_switch.comm is None
 
 
 # ---- the panel's cost chart -------------------------------------------------
@@ -259,7 +299,7 @@ def test_cost_chart_follows_the_stepper_and_sends_only_what_changed():
     from flux_widgets.widgets.view import Change
 
     chart = CostChart()
-    figure, line = chart.widget, chart.line
+    figure, line = chart.figure, chart.line
     assert (figure.layout.width, figure.layout.height) == ("400px", "260px")
     assert figure.title == TITLE and list(line.colors) == [palette.CURVE]
     assert [axis.label for axis in figure.axes] == ["iteration", "MSE"]
@@ -277,7 +317,7 @@ def test_cost_chart_follows_the_stepper_and_sends_only_what_changed():
     step = stepper.step("iteration")  # completes iteration 1
     chart.step_happened(Change(stepper, None, step))
     assert list(line.x) == [1] and list(line.y) == stepper.mse_values
-    assert chart.line is line and chart.widget is figure
+    assert chart.line is line and chart.figure is figure
 
     stepper.train(20)
     chart.step_happened(Change(stepper))
@@ -292,7 +332,7 @@ def test_cost_chart_switches_to_a_log_scale_past_two_decades_and_back():
     from flux_widgets.widgets.charts import CostChart
 
     chart = CostChart(width="300px", height="200px")
-    figure, x_scale = chart.widget, chart.widget.axes[0].scale
+    figure, x_scale = chart.figure, chart.figure.axes[0].scale
     assert figure.layout.width == "300px"
     stepper, change = curve([0.3, 0.1])
     chart.network_replaced(stepper)
@@ -303,7 +343,7 @@ def test_cost_chart_switches_to_a_log_scale_past_two_decades_and_back():
     stepper.iteration_points.append(3)
     chart.step_happened(change)
     assert chart.log_scale and isinstance(figure.axes[1].scale, bqplot.LogScale)
-    assert chart.widget is figure and figure.axes[0].scale is x_scale
+    assert chart.figure is figure and figure.axes[0].scale is x_scale
     assert list(chart.line.y) == [0.3, 0.1, 1e-4] and list(chart.line.colors) == [palette.CURVE]
     assert linear.comm is None and x_scale.comm is not None  # the old mark is closed
 
@@ -323,3 +363,86 @@ def test_cost_chart_leaves_out_points_that_are_not_finite():
     chart = CostChart()
     chart.network_replaced(curve([0.3, np.nan, 0.2, np.inf])[0])
     assert list(chart.line.x) == [1, 3] and list(chart.line.y) == [0.3, 0.2]
+
+
+@pytest.mark.parametrize("length, x_ticks, mse_ticks", [
+    (1, [1], [0.5]),
+    (10, [2, 4, 6, 8, 10], [1e-4, 1e-3, 1e-2, 0.1]),
+    (27_000, [5000, 10_000, 15_000, 20_000, 25_000], [1e-4, 1e-3, 1e-2, 0.1]),
+    (10 ** 6, [200_000, 400_000, 600_000, 800_000, 1_000_000], [1e-4, 1e-3, 1e-2, 0.1]),
+])
+def test_cost_chart_ticks_are_few_round_and_compact_at_any_length(length, x_ticks, mse_ticks):
+    pytest.importorskip("bqplot")
+    from flux_widgets.widgets.charts import CostChart
+
+    chart = CostChart()
+    chart.network_replaced(curve(np.geomspace(0.5, 1e-4, length))[0])
+    x_axis, mse_axis = chart.figure.axes
+    assert list(x_axis.tick_values) == x_ticks and list(mse_axis.tick_values) == mse_ticks
+    # labels that cannot overlap: at most 6, each at most 2 significant digits, written
+    # compactly by d3 (20k, 1.5M; 1e-3)
+    for axis in (x_axis, mse_axis):
+        assert len(axis.tick_values) <= 6 and axis.num_ticks is None
+        assert all(float(f"{value:.2g}") == value for value in axis.tick_values)
+    assert (x_axis.tick_format, mse_axis.tick_format) == ("~s", "~e" if length > 1 else "~g")
+    # the x range is the curve's: its first point at the left edge, its last at the right
+    scale = x_axis.scale
+    assert (scale.min, scale.max) == ((1, length) if length > 1 else (0, 2))
+    assert chart.line.marker == ("circle" if length == 1 else None)  # one point is seen
+    assert not chart.figure.marks[1].visible
+
+
+def test_an_empty_cost_chart_has_no_ticks_and_says_why():
+    pytest.importorskip("bqplot")
+    from flux_widgets.widgets.charts import NO_COST_YET, CostChart
+
+    chart = CostChart()
+    note = chart.figure.marks[1]
+    for stepper in (None, curve([])[0]):  # made, and shown a new network
+        if stepper is not None:
+            chart.network_replaced(stepper)
+        for axis in chart.figure.axes:
+            # num_ticks < 2 is bqplot's "no tick at all" (not 0.1 … 1 for iterations)
+            assert len(axis.tick_values) == 0 and axis.num_ticks == 0
+        assert note.visible and list(note.text) == list(NO_COST_YET)
+    stepper, change = curve([0.3])
+    chart.network_replaced(curve([])[0])
+    chart.step_happened(change)
+    assert not note.visible and list(chart.figure.axes[0].tick_values) == [1]
+    chart.network_replaced(curve([])[0])
+    assert note.visible and chart.figure.axes[0].num_ticks == 0
+
+
+def test_the_mse_axis_switch_chooses_the_scale_and_keeps_the_data():
+    bqplot = pytest.importorskip("bqplot")
+    from flux_widgets.widgets.charts import CostChart
+
+    chart = CostChart()
+    switch = chart.log_switch
+    assert chart.widget.children == (chart.figure, switch)  # laid out with the chart
+    assert switch.description == "MSE axis" and switch.options == ("auto", "linear", "log")
+    assert switch.value == "auto"
+
+    wide = np.geomspace(0.5, 1e-4, 300)  # more than 2 decades
+    chart.network_replaced(curve(wide)[0])
+    for choice, log in [("auto", True), ("linear", False), ("log", True), ("linear", False),
+                        ("auto", True)]:
+        switch.value = choice
+        assert chart.log_scale is log, choice
+        mse_axis = chart.figure.axes[1]
+        assert isinstance(mse_axis.scale, bqplot.LogScale if log else bqplot.LinearScale)
+        assert chart.line.scales["y"] is mse_axis.scale
+        assert np.array_equal(chart.line.y, wide) and list(chart.line.x) == list(range(1, 301))
+        assert list(mse_axis.tick_values) == ([1e-4, 1e-3, 1e-2, 0.1] if log else
+                                              [0.1, 0.2, 0.3, 0.4, 0.5])
+
+    switch.value = "auto"
+    chart.network_replaced(curve([0.3, 0.2, 0.1])[0])  # less than 2 decades
+    assert not chart.log_scale
+    switch.value = "log"
+    assert chart.log_scale and list(chart.line.y) == [0.3, 0.2, 0.1]
+    chart.network_replaced(curve([0.3, 0.0])[0])  # 0 has no place on a log axis
+    assert not chart.log_scale and list(chart.line.y) == [0.3, 0.0]
+    switch.value = "linear"
+    chart.network_replaced(curve(wide)[0])  # the choice holds for the next network
+    assert not chart.log_scale

@@ -1,4 +1,4 @@
-"""The kit's interactive views: everything that needs ipywidgets, bqplot, ipycytoscape or ipyevents.
+"""The kit's interactive views: everything that needs ipywidgets, bqplot, ipycytoscape or anywidget.
 
 - ``panel``: :class:`~flux_widgets.widgets.panel.Panel`, the training panel, which
   puts the pieces below together around one stepper (keys, presentation mode);

@@ -4,68 +4,126 @@
 ``stepper.mse_values`` and ``stepper.iteration_points`` (the curve the stepper keeps,
 see :class:`~flux_widgets.stepper.Stepper`) and prepares them with the engine's
 functions (:mod:`flux_widgets.mse_graph`): points with ``nan`` or ``inf`` left out,
-long curves downsampled, a log scale over more than 2 decades. It computes nothing
-else. The seed's plotter (``MSEGraphPlotter.plotMSEvsIterations``) draws itself
-without this module, as SVG or text.
+long curves downsampled, a log scale over more than 2 decades, round tick values. It
+computes nothing else. The seed's plotter (``MSEGraphPlotter.plotMSEvsIterations``)
+draws itself without this module, as SVG or text.
 """
 
 from __future__ import annotations
 
 import bqplot as bq
 import ipywidgets as widgets
+import numpy as np
 
 from .. import palette
-from ..mse_graph import TITLE, downsample, mse_series, uses_log_scale
+from ..mse_graph import TITLE, downsample, mse_series, ticks, uses_log_scale
 from .closing import close_widgets
 from .view import View
 
-__all__ = ["CostChart", "MAX_POINTS"]
+__all__ = ["CostChart", "MAX_POINTS", "MSE_AXES", "NO_COST_YET"]
 
 MAX_POINTS = 2000  # longer curves are downsampled (each run keeps its lowest and highest MSE)
+MSE_AXES = ("auto", "linear", "log")  # the choices of the MSE axis switch
+NO_COST_YET = ("no cost yet:", "a point appears as each iteration ends")  # an empty chart's note
+# d3 formats of the tick labels: 20k, 1.5M on the iteration axis; 1e-3 on a log MSE axis
+ITERATION_FORMAT, LINEAR_FORMAT, LOG_FORMAT = "~s", "~g", "~e"
 
 
 def _points(mse_values, iteration_points):
-    """The finite points of the curve, at most about ``MAX_POINTS`` of them, and whether
-    their MSE spans more than 2 decades (a log scale): ``(iterations, mse, log)``."""
+    """The finite points of the curve, at most about ``MAX_POINTS`` of them:
+    ``(iterations, mse)``."""
     iterations, mse, _ = mse_series(mse_values, iteration_points)
-    return (*downsample(iterations, mse, MAX_POINTS // 2), uses_log_scale(mse))
+    return downsample(iterations, mse, MAX_POINTS // 2)
 
 
-def _line_and_axes(iterations, mse, log, x_scale):
-    """A ``Lines`` mark of MSE against iteration, on ``x_scale`` and a new linear or log
-    MSE scale, and its two axes ``[iteration, MSE]``."""
-    y_scale = bq.LogScale() if log else bq.LinearScale()
-    line = bq.Lines(x=iterations, y=mse, scales={"x": x_scale, "y": y_scale},
-                    colors=[palette.CURVE])
-    return line, [bq.Axis(scale=x_scale, label="iteration"),
-                  bq.Axis(scale=y_scale, label="MSE", side="left")]
+def _uses_log_axis(choice, mse):
+    """Whether the MSE axis is logarithmic for the switch's ``choice``: over more than 2
+    decades for ``"auto"``; never for a curve holding an MSE of 0, which a log axis
+    cannot show."""
+    if choice == "auto":
+        return uses_log_scale(mse)
+    return choice == "log" and not np.any(mse <= 0)
+
+
+def _x_range(iterations):
+    """``(min, max)`` of the iteration scale: the curve's first and last iteration, one
+    either side of a single point, 0 to 1 for no point."""
+    if len(iterations) == 0:
+        return 0.0, 1.0
+    first, last = float(iterations[0]), float(iterations[-1])
+    return (first - 1, last + 1) if first == last else (first, last)
+
+
+def _tick_traits(values):
+    """The traits of an axis that show the ``values`` as its ticks; no tick at all (not
+    d3's own) for none."""
+    return {"tick_values": values, "num_ticks": None if values else 0}
+
+
+def _set(widget, traits):
+    """Give ``widget`` the ``traits`` (a dict), sent as one update."""
+    with widget.hold_sync():
+        for name, value in traits.items():
+            setattr(widget, name, value)
+
+
+def _line_and_axis(data, log, x_scale, y_ticks):
+    """A ``Lines`` mark of the ``data`` (its traits) on ``x_scale`` and a new linear or log
+    MSE scale, and the MSE axis of that scale with the traits ``y_ticks``."""
+    axis = bq.Axis(scale=bq.LogScale() if log else bq.LinearScale(), label="MSE",
+                   side="left", tick_format=LOG_FORMAT if log else LINEAR_FORMAT, **y_ticks)
+    line = bq.Lines(**data, scales={"x": x_scale, "y": axis.scale}, colors=[palette.CURVE])
+    return line, axis
 
 
 class CostChart(View):
     """The cost chart of the panel: MSE against iteration, for the network on screen.
 
-    ``widget`` is one ``bqplot.Figure`` (``width`` x ``height``, 400px x 260px unless
-    given) for the panel's life; ``line`` is its ``Lines`` mark. A change of the curve
-    gives the mark new data, sent as one update.
+    ``figure`` is one ``bqplot.Figure`` (``width`` x ``height``, 400px x 260px unless
+    given) for the panel's life; ``line`` is its ``Lines`` mark. ``log_switch`` chooses
+    the MSE axis (``"auto"``, ``"linear"`` or ``"log"``). ``widget`` holds the figure with
+    the switch under it. A change of the curve gives the mark new data, sent as one update.
 
-    The MSE axis is logarithmic while the curve shown spans more than 2 decades, as
-    in the seed's plotter. The choice is made for each curve shown, starting again
-    at :meth:`network_replaced`; it flips only when the curve crosses 2 decades
-    (training past it, a step back before it). A flip replaces the mark and the MSE
-    axis inside the same figure.
+    The iteration axis spans the curve shown, with at most 6 round ticks (``20k``,
+    ``1.5M``); the MSE axis likewise, powers of ten on a log axis. An empty chart has no
+    ticks and says that no cost was computed yet.
+
+    With the switch on ``"auto"`` the MSE axis is logarithmic while the curve shown spans
+    more than 2 decades, as in the seed's plotter. The choice is made for each curve
+    shown; it flips only when the curve crosses 2 decades (training past it, a step back
+    before it) or the switch is moved. A flip replaces the mark and the MSE axis inside
+    the same figure.
     """
 
     def __init__(self, width="400px", height="260px"):
         self._x_scale = bq.LinearScale()
-        line, axes = _line_and_axes([], [], False, self._x_scale)
-        self.widget = bq.Figure(marks=[line], axes=axes, title=TITLE,
+        self._x_axis = bq.Axis(scale=self._x_scale, label="iteration",
+                               tick_format=ITERATION_FORMAT)
+        self._note = bq.Label(x=[0.5, 0.5], y=[0.6, 0.4], text=list(NO_COST_YET),
+                              align="middle", font_weight="normal", default_size=14,
+                              colors=[palette.MUTED],
+                              scales={"x": bq.LinearScale(min=0, max=1),
+                                      "y": bq.LinearScale(min=0, max=1)})
+        line, mse_axis = _line_and_axis({"x": [], "y": []}, False, self._x_scale,
+                                        _tick_traits([]))
+        self.figure = bq.Figure(marks=[line, self._note], axes=[self._x_axis, mse_axis],
+                                title=TITLE,
                                 layout=widgets.Layout(width=width, height=height))
+        self.log_switch = widgets.ToggleButtons(
+            options=MSE_AXES, value="auto", description="MSE axis",
+            tooltips=["log while the curve spans more than 2 decades",
+                      "linear", "log (not for an MSE of 0)"],
+            style={"button_width": "4.5em"})
+        self.widget = widgets.VBox([self.figure, self.log_switch])
+        self._points = _points([], [])
         self._shown = None  # what identifies the curve on screen (see _show)
+        self._draw()
+        self.log_switch.observe(lambda _: self._draw(), "value")
 
     @property
     def line(self):
         """The ``Lines`` mark of the curve."""
-        return self.widget.marks[0]
+        return self.figure.marks[0]
 
     @property
     def log_scale(self):
@@ -89,17 +147,27 @@ class CostChart(View):
         if shown == self._shown:
             return
         self._shown = shown
-        iterations, mse, log = _points(stepper.mse_values, stepper.iteration_points)
+        self._points = _points(stepper.mse_values, stepper.iteration_points)
+        self._draw()
+
+    def _draw(self):
+        """Draw the points kept, on the MSE axis the switch chooses for them."""
+        iterations, mse = self._points
+        empty = len(mse) == 0
+        log = _uses_log_axis(self.log_switch.value, mse)
+        data = {"x": iterations, "y": mse, "marker": "circle" if len(mse) == 1 else None}
+        y_ticks = _tick_traits([] if empty else ticks(mse.min(), mse.max(), log))
         if log == self.log_scale:
-            with self.line.hold_sync():
-                self.line.x, self.line.y = iterations, mse
-            return
-        old = [self.line, self.widget.axes[1]]
-        line, axes = _line_and_axes(iterations, mse, log, self._x_scale)
-        with self.widget.hold_sync():
-            self.widget.marks, self.widget.axes = [line], axes
-        close_widgets(old, keep=[self.widget])
-
-
-# ---- until the panel holds a CostChart (issue 13) ----------------------------
-
+            _set(self.line, data)
+            _set(self.figure.axes[1], y_ticks)
+        else:
+            old = [self.line, self.figure.axes[1]]
+            line, mse_axis = _line_and_axis(data, log, self._x_scale, y_ticks)
+            with self.figure.hold_sync():
+                self.figure.marks, self.figure.axes = [line, self._note], [self._x_axis, mse_axis]
+            close_widgets(old, keep=[self.widget])
+        with self._x_scale.hold_sync():
+            self._x_scale.min, self._x_scale.max = _x_range(iterations)
+        _set(self._x_axis, _tick_traits(
+            [] if empty else ticks(iterations[0], iterations[-1], smallest_step=1)))
+        self._note.visible = empty

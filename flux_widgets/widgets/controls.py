@@ -17,8 +17,9 @@ from .. import palette
 from ..activations import ActivationType
 from ..datasets import DATASET_NAMES, DATASETS, load_dataset, parse_csv
 from ..errors import ConfigurationError, DataError, FluxError
-from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, parse_layer_sizes,  # noqa: F401
-                      parse_learning_rate, parse_seed, parse_whole_number)
+from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, learning_rate_note,  # noqa: F401
+                      parse_layer_sizes, parse_learning_rate, parse_seed, parse_whole_number,
+                      seed_note)
 from ..session import _number_text, parse_activations
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
@@ -26,6 +27,7 @@ __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iter
 
 CSV_CHOICE = "csv"
 _CSV_LABEL = "Your CSV file…"  # the bundled datasets' labels are in their records
+UPLOAD_CSV = "Upload CSV…"  # the upload button (ipywidgets adds the count of files chosen)
 
 
 def _activations_text(kinds):
@@ -44,8 +46,10 @@ class Controls:
     ``dataset()`` returns the chosen :class:`~flux_widgets.datasets.Dataset`.
     Choosing "Your CSV file…" (:data:`CSV_CHOICE`) shows ``csv_box``: the
     ``upload`` button, the ``label_column`` field and the ``standardize``
-    checkbox. ``message`` shows the first problem (or nothing); nothing here
-    touches a network, so an invalid value never disturbs the one on screen.
+    checkbox. ``message`` shows the first problem (or nothing); ``note`` says what a
+    typed learning rate or seed that is accepted but may surprise will do (see
+    :func:`~flux_widgets.checks.learning_rate_note`). Nothing here touches a network,
+    so an invalid value never disturbs the one on screen.
     """
 
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
@@ -83,14 +87,18 @@ class Controls:
         self.dataset_choice = widgets.Dropdown(
             options=[*((record.label, name) for name, record in DATASETS.items()),
                      (_CSV_LABEL, CSV_CHOICE)],
-            value=dataset, description="Dataset")
+            value=dataset, description="Dataset",
+            layout=widgets.Layout(width="max-content"))  # as wide as its longest label
         self.seed = widgets.Text(value=str(seed), description="Seed",
                                  layout=widgets.Layout(width="140px"))
         self.form = widgets.Button(description="Form network", button_style="primary",
                                    icon="sitemap")
         self.message = widgets.HTML()
-        self.upload = widgets.FileUpload(accept=".csv", multiple=False,
-                                         description="CSV file (≤ 10 MB)")
+        self.note = widgets.HTML()
+        self.upload = widgets.FileUpload(
+            accept=".csv", multiple=False, description=UPLOAD_CSV,
+            tooltip=f"Choose a .csv file of up to {MAX_UPLOAD_BYTES // 10**6} MB on your "
+                    "computer (the number in brackets counts the files chosen)")
         self.label_column = widgets.Text(value="label", description="Label column",
                                          continuous_update=False,
                                          style={"description_width": "initial"},
@@ -106,12 +114,16 @@ class Controls:
             self.csv_box,
             widgets.HBox([self.hidden, self.per_layer, self.output]),
             widgets.HBox([self.learning_rate, self.seed, self.form]),
+            self.note,
             self.message,
         ])
         self._show_csv_box()
         self.dataset_choice.observe(lambda _: self._show_csv_box(), "value")
         for widget in (self.upload, self.label_column, self.standardize):
             widget.observe(lambda _: self._check_csv(), "value")
+        self._note_typed_values()
+        for widget in (self.learning_rate, self.seed):
+            widget.observe(lambda _: self._note_typed_values(), "value")
 
     def show_inputs(self, count):
         """Show the implicit input layer in front of the typed sizes."""
@@ -199,8 +211,8 @@ class Controls:
     def _uploaded_file(self):
         """The uploaded file: a dict with ``name`` and ``content`` (memoryview), among others."""
         if not self.upload.value:
-            raise ConfigurationError("no CSV file uploaded yet; press the CSV file button "
-                                     "and choose a .csv file")
+            raise ConfigurationError(f"no CSV file uploaded yet; press {UPLOAD_CSV} and "
+                                     "choose a .csv file")
         return self.upload.value[0]
 
     def _show_csv_box(self):
@@ -222,6 +234,14 @@ class Controls:
         self.csv_note.value = (f"<span style='color:{palette.OK}'>✓ {data.sample_count} "
                                f"samples, {data.feature_count} features, {data.class_count} classes; "
                                "press Form network</span>")
+
+    def _note_typed_values(self):
+        """Say what a typed learning rate or seed that is accepted but may surprise will do
+        (a value that is refused is said when it is used, in ``message``)."""
+        notes = [note for note in (learning_rate_note(self.learning_rate.value),
+                                   seed_note(self.seed.value)) if note]
+        self.note.value = "".join(f"<div style='color:{palette.ERROR}'>⚠ "
+                                  f"{html.escape(note, quote=False)}</div>" for note in notes)
 
     def show_error(self, error):
         """Show ``error``'s message (a learner-readable sentence) in the message area.

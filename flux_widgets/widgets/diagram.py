@@ -1,13 +1,22 @@
-"""The network as an ipycytoscape diagram: neurons in columns, edges coloured by sign.
+"""The network as an ipycytoscape diagram: neurons in columns, edges by sign and size.
 
 Every neuron is a node and every weight an edge, placed once (a "preset"
 layout: columns by layer, the implicit input layer first). After a step only
-the look changes (edge colour and width, neuron fill, the active layer), so
-the graph is restyled, never laid out again. Layers with more than
-``max_drawn`` neurons are summarised: ``max_drawn`` of their neurons are drawn
-and one "…" node stands for the rest. A deep network draws fewer neurons per
+the look changes (edge colour, dashes and width, neuron fill, the active layer), so
+the graph is restyled, never laid out again. The sign of an edge's value is shown by
+more than colour: a negative edge is dashed, and a legend under the diagram says what
+the edges and fills show. Neurons are labelled by layer: ``x3`` an input, ``h2,3``
+neuron 3 of hidden layer 2 (column 3 of layer 2's matrices in the tables), ``y3`` an output.
+
+Layers with more than ``max_drawn`` neurons are summarised: ``max_drawn`` of their
+neurons are drawn and one "…" node stands for the rest. By default ``max_drawn`` is the
+most that keeps a node's label at least :data:`LABEL_PX` pixels tall once the view is
+fitted to its height (:func:`fitting_max_drawn`). A deep network draws fewer neurons per
 layer, so that at most ``MAX_EDGES_DRAWN`` edges are drawn (every edge is a
 widget and a message to the browser: 32 layers of 16 would be 8,000 of them).
+
+:attr:`NetworkDiagram.text_alternative` says in words what the canvas shows (for a
+screen reader): it is kept current by every restyle.
 
 The look lives in the widget's stylesheet (one message per restyle, elements that look
 alike sharing one rule), and the view is fitted by a one-pixel height change after it is
@@ -16,7 +25,7 @@ drawn: ``docs/diagram.md`` says why, from ipycytoscape's internals and measureme
 
 from __future__ import annotations
 
-import asyncio
+import math
 import re
 
 import ipycytoscape
@@ -29,15 +38,21 @@ from ..derivation import derive_weight_gradient
 from ..errors import ConfigurationError
 from ..palette import ACTIVE, NEGATIVE, POSITIVE, SELECTED
 from .closing import close_widgets
+from .frontend import DiagramFront
 from .view import View
 
-__all__ = ["NetworkDiagram", "POSITIVE", "NEGATIVE", "QUANTITIES"]
+__all__ = ["NetworkDiagram", "POSITIVE", "NEGATIVE", "QUANTITIES", "EDGES_SHOW",
+           "fitting_max_drawn", "signed"]
 
 QUANTITIES = {"weights": "weights_matrix", "gradients": "dC_dw_matrix"}
+EDGES_SHOW = {"weights": "Edges show weights",
+              "gradients": "Edges show dC/dw, the gradients of the last backward pass"}
 MIN_WIDTH, MAX_WIDTH = 1.0, 8.0  # edge widths in pixels, by |value| / largest |value|
-HEIGHT, WIDTH = 360, 560  # pixels (see module docs for why the width is fixed)
+HEIGHT, WIDTH = 360, 500  # pixels (see module docs for why the width is fixed)
 MAX_EDGES_DRAWN = 1200  # a deeper network draws fewer neurons per layer (see module docs)
-FIT_DELAYS = (0.5, 1.5, 4.0)  # seconds after display: by then the browser has drawn the view
+FIT_PADDING = 20  # pixels the fitted view leaves around the network
+LABEL_PX = 10  # the smallest a node's label may be on screen, in pixels
+FONT_SIZE, NODE_SIZE = 14, 34  # a node's label and diameter, before the fit's zoom
 _X_SPACING, _Y_SPACING = 160, 42
 _FULL_FILL = np.array([66, 153, 225])  # the fill of a column's largest activation (blue)
 _SHADES = 15  # fills are rounded to 16 shades from white to _FULL_FILL
@@ -46,14 +61,39 @@ _NODE_ID = re.compile(r"L(\d+)N(\d+)")
 _STYLE = [  # the fixed part of the stylesheet; update() appends the rules of the look
     {"selector": "node", "style": {"background-color": "#ffffff", "label": "data(label)",
                                    "border-width": 1, "border-color": "#4a5568",
-                                   "font-size": 10, "text-valign": "center",
-                                   "width": 26, "height": 26}},
-    {"selector": "node.more", "style": {"shape": "round-rectangle", "width": 70,
+                                   "font-size": FONT_SIZE, "text-valign": "center",
+                                   "width": NODE_SIZE, "height": NODE_SIZE}},
+    {"selector": "node.more", "style": {"shape": "round-rectangle", "width": 90,
                                         "border-style": "dashed", "background-color": "#edf2f7"}},
     {"selector": "edge", "style": {"line-color": POSITIVE, "width": MIN_WIDTH,
-                                   "curve-style": "haystack", "haystack-radius": 0,
-                                   "opacity": 0.75}},
+                                   "line-style": "solid", "curve-style": "haystack",
+                                   "haystack-radius": 0, "opacity": 0.75}},
 ]
+_LEGEND_LINE = ("<svg width='26' height='8' aria-hidden='true'><line x1='1' y1='4' x2='25' "
+                "y2='4' stroke='{colour}' stroke-width='3'{dashes}/></svg>")
+
+
+def fitting_max_drawn(height=HEIGHT):
+    """The most neurons a summarised layer may draw in a view ``height`` pixels tall.
+
+    A fit zooms the view so that the tallest column (the drawn neurons and the "…" node,
+    ``_Y_SPACING`` apart, each ``NODE_SIZE`` tall, ``FIT_PADDING`` above and below) fills
+    the height; the zoom must leave a label of ``FONT_SIZE`` at least ``LABEL_PX`` tall."""
+    tallest = height * FONT_SIZE / LABEL_PX - 2 * FIT_PADDING - NODE_SIZE  # at zoom 1
+    return max(2, int(tallest // _Y_SPACING))  # slots: that + 1, one of them the "…" node
+
+
+def _count(number, noun):
+    """``"1 output"``, ``"10 outputs"``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def signed(value):
+    """``"-0.31 (negative)"``: a value and its sign in words (the diagram's colours and
+    dashes say it too)."""
+    word = ("not a number" if math.isnan(value) else "negative" if value < 0
+            else "positive" if value > 0 else "zero")
+    return f"{value:.6g} ({word})"
 
 
 def _class(element_id):
@@ -115,35 +155,45 @@ class NetworkDiagram(View):
         ``"gradients"`` (``dC_dw_matrix``).
     sample : int
         The sample (row) whose activations colour the neurons.
-    max_drawn : int
-        Layers with more neurons than this are summarised (see module docs).
+    max_drawn : int or None
+        Layers with more neurons than this are summarised (see module docs); ``None``:
+        :func:`fitting_max_drawn` of the view's height.
 
     ``widget`` is a box holding ``cytoscape``, the view of the network's graph;
-    ``controls`` holds the learner's choices (what the edges show, the sample) and a note
-    on summarised layers. The box and the controls stay the same objects when another
-    network is shown (:meth:`network_replaced`); the cytoscape view is new.
+    ``controls`` holds the learner's choices (what the edges show, the sample: a slider,
+    which cannot show a sample the network does not have), the ``legend`` and a note
+    on summarised layers. ``text_alternative`` says what the diagram shows, in words. The
+    box and the controls stay the same objects when another network is shown
+    (:meth:`network_replaced`); the cytoscape view is new.
 
     Ids: node ``"L{column}N{neuron}"`` (column 0 is the input layer), edge
     ``"L{layer}:{row}-{column}"`` for ``weights_matrix[row, column]`` of
     layer ``layer`` (counted from 1), the "…" node of a column ``"L{column}more"``.
     """
 
-    def __init__(self, network=None, quantity="weights", sample=0, max_drawn=16):
-        self.max_drawn = whole_number(max_drawn, "max_drawn", 2)
+    def __init__(self, network=None, quantity="weights", sample=0, max_drawn=None):
+        self.max_drawn = (fitting_max_drawn() if max_drawn is None
+                          else whole_number(max_drawn, "max_drawn", 2))
         self.network = None
         self.size = (HEIGHT, WIDTH)  # pixels, as the view is drawn
-        self._edge_callbacks, self._node_callbacks = [], []
+        self._edge_callbacks, self._node_callbacks, self._text_callbacks = [], [], []
+        self.text_alternative = "No network is drawn."
         self.cytoscape = None  # the cytoscape view of the network on screen
-        self.widget = widgets.Box()  # holds it, for the panel's life
+        # fits the network into the view whenever the browser draws it; the text alternative
+        self._front = DiagramFront(padding=FIT_PADDING, label=self.text_alternative)
+        self.widget = widgets.Box([self._front])  # holds the view, for the panel's life
+        self.widget.add_class("flux-diagram")
         self.edges_show = widgets.ToggleButtons(options=[("weights", "weights"),
                                                          ("dC/dw", "gradients")],
                                                 value="weights", description="Edges show",
                                                 style={"button_width": "80px"})
-        self.sample_shown = widgets.BoundedIntText(value=0, min=0, max=0, description="sample",
-                                                   layout=widgets.Layout(width="150px"))
+        self.sample_shown = widgets.IntSlider(value=0, min=0, max=0, description="sample",
+                                              continuous_update=False,
+                                              layout=widgets.Layout(width="300px"))
+        self.legend = widgets.HTML()
         self.note = widgets.HTML()
         self.controls = widgets.VBox([widgets.HBox([self.edges_show, self.sample_shown]),
-                                      self.note])
+                                      self.legend, self.note])
         self._syncing = False
         self.edges_show.observe(self._chosen, "value")
         self.sample_shown.observe(self._chosen, "value")
@@ -173,7 +223,7 @@ class NetworkDiagram(View):
         self.nodes = {}  # (column, neuron) -> Node
         self.edges = {}  # (layer, row, column) -> Edge, layer by layer, row by row
         before, self.cytoscape = self.cytoscape, self._new_view()
-        self.widget.children = [self.cytoscape]
+        self.widget.children = [self.cytoscape, self._front]
         if before is not None:
             close_widgets([before])
         self._syncing = True
@@ -191,11 +241,14 @@ class NetworkDiagram(View):
 
     # ---- building --------------------------------------------------------
 
-    def _label(self, column, neuron):
-        """``x3`` for an input, ``h3`` for a hidden neuron, ``y3`` for an output."""
+    def label(self, column, neuron):
+        """``x3`` for an input, ``h2,3`` for neuron 3 of hidden layer 2 (column 3 of layer
+        2's matrices), ``y3`` for an output."""
         if column == 0:
             return f"x{neuron}"
-        return f"y{neuron}" if column == len(self.network.layers_vector) - 1 else f"h{neuron}"
+        if column == len(self.network.layers_vector) - 1:
+            return f"y{neuron}"
+        return f"h{column},{neuron}"
 
     def _make_nodes(self):
         """One node per drawn neuron; in a summarised column a "…" node before the last one."""
@@ -212,7 +265,7 @@ class NetworkDiagram(View):
                     continue
                 node_id = f"L{column}N{neuron}"
                 node = ipycytoscape.Node(
-                    data={"id": node_id, "label": self._label(column, neuron),
+                    data={"id": node_id, "label": self.label(column, neuron),
                           "column": column}, position=position, classes=_class(node_id))
                 self.nodes[(column, neuron)] = node
                 nodes.append(node)
@@ -251,7 +304,7 @@ class NetworkDiagram(View):
             min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
             user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
             auto_ungrabify=True)          # neurons stay in their columns; clicks still work
-        view.set_layout(name="preset", fit=True, padding=20, animate=False)
+        view.set_layout(name="preset", fit=True, padding=FIT_PADDING, animate=False)
         view.graph.add_nodes(self._make_nodes())
         view.graph.add_edges(self._make_edges())
         view.on("edge", "click", self._edge_clicked)
@@ -259,12 +312,9 @@ class NetworkDiagram(View):
         return view
 
     def fit(self):
-        """Fit the whole network into the view (see module docs: a one-pixel height change)."""
-        if self.cytoscape is None:  # no network drawn yet
-            return
-        height, _ = self.size
-        layout = self.cytoscape.layout
-        layout.height = f"{height + 1}px" if layout.height == f"{height}px" else f"{height}px"
+        """Fit the whole network into the view now (the front end also fits it whenever the
+        view is drawn or resized: see :mod:`.frontend`)."""
+        self._front.refit()
 
     def resize(self, width, height):
         """Draw the view ``width`` x ``height`` pixels, the whole network fitted into it."""
@@ -275,19 +325,8 @@ class NetworkDiagram(View):
                 self.cytoscape.layout.width = f"{width}px"
                 self.cytoscape.layout.height = f"{height}px"
 
-    def fit_soon(self):
-        """Fit the view a few times in the next seconds, while the browser draws it (no
-        event loop, so no kernel and nothing to draw: do nothing)."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        for delay in FIT_DELAYS:
-            loop.call_later(delay, self.fit)
-
     def _repr_mimebundle_(self, **kwargs):
-        """Display the widget, then fit it a few times while the browser draws it."""
-        self.fit_soon()
+        """Shown on its own in a notebook cell: the box with the view (fitted when drawn)."""
         return self.widget._repr_mimebundle_(**kwargs)
 
     # ---- restyling -------------------------------------------------------
@@ -295,16 +334,17 @@ class NetworkDiagram(View):
     def update(self, quantity=None, sample=None, active_layer=None, selected=None):
         """Restyle the drawn graph in place: edges by ``quantity``, neurons by ``sample``.
 
-        Edge colour is the sign of the value, edge width 1–8 px its magnitude
-        relative to the largest over the drawn edges; a neuron's fill goes from
-        white (the smallest activation of its column for this sample) to blue
-        (the largest). The nodes and edges of ``active_layer`` (counted from 1,
+        Edge colour is the sign of the value (a negative one dashed too), edge width
+        1–8 px its magnitude relative to the largest over the drawn edges; a neuron's
+        fill goes from white (the smallest activation of its column for this sample)
+        to blue (the largest). The nodes and edges of ``active_layer`` (counted from 1,
         ``None`` for none) get a gold border and full opacity; ``selected``,
         an element id such as ``"L1N3"`` or ``"L2:0-3"`` (``""`` for none), a
         dark red outline. ``quantity``, ``sample`` and ``selected`` are kept
         when not given. No element is added, removed or moved; the widget gets
         one new stylesheet (one message), and only if the look changed. Elements
-        that look alike share a rule (see module docs).
+        that look alike share a rule (see module docs). The legend and
+        ``text_alternative`` follow.
         """
         if quantity is not None:
             if quantity not in QUANTITIES:
@@ -319,9 +359,7 @@ class NetworkDiagram(View):
         finally:
             self._syncing = False
         if selected is not None:
-            if selected and not (_EDGE_ID.fullmatch(selected) or _NODE_ID.fullmatch(selected)):
-                raise ConfigurationError(f"selected must be an element id, got {selected!r}")
-            self.selected = selected
+            self.selected = self._checked_selection(selected)
         self.active_layer = None if active_layer is None else \
             whole_number(active_layer, "active_layer", 1, len(self.columns) - 1)
         self.looks = {**self._edge_looks(), **self._node_looks()}
@@ -342,6 +380,96 @@ class NetworkDiagram(View):
         stylesheet = _STYLE + rules
         if stylesheet != self.cytoscape.cytoscape_style:
             self.cytoscape.cytoscape_style = stylesheet
+        self.legend.value = self._legend()
+        self._describe()
+
+    def _legend(self):
+        """What the edges and the fills show, in words as well as colours."""
+        solid = _LEGEND_LINE.format(colour=POSITIVE, dashes="")
+        dashed = _LEGEND_LINE.format(colour=NEGATIVE, dashes=" stroke-dasharray='5 3'")
+        return (f"<b>{EDGES_SHOW[self.quantity]}.</b> {solid} solid blue = positive, "
+                f"{dashed} dashed orange = negative, width = |value| relative to the "
+                f"largest; neuron fill = its output for the chosen sample ({self.sample}), "
+                "white the smallest of its layer, blue the largest.")
+
+    def _checked_selection(self, selected):
+        """``selected`` if it is ``""`` or the id of a neuron or weight of the network
+        (drawn or not); ConfigurationError otherwise."""
+        sizes = self.network.layers_vector
+        edge = _EDGE_ID.fullmatch(str(selected))
+        node = _NODE_ID.fullmatch(str(selected))
+        if edge:
+            layer, row, column = map(int, edge.groups())
+            exists = 1 <= layer < len(sizes) and row < sizes[layer - 1] and column < sizes[layer]
+        elif node:
+            column, neuron = map(int, node.groups())
+            exists = column < len(sizes) and neuron < sizes[column]
+        else:
+            exists = selected == ""
+        if not (isinstance(selected, str) and exists):
+            raise ConfigurationError("selected must be the element id of a neuron or weight of "
+                                     f"the network ('L1N0', 'L1:0-0'), or '', got {selected!r}")
+        return selected
+
+    def _describe(self):
+        """Put into words what the diagram shows (``text_alternative``); tell the callbacks
+        of :meth:`on_text_alternative` when it changed."""
+        sizes = self.network.layers_vector
+        hidden = [str(size) for size in sizes[1:-1]]
+        layers = ("no hidden layer" if not hidden else
+                  f"a hidden layer of {_count(sizes[1], 'neuron')}" if len(hidden) == 1 else
+                  f"hidden layers of {', '.join(hidden[:-1])} and {hidden[-1]} neurons")
+        text = [f"Diagram of a {'-'.join(map(str, sizes))} network: "
+                f"{_count(sizes[0], 'input')}, {layers}, {_count(sizes[-1], 'output')}.",
+                f"{EDGES_SHOW[self.quantity]}: solid lines positive, dashed lines negative, "
+                f"the thicker the larger. Neurons are filled by their outputs for sample "
+                f"{self.sample}."]
+        if self.active_layer is not None:
+            text.append(f"Layer {self.active_layer} was computed last and is highlighted.")
+        edge, node = _EDGE_ID.fullmatch(self.selected), _NODE_ID.fullmatch(self.selected)
+        if edge:
+            layer, row, column = map(int, edge.groups())
+            drawn = (layer, row, column) in self.edges
+            text.append(f"Selected: the {self.edge_text(layer, row, column)}"
+                        + ("." if drawn else "; it is not drawn (its layers are summarised)."))
+        elif node:
+            column, neuron = map(int, node.groups())
+            drawn = (column, neuron) in self.nodes
+            text.append(f"Selected: neuron {self.label(column, neuron)} (layer {column}, neuron "
+                        f"{neuron}); {self.output_text(column, neuron)}"
+                        + ("." if drawn else "; it is not drawn (its layer is summarised)."))
+        if self.summary_note:
+            text.append(self.summary_note)
+        described = " ".join(text)
+        if described != self.text_alternative:
+            self.text_alternative = self._front.label = described
+            for callback in self._text_callbacks:
+                callback(described)
+
+    def on_text_alternative(self, callback):
+        """Call ``callback(text)`` whenever ``text_alternative`` changes (for the page's
+        accessible description of the canvas)."""
+        self._text_callbacks.append(callback)
+
+    def neuron_outputs(self, column):
+        """The outputs of the neurons of ``column``, a row per sample (column 0: the inputs)."""
+        return (self.network.inputMatrix if column == 0 else
+                self.network.neural_layers[column - 1].activated_output_matrix)
+
+    def output_text(self, column, neuron):
+        """``"its output for sample 3 is 0.52 (positive)"`` (an input: its value)."""
+        value = self.neuron_outputs(column)[self.sample, neuron]
+        return (f"its {'value' if column == 0 else 'output'} for sample {self.sample} "
+                f"is {signed(value)}")
+
+    def edge_text(self, layer, row, column):
+        """``"weight from h1,5 to h2,3: layer 2's weights_matrix[5, 3] = -0.31 (negative),
+        dC_dw_matrix[5, 3] = 0.0213 (positive)"``."""
+        matrices = self.network.neural_layers[layer - 1].matrices
+        return (f"weight from {self.label(layer - 1, row)} to {self.label(layer, column)}: "
+                f"layer {layer}'s weights_matrix[{row}, {column}] = "
+                f"{signed(matrices['weights_matrix'][row, column])}, "
+                f"dC_dw_matrix[{row}, {column}] = {signed(matrices['dC_dw_matrix'][row, column])}")
 
     def _edge_values(self):
         """The chosen quantity at every drawn edge, in the order of ``self.edges``."""
@@ -351,12 +479,13 @@ class NetworkDiagram(View):
             for number, layer in enumerate(self.network.neural_layers, start=1)])
 
     def _edge_looks(self):
-        """``{edge id: {"line-color", "width"}}`` from the chosen quantity."""
+        """``{edge id: {"line-color", "line-style", "width"}}`` from the chosen quantity."""
         values = self._edge_values()
         magnitudes = np.where(np.isfinite(values), np.abs(values), 0.0)
         largest = magnitudes.max() or 1.0
         widths = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (magnitudes / largest))) / 2
         return {f"L{layer}:{row}-{column}": {"line-color": NEGATIVE if negative else POSITIVE,
+                                             "line-style": "dashed" if negative else "solid",
                                              "width": width}
                 for (layer, row, column), negative, width
                 in zip(self.edges, (values < 0).tolist(), widths.tolist())}
@@ -365,8 +494,7 @@ class NetworkDiagram(View):
         """``{node id: {"background-color"}}`` from the chosen sample's activations."""
         looks = {}
         for column, drawn in enumerate(self.columns):
-            outputs = (self.network.inputMatrix if column == 0 else
-                       self.network.neural_layers[column - 1].activated_output_matrix)
+            outputs = self.neuron_outputs(column)
             # halved first: the span of two values near ±1.8e308 would overflow
             row = np.nan_to_num(outputs[self.sample], nan=0.0, posinf=0.0, neginf=0.0) / 2
             span = row.max() - row.min()
@@ -403,10 +531,7 @@ class NetworkDiagram(View):
                 callback(*map(int, match.groups()))
 
     def edge_summary(self, layer, row, column):
-        """Text for a clicked weight: its value, its gradient and the derivation with numbers."""
+        """Text for a clicked weight: its value, its gradient (each with its sign in words)
+        and the derivation with numbers."""
         derivation = derive_weight_gradient(self.network, layer, row, column)  # checks them
-        matrices = self.network.neural_layers[layer - 1].matrices
-        return (f"Layer {layer}: weights_matrix[{row}, {column}] = "
-                f"{matrices['weights_matrix'][row, column]:.6g}, "
-                f"dC_dw_matrix[{row}, {column}] = {matrices['dC_dw_matrix'][row, column]:.6g}\n\n"
-                + derivation.text())
+        return f"The {self.edge_text(layer, row, column)}\n\n{derivation.text()}"

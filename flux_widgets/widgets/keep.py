@@ -13,6 +13,7 @@ import os
 import ipywidgets as widgets
 
 from .. import palette
+from ..checks import MAX_UPLOAD_BYTES
 from ..errors import FluxError, StorageError
 from ..session import (configuration_string, load_session, load_session_bytes,
                        parse_configuration_string, save_session)
@@ -52,10 +53,10 @@ class KeepAndShare:
                                           tooltip="Save the network, its step and its MSE curve")
         self.load_button = widgets.Button(description="Load", icon="folder-open",
                                           tooltip="Load the session saved in this file")
-        self.upload = widgets.FileUpload(accept=".npz", multiple=False,
-                                         description="Upload (≤ 10 MB)",
-                                         tooltip="Load a saved session from your computer; "
-                                                 "Jupyter passes files up to 10 MB")
+        self.upload = widgets.FileUpload(
+            accept=".npz", multiple=False, description="Upload session…",
+            tooltip="Load a session saved on your computer (a .npz file of up to "
+                    f"{MAX_UPLOAD_BYTES // 10**6} MB, the most Jupyter passes to the kernel)")
         self.shared = widgets.Text(description="Share", style={"description_width": "initial"},
                                    tooltip="Select and copy this string for your learners",
                                    layout=widgets.Layout(width="520px"))
@@ -151,28 +152,26 @@ class KeepAndShare:
 
     def load(self):
         """Load the session in the typed file; True on success (then ``on_loaded`` was called)."""
-        try:
-            path = self._path()
-            self._hand_over(*load_session(path))
-        except (FluxError, OSError) as error:
-            self._warn(error)
-            return False
-        self._say(f"Loaded {path}.")
-        return True
+        return self._hand_over(self._path, load_session)
 
     def load_bytes(self, data, name):
         """Load a session from an uploaded file's bytes; True on success."""
+        return self._hand_over(lambda: name, lambda name: load_session_bytes(data, name))
+
+    def _hand_over(self, name_of, load):
+        """Load the session ``load(name_of())`` and hand it to ``on_loaded``; say where it
+        stands ("Loaded s.npz, in iteration 1, after 4 of its 30 computations."), or what
+        went wrong. True on success."""
         try:
-            self._hand_over(*load_session_bytes(data, name))
+            name = name_of()
+            stepper, settings = load(name)
+            self._on_loaded(stepper, settings)
         except (FluxError, OSError) as error:
             self._warn(error)
             return False
-        self._say(f"Loaded {name}.")
-        return True
-
-    def _hand_over(self, stepper, settings):
-        self._on_loaded(stepper, settings)
         self.show_configuration()
+        self._say(f"Loaded {name}, {stepper.place}.")
+        return True
 
     def _uploaded(self, change):
         if not change["new"]:

@@ -1,6 +1,6 @@
 """The output map: a 2-feature network's output over the input plane, data points on top.
 
-As in TensorFlow Playground, every point (x1, x2) of a square grid is fed to
+As in TensorFlow Playground, every point (x0, x1) of a square grid is fed to
 the network and coloured by what comes out; the samples are drawn over it,
 coloured by their class. The grid is computed with :func:`Predict`, so no
 matrix of the network changes. The figure is built once; :meth:`OutputMap.update`

@@ -16,9 +16,9 @@ the same views; nothing on the page is rebuilt. Re-running the cell that made a 
 closes the old one (:meth:`Panel.close`, :mod:`.closing`): its training stops and its
 widgets close.
 
-For instructors: keyboard shortcuts (see ``KEYS``) work while the mouse is
-over the stage (the narration, the diagram and the chart; ipyevents takes the
-keys there, so they never reach JupyterLab's own shortcuts), and a
+For instructors: keyboard shortcuts (see ``KEYS``) work whenever the panel has keyboard
+focus (a click anywhere in it, or Tab; :mod:`.frontend` takes them there, so they never
+reach JupyterLab's own shortcuts and never take a key typed into a field), and a
 presentation mode shows large type and diagram and hides the settings.
 """
 
@@ -28,7 +28,6 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-from ipyevents import Event
 
 from .. import palette
 from ..datasets import load_dataset
@@ -40,7 +39,9 @@ from .charts import CostChart
 from .closing import close_widgets, replace_the_panels_of_an_earlier_run
 from .controls import Controls, parse_learning_rate
 from .diagram import NetworkDiagram
+from .frontend import PanelKeys
 from .inspector import Inspector
+from .just_computed import JustComputed
 from .keep import KeepAndShare
 from .output_map import OutputMapView
 from .tables import MatrixTables
@@ -61,9 +62,9 @@ KEYS = {  # the key, as the browser names it -> (the panel's method, its argumen
     "3": ("set_granularity", "phase"), "4": ("set_granularity", "iteration"),
     "r": ("reset", None), "p": ("toggle_presenting", None), "Escape": ("stop", None),
 }
-KEY_HINT = ("Keys, with the mouse over the diagram: → or PageDown or Space step · ← or PageUp "
-            "step back · i whole iteration · f / b forward / backward pass · 1–4 step size · "
-            "r reset · p presentation mode · Esc stop training")
+KEY_HINT = ("Keys, while the panel has focus (click it, or Tab to it): → or PageDown or Space "
+            "step · ← or PageUp step back · i whole iteration · f / b forward / backward pass · "
+            "1–4 step size · r reset · p presentation mode · Esc stop training")
 _STYLE = f"""<style>
 .flux-panel .widget-hbox {{flex-wrap:wrap}}
 .flux-panel .jupyter-widgets.jupyter-button {{width:auto; padding:0 12px}}
@@ -159,15 +160,16 @@ class Panel(widgets.VBox):
 
     def _make_views(self):
         """The views, each made once for the panel's life; a new view is one more entry."""
+        self.just_computed = JustComputed()
         self.tables = MatrixTables()
         self.diagram = NetworkDiagram()
         self.cost_chart = CostChart()
         self.output_map = OutputMapView()
         self.inspector = Inspector(self.diagram, self.tables, self)
-        self.views = [self.tables, self.diagram, self.cost_chart, self.output_map,
-                      self.inspector]
+        self.views = [self.just_computed, self.tables, self.diagram, self.cost_chart,
+                      self.output_map, self.inspector]
         # the widgets the lessons press and read, by their names on the panel
-        self.chart = self.cost_chart.widget
+        self.chart = self.cost_chart.figure
         self.info, self.weight_value = self.inspector.info, self.inspector.weight_value
         self.set_weight_button = self.inspector.set_weight_button
         self.check_button = self.inspector.check_button
@@ -175,21 +177,27 @@ class Panel(widgets.VBox):
         self.train_button, self.stop_button = self.training.train_button, self.training.stop_button
 
     def _layout(self):
-        """Arrange the parts, once; the stage (narration, diagram, chart) takes the keys."""
+        """Arrange the parts, once. On a laptop (1366x768) the step buttons, the narration,
+        the strip of what was just computed and the diagram fit one screen; the chart, the
+        output map and the inspector stand beside the diagram where the width allows."""
         buttons = widgets.HBox([self.step_button, self.forward_button, self.backward_button,
                                 self.iteration_button, self.undo_button, self.reset_button])
-        self.stage = widgets.VBox([self.narration,
-                                   widgets.HBox([self.diagram.widget, widgets.VBox(
-                                       [self.chart, self.output_map.widget])],
-                                       layout=widgets.Layout(flex_flow="row wrap")),
+        beside = widgets.VBox([self.cost_chart.widget, self.output_map.widget,
+                               self.inspector.widget],
+                              layout=widgets.Layout(max_width="460px"))
+        self.stage = widgets.VBox([self.narration, self.just_computed.widget,
+                                   widgets.HBox([self.diagram.widget, beside],
+                                                layout=widgets.Layout(flex_flow="row wrap")),
                                    self.key_hint])
-        self._keys = Event(source=self.stage, watched_events=["keydown"])
-        self._keys.on_dom_event(lambda event: self._from_user(self.handle_key, event))
-        self._diagram_tools = widgets.VBox([self.diagram.controls, self.inspector.widget])
+        self._keys = PanelKeys(shortcuts=list(KEYS),
+                               label="FLUX panel: step a neural network matrix by matrix. "
+                                     + KEY_HINT)
+        self._keys.on_key(lambda event: self._from_user(self.handle_key, event))
+        self._diagram_tools = widgets.VBox([self.diagram.controls, self.inspector.choosers])
         self._style = widgets.HTML(_STYLE)
-        self._parts = [self._style, self.setup,
-                       widgets.HBox([self.granularity, self.present]), buttons,
-                       self.training.row, self.stage, self._diagram_tools, self.tables.widget]
+        self._parts = [self._style, self._keys, self.setup,
+                       widgets.HBox([self.granularity, self.present]), buttons, self.stage,
+                       self.training.row, self._diagram_tools, self.tables.widget]
 
     # ---- what the learner does ---------------------------------------------
 
@@ -251,7 +259,7 @@ class Panel(widgets.VBox):
         if self.children != tuple(self._parts):
             self.children = self._parts
             self.set_presenting(self.present.value)
-        self.diagram.fit_soon()
+        self.training.clear()
         self.narration.value = narration
         self.undo_button.disabled = not stepper.can_undo
         self.keep.show_configuration()
@@ -260,9 +268,8 @@ class Panel(widgets.VBox):
         """A session loaded by the Save / load box: show it, with its settings in the fields."""
         self.controls.set_values(settings)
         step = stepper.next_computation
-        self._show(stepper, settings, f"Loaded {stepper.network.describe()} at iteration "
-                                      f"{stepper.network.iteration}; the next step computes "
-                                      f"{step}.")
+        self._show(stepper, settings, f"Loaded {stepper.network.describe()}, {stepper.place}; "
+                                      f"the next step computes {step}.")
 
     def _use_settings(self, settings):
         """A pasted configuration string: form its network, then show its settings in the
@@ -281,7 +288,8 @@ class Panel(widgets.VBox):
     # ---- for instructors ---------------------------------------------------
 
     def handle_key(self, event):
-        """A key pressed over the stage (ipyevents' ``keydown`` event dict); see ``KEYS``."""
+        """A key pressed while the panel has focus (``{"key": …}`` from the front end, see
+        :class:`~flux_widgets.widgets.frontend.PanelKeys`); see ``KEYS``."""
         if event.get("repeat") or any(event.get(m) for m in ("ctrlKey", "metaKey", "altKey")):
             return None
         action = KEYS.get(event.get("key"))
@@ -360,6 +368,7 @@ class Panel(widgets.VBox):
         self._require_network()
         if not self.training.running:
             self.stepper.reset()
+            self.training.clear()
             self.narration.value = "Back to the network as it was formed (Step back undoes this)."
             self._changed(None)
 
@@ -409,11 +418,6 @@ class Panel(widgets.VBox):
         return self.inspector.selected_edge
 
     # ---- display and closing ---------------------------------------------
-
-    def _repr_mimebundle_(self, **kwargs):
-        """Display, then fit the diagram once the browser has drawn it (see NetworkDiagram.fit)."""
-        self.diagram.fit_soon()
-        return super()._repr_mimebundle_(**kwargs)
 
     def close(self):
         """Stop any training and close every widget of the panel (its views go blank).

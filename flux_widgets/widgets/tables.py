@@ -2,13 +2,20 @@
 
 A table shows a window of at most ``max_rows`` x ``max_columns`` cells (MNIST's
 784 inputs do not fit on a screen); the window moves with ``row_start`` and
-``column_start``. Matrices the last step wrote get a coloured heading, and the
-cells whose value changed are marked. A chosen neuron (clicked in the diagram)
-is marked too: its column in the matrices of its layer, and its row of the
-next layer's weights.
+``column_start``. A cell shows ``SIGNIFICANT_FIGURES`` significant figures
+(``0.08893``, ``12.35``, ``-5.302e-06``; an exact zero ``0``), right-aligned to
+one width per table. A matrix not computed yet since the network was formed
+(:meth:`~flux_widgets.stepper.Stepper.computed`) shows ``—`` in every cell and
+says so in its heading. Matrices the last step wrote get a thicker border and
+``✎ written`` in their heading, and the cells whose value changed are bold on a
+tinted background. A chosen neuron (clicked in the diagram) is outlined too:
+its column in the matrices of its layer, and its row of the next layer's weights.
 
-The style sheet is its own widget, sent once: a ``<style>`` inside the
-updated HTML would make the browser restyle the whole page on every step.
+The colours are JupyterLab's theme variables (``var(--jp-…, fallback)``), so
+the tables read in its light and dark themes alike; the fallbacks are the kit's
+palette, for a page without them. The style sheet is its own widget, sent once:
+a ``<style>`` inside the updated HTML would make the browser restyle the whole
+page on every step.
 """
 
 from __future__ import annotations
@@ -20,34 +27,42 @@ import numpy as np
 
 from .. import palette
 from ..layer import SEED_MATRIX_NAMES
+from ..text import significant_text
 from .view import View
 
-__all__ = ["matrix_html", "MatrixTables"]
+__all__ = ["matrix_html", "MatrixTables", "SIGNIFICANT_FIGURES"]
 
+SIGNIFICANT_FIGURES = 4  # of a cell: a shown number is within 5e-4 of the value, relatively
+
+# Contrast (WCAG AA: text ≥ 4.5:1, marks ≥ 3:1) in JupyterLab 4's light / dark theme, and
+# of the fallbacks on white: indices and "—", --jp-content-font-color2 on the page, 4.6 / 9.5
+# (#757575: 4.6); a changed cell, black on --jp-warn-color3 (light orange in every JupyterLab
+# theme), 16.6 (#fefcbf: 19.9); the written border --jp-brand-color1, 4.6 / 6.0; the chosen
+# neuron's outline --jp-error-color1, 5.0 / 5.1.
 _STYLE = f"""<style>
 .flux-tables {{display:flex; flex-wrap:wrap; gap:10px; font-size:12px; contain:content}}
-.flux-matrix {{border:1px solid #ccc; border-radius:4px; padding:4px}}
-.flux-matrix.flux-written {{border-color:{palette.POSITIVE}; box-shadow:0 0 0 2px {palette.WRITTEN}}}
+.flux-matrix {{border:1px solid var(--jp-border-color1, #ccc); border-radius:4px; padding:4px}}
+.flux-matrix.flux-written {{border:3px solid var(--jp-brand-color1, {palette.POSITIVE});
+                          padding:2px;
+                          box-shadow:0 0 0 2px var(--jp-brand-color3, {palette.WRITTEN})}}
 .flux-matrix h4 {{margin:0 0 3px 0; font-size:12px; font-family:monospace}}
+.flux-matrix h4 .flux-note {{font-weight:normal; font-style:italic}}
 .flux-grid {{display:flex; gap:0.6em}}
 .flux-grid pre {{margin:0; font-family:monospace; font-size:inherit; line-height:1.45;
                 background:none; padding:0}}
-.flux-grid pre.flux-index, .flux-grid span.flux-index {{color:#999}}
-.flux-grid pre.flux-all-changed {{background:{palette.CHANGED}}}
-.flux-grid pre.flux-all-changed span.flux-index {{background:#fff}}
-.flux-grid span.flux-changed {{background:{palette.CHANGED}}}
-.flux-grid span.flux-focus {{outline:2px solid {palette.SELECTED}; outline-offset:0}}
+.flux-grid pre.flux-index, .flux-grid span.flux-index, .flux-pending .flux-grid pre {{
+    color:var(--jp-content-font-color2, #757575)}}
+.flux-grid pre.flux-all-changed, .flux-grid span.flux-changed {{
+    background:var(--jp-warn-color3, {palette.CHANGED}); color:#000; font-weight:bold}}
+.flux-grid pre.flux-all-changed span.flux-index {{background:var(--jp-layout-color0, #fff);
+                                                  font-weight:normal}}
+.flux-grid span.flux-focus {{outline:2px solid var(--jp-error-color1, {palette.SELECTED});
+                            outline-offset:0}}
 </style>"""
 
 
-def _number(value):
-    if not np.isfinite(value):
-        return "nan" if np.isnan(value) else ("inf" if value > 0 else "−inf")
-    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3e}"
-
-
 def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_start=0,
-                max_rows=16, max_columns=10, focus_column=None, focus_row=None):
+                max_rows=16, max_columns=10, focus_column=None, focus_row=None, computed=True):
     """One matrix as HTML: heading ``name (R x C)``, then a window of its cells.
 
     The cells stand in aligned columns of monospaced text (a ``<pre>`` of
@@ -57,7 +72,8 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     redraw takes. ``changed`` is a boolean matrix of the same shape marking
     changed cells (each one marked, or the whole window when every shown cell
     changed); the cells of ``focus_column`` and ``focus_row`` (if given) are
-    outlined.
+    outlined. A ``written`` matrix says ``✎ written`` in its heading; one not
+    ``computed`` yet shows ``—`` in every cell and ``not computed yet``.
     """
     rows, columns = matrix.shape
     r0 = min(max(0, row_start), max(0, rows - max_rows))
@@ -66,7 +82,9 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     window = ""
     if (r0, c0, r1, c1) != (0, 0, rows, columns):
         window = f" — rows {r0}–{r1 - 1}, columns {c0}–{c1 - 1}"
-    texts = [[_number(value) for value in line] for line in matrix[r0:r1, c0:c1].tolist()]
+    texts = ([[significant_text(value, SIGNIFICANT_FIGURES) for value in line]
+              for line in matrix[r0:r1, c0:c1].tolist()]
+             if computed else [["—"] * (c1 - c0)] * (r1 - r0))
     width = max([len(str(c1 - 1))] + [len(text) for line in texts for text in line])
     shown = None if changed is None else changed[r0:r1, c0:c1]
     every_cell_changed = shown is not None and shown.size > 0 and bool(shown.all())
@@ -87,9 +105,15 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     # that directly follows <pre>
     index = "\n".join([" "] + [str(r) for r in range(r0, r1)])
     values_class = " class='flux-all-changed'" if every_cell_changed else ""
-    css = "flux-matrix flux-written" if written else "flux-matrix"
-    return (f"<div class='{css}' data-matrix='{html.escape(name)}'><h4>{html.escape(name)} "
-            f"({rows} x {columns}){window}</h4><div class='flux-grid'>"
+    notes = {}  # the matrix's class: the note in its heading
+    if written:
+        notes["flux-written"] = "✎ written"
+    if not computed:
+        notes["flux-pending"] = "· not computed yet"
+    heading = "".join(f" <span class='flux-note'>{note}</span>" for note in notes.values())
+    return (f"<div class='{' '.join(['flux-matrix', *notes])}' data-matrix='{html.escape(name)}'>"
+            f"<h4>{html.escape(name)} ({rows} x {columns}){window}{heading}</h4>"
+            "<div class='flux-grid'>"
             f"<pre class='flux-index'>{index}</pre>"
             f"<pre{values_class}>{chr(10).join(lines)}</pre></div></div>")
 
@@ -101,10 +125,14 @@ class MatrixTables(View):
     marks the matrices the step wrote and, compared with the values shown before, the
     cells that changed. Usable without the panel: ``MatrixTables(network)`` as the last
     line of a cell shows the tables of any network (then call :meth:`show` after a step).
+
+    ``stepper`` is the :class:`~flux_widgets.stepper.Stepper` on screen, whose
+    :meth:`~flux_widgets.stepper.Stepper.computed` says which matrices are not computed
+    yet (shown as ``—``); ``None`` (a network shown on its own): every matrix is.
     """
 
     def __init__(self, network=None, max_rows=16, max_columns=10):
-        self.network = None
+        self.network = self.stepper = None
         self.max_rows, self.max_columns = max_rows, max_columns
         self.layer = widgets.ToggleButtons(options=[("Layer 1", 1)], value=1,
                                            style={"button_width": "90px"})
@@ -125,16 +153,18 @@ class MatrixTables(View):
             self._show_network(network)
 
     def network_replaced(self, stepper):
-        self._show_network(stepper.network)
+        self._show_network(stepper.network, stepper)
 
     def step_happened(self, change):
         """Mark what ``change`` wrote; a step shows the layer it computed last."""
+        self.stepper = change.stepper
         self.show(change.written or (), layer=change.active_layer if change.step else None)
 
-    def _show_network(self, network):
+    def _show_network(self, network, stepper=None):
         """Show layer 1 of ``network``, its window at the top left, nothing marked."""
-        self.network = network
-        self._shown = {}  # (layer, name) -> the values shown last, to mark changed cells
+        self.network, self.stepper = network, stepper
+        # (layer, name) -> the values shown last (None: shown as not computed yet)
+        self._shown = {}
         self._written = set()
         self.neuron = None  # (column in the diagram, neuron) whose cells are outlined
         count = len(network.neural_layers)
@@ -181,6 +211,15 @@ class MatrixTables(View):
         return (neuron if column == number else None,
                 neuron if column == number - 1 else None)
 
+    def _changed(self, key, matrix):
+        """The cells of computed ``matrix`` that differ from those shown last of ``key``:
+        a boolean matrix of its shape (every cell when it showed ``—``), or ``None`` when
+        it was not shown before."""
+        if key not in self._shown:
+            return None
+        before = self._shown[key]
+        return np.ones(matrix.shape, bool) if before is None else matrix != before
+
     def show(self, written=(), compare=True, layer=None, row=None, column=None):
         """Redraw; ``written`` holds ``(layer, matrix name)`` pairs the last step wrote.
 
@@ -205,9 +244,9 @@ class MatrixTables(View):
             tables = []
             for name in SEED_MATRIX_NAMES:
                 matrix = layer.matrices[name]
-                before = self._shown.get((number, name))
-                changed = (matrix != before) if compare and before is not None else None
-                self._shown[(number, name)] = matrix.copy()
+                computed = self.stepper is None or self.stepper.computed(number, name)
+                changed = self._changed((number, name), matrix) if compare and computed else None
+                self._shown[(number, name)] = matrix.copy() if computed else None
                 if name == "input_matrix":
                     focus_column, focus_row = feeding, None
                 elif name in ("weights_matrix", "dC_dw_matrix"):
@@ -217,7 +256,7 @@ class MatrixTables(View):
                 tables.append(matrix_html(name, matrix, (number, name) in self._written, changed,
                                           self.row_start.value, self.column_start.value,
                                           self.max_rows, self.max_columns,
-                                          focus_column, focus_row))
+                                          focus_column, focus_row, computed))
             parts.append(f"<h3>Layer {number} · {layer.activation.name}</h3>"
                          f"<div class='flux-tables'>{''.join(tables)}</div>")
         self.html.value = "".join(parts)

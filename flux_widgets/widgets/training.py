@@ -39,13 +39,15 @@ class Training:
 
     def __init__(self, panel):
         self.panel = panel
-        self.iterations = widgets.Text(value="200", description="Train",
-                                       layout=widgets.Layout(width="150px"))
+        self.iterations = widgets.Text(value="200", description="Iterations",
+                                       layout=widgets.Layout(width="170px"))
         self.train_button = widgets.Button(description="Train", icon="play",
                                            button_style="success")
         self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
         self.progress = widgets.IntProgress(value=0, min=0, max=1,
-                                            layout=widgets.Layout(width="200px"))
+                                            description="training progress",
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="320px"))
         self.row = widgets.HBox([self.iterations, self.train_button, self.stop_button,
                                  self.progress])
         self.task = None  # the running training: an asyncio.Task, True in a script, or None
@@ -123,6 +125,10 @@ class Training:
                                               + self.panel.narration.value)
         finally:
             self._set_busy(False)
+
+    def clear(self):
+        """Empty the progress bar: the network it measured was reset or replaced."""
+        self.progress.value, self.progress.max = 0, 1
 
     def stop(self):
         """Ask a running training to stop after its current chunk."""

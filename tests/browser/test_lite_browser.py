@@ -96,7 +96,7 @@ def test_the_site_ships_everything_but_the_compiled_packages(site):
     folder, report = site
     assert "flux-widgets==0.1.0" in report["shipped"]
     for needed in ("ipywidgets==8.1.9", "ipycytoscape==1.3.3", "bqplot==0.13.1",
-                   "ipyevents==2.0.4", "ipython", "micropip"):
+                   "anywidget==0.11.0", "psygnal", "ipython", "micropip"):
         assert any(name == needed or name.startswith(needed + "==")
                    for name in report["shipped"]), needed
     lock = json.loads((folder / "static" / "pyodide" / "pyodide-lock.json").read_text())

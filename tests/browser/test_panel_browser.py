@@ -59,13 +59,11 @@ def test_panel_renders_and_responds(app, jupyter, page):
         " return t !== null && t.innerText !== before; }",
         arg=[tables_before], timeout=20_000)
 
-    # Keys for instructors (ipyevents): over the diagram, → steps and p presents.
-    # JupyterLab only: in Notebook 7 the page scrolls to the active cell after a key
-    # (seen here: the diagram moved 1680 px up), so the mouse leaves the diagram and
-    # the next key goes to the notebook; a known limitation, see the README.
-    if app == "lab":
-        check_keys(page, panel)
+    # Keys for instructors: while the panel has focus (a click on the narration gives it),
+    # → steps and p presents, in JupyterLab and in Notebook 7 alike
+    check_keys(page, panel, app)
     check_forming_redraws_the_diagram_in_place(page, panel)
+    check_typing_after_forming(page, panel)
 
     screenshot(page, f"panel_{jupyter.app}", locator=panel)  # all of it, however tall
     # "Error displaying widget", "Model not found", a Traceback, or a page error /
@@ -103,21 +101,39 @@ def check_forming_redraws_the_diagram_in_place(page, panel):
     assert abs(after["height"] - before["height"]) <= 4, (before, after)
 
 
-def check_keys(page, panel):
-    """With the mouse over the diagram, → steps, p switches presentation mode on and off."""
+def check_keys(page, panel, app):
+    """With the focus in the panel, → steps and p switches presentation mode on and off;
+    the page does not scroll away."""
     narration = panel.locator(".flux-narration").first
     said = narration.inner_text()
-    panel.locator("canvas").first.hover()
+    narration.click()
+    assert page.evaluate("() => document.activeElement.closest('.flux-panel') !== null")
+    top = panel.bounding_box()["y"]
     page.keyboard.press("ArrowRight")
     page.wait_for_function("([before]) => document.querySelector('.flux-narration')"
                            ".innerText !== before", arg=[said], timeout=20_000)
+    assert abs(panel.bounding_box()["y"] - top) < 2  # the key did not scroll the page
+    assert narration.get_attribute("aria-live") == "polite"  # read out by a screen reader
     page.keyboard.press("p")
     page.wait_for_selector(".flux-presenting", timeout=20_000)
     assert panel.locator("button:has-text('Form network')").first.is_hidden()
-    screenshot(page, "panel_present_lab", locator=panel)
+    screenshot(page, f"panel_present_{app}", locator=panel)
     page.keyboard.press("p")
     page.wait_for_selector(".flux-presenting", state="detached", timeout=20_000)
 
+
+def check_typing_after_forming(page, panel):
+    """Form network with the pointer over the stage, then type into a code cell: every
+    key reaches the cell (the panel takes keys only while it has focus)."""
+    panel.locator("canvas").first.hover()
+    panel.locator("button:has-text('Form network')").first.click()
+    panel.locator("canvas").first.hover()
+    editor = page.locator(".jp-CodeCell .cm-content").first
+    editor.click()
+    page.keyboard.type("x = 1  # r p 1 2")
+    page.keyboard.press("ArrowLeft")
+    assert "x = 1  # r p 1 2" in editor.inner_text()
+    assert page.locator(".flux-presenting").count() == 0
 
 
 RERUN_CELLS = [
@@ -174,3 +190,52 @@ def test_after_a_kernel_restart_the_lesson_runs_again(app, jupyter, page):
     page.wait_for_selector("text=/Iteration 1, forward/", timeout=20_000)
     assert panel.locator("canvas").count() >= 1
     assert_no_widget_errors(page)
+
+
+IN_VIEW = """([selector]) => {
+    const element = document.querySelector(selector);
+    if (!element) return null;
+    const box = element.getBoundingClientRect();
+    return {top: box.top, bottom: box.bottom, left: box.left, right: box.right,
+            width: box.width, height: box.height,
+            inside: box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight
+                    && box.right <= window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_on_a_laptop_a_step_and_what_it_computed_are_on_one_screen(app, jupyter, page):
+    """JupyterLab's default layout (the file browser open) at 1366x768, lesson 01's panel
+    after Form network and a Step: the Step button, the narration, the whole diagram (at
+    least 400x300 px, every neuron inside) and the just-computed matrix (text ≥ 12 px)
+    are all in the viewport at one scroll position."""
+    notebook = jupyter.add(NOTEBOOK)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+    assert page.locator(".jp-FileBrowser").first.is_visible()  # the default layout
+    panel = page.locator(".flux-panel").first
+    panel.locator("button:has-text('Form network')").first.click()
+    wait_for_text(page, "Formed 4(implicit)-8-4-1", timeout=20)
+    step = panel.locator("button:has-text('Step')").first
+    step.click()
+    page.wait_for_selector(".flux-just-computed table, .flux-just-computed pre", timeout=20_000)
+    # scroll so that the row of step buttons is at the top of the notebook's view
+    step.evaluate("element => element.closest('.widget-hbox').scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    parts = {"Step": "button.jupyter-button", "narration": ".flux-narration",
+             "diagram": ".flux-diagram", "just computed": ".flux-just-computed"}
+    boxes = {name: page.evaluate(IN_VIEW, [f".flux-panel {selector}"])
+             for name, selector in parts.items()}
+    screenshot(page, "laptop_1366x768_after_step")
+    outside = {name: box for name, box in boxes.items() if not (box and box["inside"])}
+    assert not outside, f"not on screen at 1366x768: {outside}"
+    assert boxes["diagram"]["width"] >= 400 and boxes["diagram"]["height"] >= 300, boxes
+    page.wait_for_function(f"() => {{ const d = ({DIAGRAM})(); return d && d.inside; }}",
+                           timeout=20_000)
+    smallest = page.evaluate("() => Math.min(...[...document.querySelectorAll("
+                             "'.flux-just-computed td, .flux-just-computed caption')]"
+                             ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    assert smallest >= 12, smallest
+    chart = page.evaluate(IN_VIEW, [".flux-panel .bqplot"])
+    assert chart["left"] >= boxes["diagram"]["right"] - 1, (chart, boxes["diagram"])  # beside
