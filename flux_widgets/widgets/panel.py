@@ -70,7 +70,8 @@ _STYLE = f"""<style>
 .flux-panel .jupyter-widgets.jupyter-button {{width:auto; padding:0 12px}}
 .flux-narration {{font-size:14px; padding:3px 8px; border-left:4px solid {palette.WRITTEN}}}
 .flux-presenting .flux-narration {{font-size:26px; line-height:1.35; padding:8px 14px;
-                                  border-left:8px solid {palette.ACTIVE}; background:#fffbea}}
+                                  border-left:8px solid {palette.ACTIVE};
+                                  background:var(--jp-layout-color2, #fffbea)}}
 .flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {{font-size:16px}}
 .flux-presenting .jupyter-button {{font-size:18px; height:42px; width:auto !important;
                                   padding:0 14px}}

@@ -204,13 +204,14 @@ IN_VIEW = """([selector]) => {
 
 
 @pytest.mark.parametrize("app", ["lab"])
-def test_on_a_laptop_a_step_and_what_it_computed_are_on_one_screen(app, jupyter, page):
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+def test_on_a_laptop_a_step_and_what_it_computed_are_on_one_screen(app, size, jupyter, page):
     """JupyterLab's default layout (the file browser open) at 1366x768, lesson 01's panel
     after Form network and a Step: the Step button, the narration, the whole diagram (at
     least 400x300 px, every neuron inside) and the just-computed matrix (text ≥ 12 px)
     are all in the viewport at one scroll position."""
     notebook = jupyter.add(NOTEBOOK)
-    page.set_viewport_size({"width": 1366, "height": 768})
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
     page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
     assert page.locator(".jp-FileBrowser").first.is_visible()  # the default layout
@@ -227,9 +228,9 @@ def test_on_a_laptop_a_step_and_what_it_computed_are_on_one_screen(app, jupyter,
              "diagram": ".flux-diagram", "just computed": ".flux-just-computed"}
     boxes = {name: page.evaluate(IN_VIEW, [f".flux-panel {selector}"])
              for name, selector in parts.items()}
-    screenshot(page, "laptop_1366x768_after_step")
+    screenshot(page, f"after_step_{size[0]}x{size[1]}")
     outside = {name: box for name, box in boxes.items() if not (box and box["inside"])}
-    assert not outside, f"not on screen at 1366x768: {outside}"
+    assert not outside, f"not on screen at {size}: {outside}"
     assert boxes["diagram"]["width"] >= 400 and boxes["diagram"]["height"] >= 300, boxes
     page.wait_for_function(f"() => {{ const d = ({DIAGRAM})(); return d && d.inside; }}",
                            timeout=20_000)
@@ -239,3 +240,31 @@ def test_on_a_laptop_a_step_and_what_it_computed_are_on_one_screen(app, jupyter,
     assert smallest >= 12, smallest
     chart = page.evaluate(IN_VIEW, [".flux-panel .bqplot"])
     assert chart["left"] >= boxes["diagram"]["right"] - 1, (chart, boxes["diagram"])  # beside
+
+
+@pytest.mark.parametrize("app", ["lab"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+def test_after_a_reload_the_diagram_is_drawn_whole(app, size, jupyter, page):
+    """Reloading the page while the kernel runs draws the panel again from the kernel's
+    widgets: the diagram must show every neuron inside its view (it used to come back
+    cropped to the input column), and stay so through a Step."""
+    notebook = jupyter.add(NOTEBOOK)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
+    page.wait_for_function(f"() => {{ const d = ({DIAGRAM})(); return d && d.inside; }}",
+                           timeout=20_000)
+    # saved (the outputs hold the widgets' views), then reloaded: the widgets come back
+    # from the running kernel
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=20_000)
+    page.reload()
+    page.wait_for_selector(".flux-panel .flux-diagram canvas", timeout=60_000)
+    page.locator(".flux-panel").first.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => {{ const d = ({DIAGRAM})(); return d && d.nodes > 8 "
+                           "&& d.inside; }", timeout=30_000)
+    panel = page.locator(".flux-panel").first
+    panel.locator("button:has-text('Step')").first.click()
+    page.wait_for_timeout(1000)
+    assert page.evaluate(DIAGRAM)["inside"]
+    screenshot(page, f"reloaded_{size[0]}x{size[1]}", locator=panel)
+    assert_no_widget_errors(page)
