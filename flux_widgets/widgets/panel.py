@@ -73,6 +73,8 @@ _STYLE = f"""<style>
                                   border-left:8px solid {palette.ACTIVE};
                                   background:var(--jp-layout-color2, #fffbea)}}
 .flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {{font-size:16px}}
+.flux-presenting .flux-just-computed, .flux-presenting .flux-jc table,
+.flux-presenting .flux-jc caption, .flux-presenting .flux-jc-op {{font-size:18px}}
 .flux-presenting .jupyter-button {{font-size:18px; height:42px; width:auto !important;
                                   padding:0 14px}}
 .flux-key-hint {{color:{palette.MUTED}; font-size:11px}}
