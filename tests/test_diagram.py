@@ -537,3 +537,15 @@ def test_the_diagram_leaves_no_orphan_graph_widget(network):
     diagram = NetworkDiagram(network)
     diagram.close()  # the widget, its graph, nodes, edges and layouts, and its controls
     assert len(_instances) == before  # ipycytoscape's first, replaced Graph included
+
+
+def test_the_view_takes_pixels_or_css_lengths_of_the_screen(diagram):
+    diagram.resize(640, 400)
+    assert (diagram.cytoscape.layout.width, diagram.cytoscape.layout.height) == ("640px", "400px")
+    diagram.resize("min(900px, 62vw)", "min(520px, calc(100vh - 340px))")
+    assert diagram.cytoscape.layout.width == "min(900px, 62vw)"
+    assert diagram.cytoscape.layout.height == "min(520px, calc(100vh - 340px))"
+    for bad in ("", "10px; color: red", 50, 10**9, 3.5, None):
+        with pytest.raises(ConfigurationError):
+            diagram.resize(bad, 400)
+    assert diagram.cytoscape.layout.width == "min(900px, 62vw)"  # a refusal changes nothing

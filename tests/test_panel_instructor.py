@@ -76,12 +76,12 @@ def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
     assert panel.present.value and "flux-presenting" in panel._dom_classes
     assert panel.setup.layout.display == "none"
     assert panel.training.row.layout.display == "none"
-    assert panel.diagram.cytoscape.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
-    assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
+    assert panel.diagram.cytoscape.layout.width == PRESENTATION_DIAGRAM[0]
+    assert panel.diagram.cytoscape.layout.height == PRESENTATION_DIAGRAM[1]
     key(panel, "ArrowRight")  # stepping works while presenting
     assert panel.stepper.position == 1
     panel.diagram.fit()  # a fit keeps the presentation size
-    assert panel.diagram.cytoscape.layout.height == f"{PRESENTATION_DIAGRAM[1]}px"
+    assert panel.diagram.cytoscape.layout.height == PRESENTATION_DIAGRAM[1]
     panel.present.value = False
     assert "flux-presenting" not in panel._dom_classes
     assert panel.setup.layout.display is None
@@ -94,7 +94,7 @@ def test_presentation_mode_survives_forming_a_new_network(panel):
     old = panel._keys
     assert panel.form_network()
     assert panel.setup.layout.display == "none"
-    assert panel.diagram.cytoscape.layout.width == f"{PRESENTATION_DIAGRAM[0]}px"
+    assert panel.diagram.cytoscape.layout.width == PRESENTATION_DIAGRAM[0]
     assert panel._keys is old and panel._keys in panel.children  # the keys stay
 
 

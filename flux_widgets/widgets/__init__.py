@@ -4,6 +4,8 @@
   puts the pieces below together around one stepper (keys, presentation mode);
 - ``controls``: the settings and their checks, the dataset chooser (a learner's CSV too);
 - ``training``: the training row (train for many iterations without freezing the page, Stop);
+- ``just_computed``: the strip under the narration: the matrix the last step computed, as
+  its equation;
 - ``tables``: the named matrices of a layer as HTML tables;
 - ``diagram``: the network as a cytoscape diagram;
 - ``charts``: :class:`~flux_widgets.widgets.charts.CostChart`, the panel's cost chart (bqplot);
@@ -12,6 +14,9 @@
 - ``keep``: save, load and share a state from the panel;
 - ``view``: the interface every view of the panel shares (told when the network is
   replaced and when a step happened);
+- ``frontend``: the kit's own front-end code (``frontend.js``, run by anywidget): keys while
+  the panel has focus, the live region, the diagram fitted when drawn, its text alternative;
+- ``nodelay``: an opt-in for Jupyter servers, the kernel's websocket without Nagle's delay;
 - ``closing``: closing widgets and all they hold, so that replaced views (and the
   panels of an earlier run of a cell) leave nothing behind.
 

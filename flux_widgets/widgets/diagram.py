@@ -134,6 +134,14 @@ def _summary_note(sizes, columns):
                     f"{drawn} of them are drawn." for first, last, size, drawn in runs)
 
 
+def _css_length(value, name):
+    """``value`` as a CSS length: a whole number of pixels (100 to 4000), or a CSS length
+    of the screen's (``"62vw"``, ``"min(900px, 62vw)"``)."""
+    if isinstance(value, str) and value.strip() and not set(value) & set(";{}<>\"'"):
+        return value.strip()
+    return f"{whole_number(value, name, 100, 4000)}px"
+
+
 class _CytoscapeWidget(ipycytoscape.CytoscapeWidget):
     """ipycytoscape's widget, without its leak: its constructor replaces the ``Graph``
     widget it has just made by default with a new one and never closes the first."""
@@ -175,7 +183,7 @@ class NetworkDiagram(View):
         self.max_drawn = (fitting_max_drawn() if max_drawn is None
                           else whole_number(max_drawn, "max_drawn", 2))
         self.network = None
-        self.size = (HEIGHT, WIDTH)  # pixels, as the view is drawn
+        self.size = (f"{HEIGHT}px", f"{WIDTH}px")  # CSS lengths, as the view is drawn
         self._edge_callbacks, self._node_callbacks, self._text_callbacks = [], [], []
         self.text_alternative = "No network is drawn."
         self.cytoscape = None  # the cytoscape view of the network on screen
@@ -300,7 +308,7 @@ class NetworkDiagram(View):
         two elements may not share an id), in the same box."""
         height, width = self.size
         view = _CytoscapeWidget(
-            layout={"height": f"{height}px", "width": f"{width}px"},
+            layout={"height": height, "width": width},
             min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
             user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
             auto_ungrabify=True)          # neurons stay in their columns; clicks still work
@@ -317,13 +325,13 @@ class NetworkDiagram(View):
         self._front.refit()
 
     def resize(self, width, height):
-        """Draw the view ``width`` x ``height`` pixels, the whole network fitted into it."""
-        self.size = (whole_number(height, "height", 100, 4000),
-                     whole_number(width, "width", 100, 4000))
+        """Draw the view ``width`` x ``height``, the whole network fitted into it (the front
+        end fits it when the size changes): pixels (whole numbers), or CSS lengths that
+        follow the screen, such as ``"min(900px, 62vw)"``."""
+        self.size = (_css_length(height, "height"), _css_length(width, "width"))
         if self.cytoscape is not None:
             with self.cytoscape.layout.hold_sync():
-                self.cytoscape.layout.width = f"{width}px"
-                self.cytoscape.layout.height = f"{height}px"
+                self.cytoscape.layout.height, self.cytoscape.layout.width = self.size
 
     def _repr_mimebundle_(self, **kwargs):
         """Shown on its own in a notebook cell: the box with the view (fitted when drawn)."""

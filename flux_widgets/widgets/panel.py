@@ -52,7 +52,9 @@ __all__ = ["Panel"]
 
 _GRANULARITIES = [("computation", "computation"), ("layer", "layer"), ("pass", "phase"),
                   ("iteration", "iteration")]
-PRESENTATION_DIAGRAM = (900, 520)  # width, height in pixels
+# width, height: up to 900 x 520 px, less on a small screen (a laptop's 1366 x 768 keeps the
+# step buttons, the narration and the whole diagram in view)
+PRESENTATION_DIAGRAM = ("min(900px, 62vw)", "min(520px, calc(100vh - 340px))")
 PANEL_COPIES = STEPPER_COPIES  # the network, as formed (Reset), one step back
 KEYS = {  # the key, as the browser names it -> (the panel's method, its argument)
     "ArrowRight": ("step_at_chosen_size", None), "PageDown": ("step_at_chosen_size", None),
@@ -69,7 +71,7 @@ _STYLE = f"""<style>
 .flux-panel .widget-hbox {{flex-wrap:wrap}}
 .flux-panel .jupyter-widgets.jupyter-button {{width:auto; padding:0 12px}}
 .flux-narration {{font-size:14px; padding:3px 8px; border-left:4px solid {palette.WRITTEN}}}
-.flux-presenting .flux-narration {{font-size:26px; line-height:1.35; padding:8px 14px;
+.flux-presenting .flux-narration {{font-size:clamp(18px, 1.6vw, 26px); line-height:1.35; padding:8px 14px;
                                   border-left:8px solid {palette.ACTIVE};
                                   background:var(--jp-layout-color2, #fffbea)}}
 .flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {{font-size:16px}}

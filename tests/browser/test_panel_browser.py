@@ -268,3 +268,27 @@ def test_after_a_reload_the_diagram_is_drawn_whole(app, size, jupyter, page):
     assert page.evaluate(DIAGRAM)["inside"]
     screenshot(page, f"reloaded_{size[0]}x{size[1]}", locator=panel)
     assert_no_widget_errors(page)
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_presentation_mode_fits_a_laptop(app, jupyter, page):
+    """At 1366x768 in presentation mode the step buttons, the narration and the whole
+    diagram (every neuron inside it) are on screen at once."""
+    notebook = jupyter.add(NOTEBOOK)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
+    panel = page.locator(".flux-panel").first
+    panel.locator(".flux-narration").first.click()
+    page.keyboard.press("p")
+    page.wait_for_selector(".flux-presenting", timeout=20_000)
+    step = panel.locator("button:has-text('Step')").first
+    step.evaluate("element => element.closest('.widget-hbox').scrollIntoView({block: 'start'})")
+    page.wait_for_function(f"() => {{ const d = ({DIAGRAM})(); return d && d.inside; }}",
+                           timeout=20_000)
+    boxes = {name: page.evaluate(IN_VIEW, [f".flux-panel {selector}"]) for name, selector in
+             {"Step": "button.jupyter-button", "narration": ".flux-narration",
+              "diagram": ".flux-diagram"}.items()}
+    screenshot(page, "present_1366x768")
+    outside = {name: box for name, box in boxes.items() if not (box and box["inside"])}
+    assert not outside, f"not on screen in presentation mode at 1366x768: {outside}"
+    page.keyboard.press("p")
