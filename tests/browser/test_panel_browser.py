@@ -143,11 +143,12 @@ RERUN_CELLS = [
 ]
 
 
-@pytest.mark.parametrize("app", ["lab"])
+@pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_running_a_panels_cell_again_closes_the_panel_it_made_before(app, jupyter, page,
                                                                      tmp_path):
-    """JupyterLab names the cell in each execute request, and the panel uses it: the
-    panel of the earlier run is closed (its training stopped, its widgets closed)."""
+    """JupyterLab and Notebook 7 name the cell in each execute request, and the panel uses
+    it: the panel of the earlier run is closed (its training stopped, its widgets closed),
+    and the page shows no "model not found" for it."""
     import nbformat
 
     path = tmp_path / "rerun.ipynb"
@@ -158,12 +159,18 @@ def test_running_a_panels_cell_again_closes_the_panel_it_made_before(app, jupyte
     nbformat.write(notebook, path)
     open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120,
                               done_text="open: [True]")
+    panel = page.locator(".flux-panel").first  # used first, as a learner would
+    panel.locator("button:has-text('Step')").first.click()
+    panel.locator(".flux-narration").first.click()
+    page.keyboard.press("ArrowRight")
+    wait_for_text(page, "Iteration 1", timeout=20)
     for index in (1, 2):  # the panel's cell again, then the cell that reports
         cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Control+Enter")  # run the cell, stay on it
         page.wait_for_timeout(500)
     wait_for_text(page, "open: [False, True]", timeout=60)
+    assert page.locator("text=model not found").count() == 0  # Notebook 7 showed it once
     assert_no_widget_errors(page)
 
 
@@ -292,3 +299,26 @@ def test_presentation_mode_fits_a_laptop(app, jupyter, page):
     outside = {name: box for name, box in boxes.items() if not (box and box["inside"])}
     assert not outside, f"not on screen in presentation mode at 1366x768: {outside}"
     page.keyboard.press("p")
+
+
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_forming_networks_sends_nothing_to_closed_widgets(app, jupyter, page):
+    """Form network replaces the diagram's view and the output map: what it closes must not
+    be written to by the page afterwards (the kernel logs "No such comm" when it is)."""
+    notebook = jupyter.add(NOTEBOOK)
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
+    log = jupyter.base_url.log_path
+    before = log.read_text(errors="replace").count("No such comm")
+    panel = page.locator(".flux-panel").first
+    sizes = panel.get_by_label("Layers", exact=True).first
+    for layers, shown in (("3, 1", "4(implicit)-3-1"), ("5, 2, 1", "4(implicit)-5-2-1"),
+                          ("8, 4, 1", "4(implicit)-8-4-1")):
+        sizes.fill(layers)
+        panel.locator("button:has-text('Form network')").first.click()
+        wait_for_text(page, f"Formed {shown}", timeout=20)
+        panel.locator("button:has-text('Step')").first.click()
+        page.wait_for_timeout(1500)
+    page.wait_for_timeout(2000)
+    after = log.read_text(errors="replace").count("No such comm")
+    assert after == before, log.read_text(errors="replace")[-3000:]
+    assert_no_widget_errors(page)
