@@ -19,8 +19,9 @@ widget and a message to the browser: 32 layers of 16 would be 8,000 of them).
 screen reader): it is kept current by every restyle.
 
 The look lives in the widget's stylesheet (one message per restyle, elements that look
-alike sharing one rule), and the view is fitted by a one-pixel height change after it is
-drawn: ``docs/diagram.md`` says why, from ipycytoscape's internals and measurements.
+alike sharing one rule), and the view is fitted by the kit's front-end code whenever it is
+drawn or resized (:mod:`.frontend`): ``docs/diagram.md`` says why, from ipycytoscape's
+internals and measurements.
 """
 
 from __future__ import annotations

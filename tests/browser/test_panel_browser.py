@@ -4,8 +4,8 @@ For each app: a copy of the getting-started lesson in a fresh folder of the
 session's Jupyter server (the ``jupyter`` fixture of conftest.py), opened and
 run with Run -> Run All Cells like a user; the panel's tables, diagram (canvas)
 and chart (SVG) must render with no widget error; then Reset and Step are
-clicked in the browser and the numbers on screen must change; with the mouse over
-the diagram, → must step and p switch presentation mode on and off. A screenshot of
+clicked in the browser and the numbers on screen must change; with the focus in the
+panel, → must step and p switch presentation mode on and off. A screenshot of
 the whole panel goes to tests/browser/artifacts/ (git-ignored). Skipping (or,
 with FLUX_REQUIRE_BROWSER=1, failing) without a browser is the conftest's job.
 """
