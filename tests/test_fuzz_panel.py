@@ -165,7 +165,8 @@ class PanelMachine(RuleBasedStateMachine):
         """Run ``action`` on the model, keeping what Step back must come back to."""
         model = self.model
         self.history.append((model.network.state.tobytes(), model.position,
-                             _bits(model.mse_values), list(model.iteration_points)))
+                             _bits(model.mse_values), list(model.iteration_points),
+                             self.set_by_hand))
         return action(*arguments)
 
     # ---- setup ------------------------------------------------------------------
@@ -282,7 +283,7 @@ class PanelMachine(RuleBasedStateMachine):
         self.model.undo()
         self.key("ArrowLeft") if by_key else self.press(self.panel.undo_button)
         if self.history:  # undo within the history is exact, whatever the engine keeps
-            state, position, mse, points = self.history.pop()
+            state, position, mse, points, self.set_by_hand = self.history.pop()
             stepper = self.panel.stepper
             assert stepper.network.state.tobytes() == state
             assert (stepper.position, _bits(stepper.mse_values), stepper.iteration_points) == (
