@@ -29,9 +29,12 @@ from .errors import ConfigurationError, NonFiniteError
 from .network import Back_Propagation, Forward_Pass, check_network, network_cost
 
 __all__ = ["GradientDerivation", "derive_weight_gradient", "derive_bias_gradient",
-           "finite_difference", "GradientCheck", "check_gradients", "FD_EPSILON"]
+           "finite_difference", "GradientCheck", "check_gradients", "relative_difference",
+           "finite_difference_floor", "finite_difference_report", "FD_EPSILON",
+           "GRADIENT_RTOL"]
 
 FD_EPSILON = 1e-6
+GRADIENT_RTOL = 1e-6  # the relative difference a finite difference agrees to
 _PARAMETERS = {"weights": "weights_matrix", "bias": "bias_matrix",
                "weights_matrix": "weights_matrix", "bias_matrix": "bias_matrix"}
 
@@ -207,6 +210,46 @@ def _refuse_non_finite(network, what):
     raise _overflow(what, network, None, "cost")
 
 
+def finite_difference_floor(cost, epsilon):
+    """The rounding error a central difference of a cost ``cost`` cannot get below:
+    ``16 · 2⁻⁵² · max(|C|, 1) / ε``."""
+    return 16 * np.finfo(float).eps * max(abs(cost), 1.0) / epsilon
+
+
+
+
+def relative_difference(a, b):
+    """``|a − b| / max(|a|, |b|)``, from 0 to 2: 0 for two equal numbers (two zeros too),
+    inf when either is not finite. Both are scaled first, so 1e308 and −1e308 give 2."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return math.inf
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a / scale - b / scale)
+
+
+def finite_difference_report(numeric, stored, cost):
+    """The finite difference ``numeric`` and the ``stored`` gradient, and a verdict.
+
+    They agree when their relative difference is at most :data:`GRADIENT_RTOL`, or their
+    difference at most the rounding error of a central difference of a cost ``cost``
+    (:func:`finite_difference_floor`, as ``check_gradients``). The text the panel's
+    inspector shows."""
+    relative = relative_difference(numeric, stored)
+    floor = finite_difference_floor(cost, FD_EPSILON)
+    if relative <= GRADIENT_RTOL or relative * max(abs(numeric), abs(stored)) <= floor:
+        verdict = (f"agrees to {relative:.1e} (relative difference; the tolerance is "
+                   f"{GRADIENT_RTOL:.0e}, or a difference up to {floor:.1e}, the rounding error of a "
+                   "finite difference)")
+    elif math.isfinite(stored):
+        verdict = (f"differs by {relative:.1e}: the weights changed since the last backward "
+                   "pass (step to the end of the backward pass and check again)")
+    else:
+        verdict = ("differs: the stored gradient is not a finite number (the backward pass "
+                   "that computed it overflowed: step back to before it)")
+    return (f"finite difference (C(w+ε) − C(w−ε)) / 2ε = {numeric:.10g}\n"
+            f"stored dC_dw (from the last backward pass) = {stored:.10g}\n{verdict}")
+
+
 @dataclass(frozen=True)
 class GradientCheck:
     """Every parameter's gradient from backpropagation against finite differences.
@@ -224,7 +267,7 @@ class GradientCheck:
 
     @property
     def floor(self):
-        return 16 * np.finfo(float).eps * max(abs(self.cost), 1.0) / self.epsilon
+        return finite_difference_floor(self.cost, self.epsilon)
 
     def errors(self):
         """``(absolute, relative)`` error per entry, relative to the larger magnitude."""
@@ -258,7 +301,7 @@ class GradientCheck:
                 f"{self.max_relative_error:.2e}")
 
 
-def check_gradients(network, epsilon=FD_EPSILON, rtol=1e-6):
+def check_gradients(network, epsilon=FD_EPSILON, rtol=GRADIENT_RTOL):
     """Check every weight and bias gradient of the current parameters by finite differences.
 
     Backpropagation runs on the current parameters first (the network is put

@@ -502,6 +502,16 @@ class Stepper:
         self._history.append(self._checkpoint())
         matrix[row, column] = value
 
+    def before_last_step(self, layer, name):
+        """The values matrix ``name`` of ``layer`` (counted from 1) held before the last
+        :meth:`step`, read from its undo checkpoint; call it right after the step (a later
+        action has a checkpoint of its own). A read-only view, the matrix's shape."""
+        state = self._history[-1].network[0]
+        matrix = self.network.neural_layers[layer - 1].matrices[name]
+        start = (matrix.ctypes.data - self.network.state.ctypes.data) // state.itemsize
+        return np.lib.stride_tricks.as_strided(state[start:], matrix.shape, matrix.strides,
+                                               writeable=False)
+
     def undo(self):
         """Go back one step exactly; return ``False`` if there is nothing to undo."""
         if not self._history:

@@ -353,8 +353,8 @@ def test_a_selection_the_network_does_not_have_is_refused(diagram, selected):
 # ---- the text alternative ------------------------------------------------
 
 def test_the_text_alternative_says_what_the_canvas_shows(network, diagram):
-    heard = []
-    diagram.on_text_alternative(heard.append)
+    heard = []  # what the page is sent for the canvas's text alternative
+    diagram._front.observe(lambda change: heard.append(change["new"]), "label")
     text = diagram.text_alternative
     assert text.startswith("Diagram of a 4-8-4-1 network: 4 inputs, hidden layers of 8 and 4 "
                            "neurons, 1 output.")

@@ -13,8 +13,8 @@ pytest.importorskip("ipycytoscape")
 
 from flux_widgets.derivation import finite_difference  # noqa: E402
 from flux_widgets.widgets.diagram import signed  # noqa: E402
-from flux_widgets.widgets.inspector import (RTOL, finite_difference_report,  # noqa: E402
-                                            relative_difference)
+from flux_widgets.derivation import GRADIENT_RTOL as RTOL  # noqa: E402
+from flux_widgets.derivation import finite_difference_report, relative_difference  # noqa: E402
 from flux_widgets.widgets.panel import Panel  # noqa: E402
 
 

@@ -350,3 +350,19 @@ def test_resuming_replaces_the_curve_the_stepper_had():
     stepper.resume(0, [0.5, 0.25], [10, 40])
     assert (stepper.mse_values, stepper.iteration_points, stepper.curve_stride) == (
         [0.5, 0.25], [10, 40], 1)
+
+
+def test_before_last_step_reads_the_undo_checkpoint_of_every_matrix():
+    network = Form_Network([3, 1], X, T, "tanh", "sigmoid", seed=1)
+    stepper = Stepper(network, 0.5)
+    for _ in range(len(stepper.computations) + 3):
+        before = network.state.copy()
+        step = stepper.step("computation")
+        twin = Form_Network([3, 1], X, T, "tanh", "sigmoid", seed=1)
+        twin.state[:] = before
+        for layer, name in step.written:
+            if name == "cost":
+                continue
+            held = stepper.before_last_step(layer, name)
+            np.testing.assert_array_equal(held, twin.neural_layers[layer - 1].matrices[name])
+            assert not held.flags.writeable

@@ -185,11 +185,10 @@ class NetworkDiagram(View):
                           else whole_number(max_drawn, "max_drawn", 2))
         self.network = None
         self.size = (f"{HEIGHT}px", f"{WIDTH}px")  # CSS lengths, as the view is drawn
-        self._edge_callbacks, self._node_callbacks, self._text_callbacks = [], [], []
-        self.text_alternative = "No network is drawn."
+        self._edge_callbacks, self._node_callbacks = [], []
         self.cytoscape = None  # the cytoscape view of the network on screen
         # fits the network into the view whenever the browser draws it; the text alternative
-        self._front = DiagramFront(padding=FIT_PADDING, label=self.text_alternative)
+        self._front = DiagramFront(padding=FIT_PADDING, label="No network is drawn.")
         self.widget = widgets.Box([self._front])  # holds the view, for the panel's life
         self.widget.add_class("flux-diagram")
         self.edges_show = widgets.ToggleButtons(options=[("weights", "weights"),
@@ -421,8 +420,8 @@ class NetworkDiagram(View):
         return selected
 
     def _describe(self):
-        """Put into words what the diagram shows (``text_alternative``); tell the callbacks
-        of :meth:`on_text_alternative` when it changed."""
+        """Put into words what the diagram shows (``text_alternative``); the page's text
+        alternative of the canvas follows (sent only when it changed)."""
         sizes = self.network.layers_vector
         hidden = [str(size) for size in sizes[1:-1]]
         layers = ("no hidden layer" if not hidden else
@@ -449,16 +448,12 @@ class NetworkDiagram(View):
                         + ("." if drawn else "; it is not drawn (its layer is summarised)."))
         if self.summary_note:
             text.append(self.summary_note)
-        described = " ".join(text)
-        if described != self.text_alternative:
-            self.text_alternative = self._front.label = described
-            for callback in self._text_callbacks:
-                callback(described)
+        self._front.label = " ".join(text)
 
-    def on_text_alternative(self, callback):
-        """Call ``callback(text)`` whenever ``text_alternative`` changes (for the page's
-        accessible description of the canvas)."""
-        self._text_callbacks.append(callback)
+    @property
+    def text_alternative(self):
+        """What the diagram shows, in words: the canvas's text alternative on the page."""
+        return self._front.label
 
     def neuron_outputs(self, column):
         """The outputs of the neurons of ``column``, a row per sample (column 0: the inputs)."""

@@ -23,55 +23,20 @@ which was about the weights before.
 from __future__ import annotations
 
 import html
-import math
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..checks import is_whole_number, number_text
-from ..derivation import FD_EPSILON, GradientCheck, finite_difference
+from ..derivation import finite_difference, finite_difference_report
 from ..errors import ConfigurationError, FluxError
 from ..network import network_cost
 from .closing import close_widgets
 from .view import View
 
-__all__ = ["Inspector", "relative_difference", "finite_difference_report"]
+__all__ = ["Inspector"]
 
 _NO_EDGE = ("no weight is chosen: click an edge of the diagram first (or call show_edge)")
-RTOL = 1e-6  # the relative difference a finite difference agrees to (as check_gradients)
-
-
-def relative_difference(a, b):
-    """``|a − b| / max(|a|, |b|)``, from 0 to 2: 0 for two equal numbers (two zeros too),
-    inf when either is not finite. Both are scaled first, so 1e308 and −1e308 give 2."""
-    if not (math.isfinite(a) and math.isfinite(b)):
-        return math.inf
-    scale = max(abs(a), abs(b))
-    return 0.0 if scale == 0 else abs(a / scale - b / scale)
-
-
-def finite_difference_report(numeric, stored, cost):
-    """The finite difference ``numeric`` and the ``stored`` gradient, and a verdict.
-
-    They agree when their relative difference is at most :data:`RTOL`, or their
-    difference at most the rounding error of a central difference of a cost ``cost``
-    (:attr:`~flux_widgets.derivation.GradientCheck.floor`, as ``check_gradients``)."""
-    relative = relative_difference(numeric, stored)
-    floor = GradientCheck((), cost, FD_EPSILON, RTOL).floor
-    if relative <= RTOL or relative * max(abs(numeric), abs(stored)) <= floor:
-        verdict = (f"agrees to {relative:.1e} (relative difference; the tolerance is "
-                   f"{RTOL:.0e}, or a difference up to {floor:.1e}, the rounding error of a "
-                   "finite difference)")
-    elif math.isfinite(stored):
-        verdict = (f"differs by {relative:.1e}: the weights changed since the last backward "
-                   "pass (step to the end of the backward pass and check again)")
-    else:
-        verdict = ("differs: the stored gradient is not a finite number (the backward pass "
-                   "that computed it overflowed: step back to before it)")
-    return (f"finite difference (C(w+ε) − C(w−ε)) / 2ε = {numeric:.10g}\n"
-            f"stored dC_dw (from the last backward pass) = {stored:.10g}\n{verdict}")
-
-
 def _index_field(description, least):
     """A whole-number field bounded to the network (its bounds are set with the network)."""
     return widgets.BoundedIntText(value=least, min=least, max=least, description=description,

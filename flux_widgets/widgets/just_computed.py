@@ -148,9 +148,9 @@ class JustComputed(View):
     """The strip: the matrix the last step computed, with what it was computed from.
 
     ``widget`` is a ``VBox`` of the style sheet (a hidden widget) and ``strip``, an
-    ``ipywidgets.HTML`` of class ``flux-just-computed``. After every change it keeps a copy
-    of each matrix the next step may end by writing (:meth:`_keep_before`), to mark the
-    cells the step changed and to show an update's parameter as it was before it.
+    ``ipywidgets.HTML`` of class ``flux-just-computed``. The values before a step come from
+    the stepper's undo checkpoint (:meth:`~flux_widgets.stepper.Stepper.before_last_step`):
+    they mark the cells the step changed and show an update's parameter as it was.
     """
 
     def __init__(self):
@@ -158,49 +158,36 @@ class JustComputed(View):
         self.strip.add_class("flux-just-computed")
         self.widget = widgets.VBox([widgets.HTML(_STYLE, layout=widgets.Layout(display="none")),
                                     self.strip])
-        self._before = {}  # (layer, name) -> a copy of the matrix before the next step
         self._show_hint()
 
     def network_replaced(self, stepper):
         self._show_hint()
-        self._keep_before(stepper)
 
     def step_happened(self, change):
         """A step: show its last computation, marked; any other change: see the module."""
         stepper, step = change.stepper, change.step
         if step is not None and step.computations:
-            self._show(stepper, step.computations[-1], step.cost, self._before)
+            computation = step.computations[-1]
+            before = stepper.before_last_step(computation.layer, computation.writes[-1])
+            self._show(stepper, computation, step.cost, before)
         else:
             last = stepper.last_step
             if last is None or not last.computations or last.note:
                 self._show_hint()
             else:
                 self._show(stepper, last.computations[-1], last.cost, None)
-        self._keep_before(stepper)
 
     def _show_hint(self):
         self.strip.value = f"<div class='flux-jc-hint'>{HINT}</div>"
 
-    def _keep_before(self, stepper):
-        """Copy the matrix written by each computation a next step may end with: the next
-        computation, or the last of a layer's part of a pass (where a step of a layer, of a
-        pass and of the rest of the iteration stops)."""
-        computations = stepper.computations
-        ends = [c for c, following in zip(computations, [*computations[1:], None])
-                if following is None or (following.phase, following.layer) != (c.phase, c.layer)]
-        layers = stepper.network.neural_layers
-        self._before = {(c.layer, c.writes[-1]): layers[c.layer - 1].matrices[c.writes[-1]].copy()
-                        for c in [stepper.next_computation, *ends]}
-
-    def _show(self, stepper, computation, cost, before):
-        """Show ``computation``'s written matrix and its equation. With ``before`` (the
-        copies kept before the step) mark the cells it changed and, when every matrix is
-        small, show the equation's matrices too; without, the matrix as it is now."""
+    def _show(self, stepper, computation, cost, old):
+        """Show ``computation``'s written matrix and its equation. With ``old`` (what the
+        written matrix held before the step) mark the cells it changed and, when every
+        matrix is small, show the equation's matrices too; without, the matrix as it is now."""
         network = stepper.network
         number, name = computation.layer, computation.writes[-1]
         layer = network.neural_layers[number - 1]
         result = layer.matrices[name]
-        old = None if before is None else before.get((number, name))
         # what the computation read: an update read its parameter before the step
         operands = [(n, operand, network.outputMatrix if n is None else old
                      if (n, operand) == (number, name)

@@ -266,7 +266,7 @@ class Panel(widgets.VBox):
             self.set_presenting(self.present.value)
         self.training.clear()
         self.narration.value = narration
-        self.undo_button.disabled = not stepper.can_undo
+        self._enable_step_back()
         self.keep.show_configuration()
 
     def _loaded(self, stepper, settings):
@@ -288,6 +288,10 @@ class Panel(widgets.VBox):
         change = Change(self.stepper, None if written is None else tuple(written), step)
         for view in self.views:
             view.step_happened(change)
+        self._enable_step_back()
+
+    def _enable_step_back(self):
+        """Step back is offered when the stepper has something to undo and no training runs."""
         self.undo_button.disabled = self.training.running or not self.stepper.can_undo
 
     # ---- for instructors ---------------------------------------------------
