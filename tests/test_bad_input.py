@@ -711,8 +711,7 @@ def test_a_weight_too_large_to_draw_is_drawn_without_a_warning(panel):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         panel.set_selected_weight(1e308)
-    widths = [rule["style"]["width"] for rule in panel.diagram.cytoscape.cytoscape_style
-              if "line-color" in rule["style"] and "width" in rule["style"]]
+    widths = [look["width"] for look in panel.diagram.looks.values() if "width" in look]
     assert all(np.isfinite(widths)) and max(widths) == 8.0
     panel.undo_button.click()
 

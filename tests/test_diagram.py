@@ -40,8 +40,16 @@ def diagram(network):
     return NetworkDiagram(network)
 
 
+def nodes(diagram):
+    return [e for e in diagram.elements if e["group"] == "nodes"]
+
+
+def edges(diagram):
+    return [e for e in diagram.elements if e["group"] == "edges"]
+
+
 def node_ids(diagram):
-    return [node.data["id"] for node in diagram.cytoscape.graph.nodes]
+    return [node["data"]["id"] for node in nodes(diagram)]
 
 
 def stylesheet(diagram):
@@ -49,22 +57,27 @@ def stylesheet(diagram):
     return {rule["selector"]: rule["style"] for rule in diagram.cytoscape.cytoscape_style}
 
 
-def element_class(diagram, element_id):
-    """The one fixed class an element carries, named after its id."""
-    element = next(e for e in [*diagram.cytoscape.graph.nodes, *diagram.cytoscape.graph.edges]
-                   if e.data["id"] == element_id)
-    return element.classes
+def element_classes(diagram, element_id):
+    """The classes the front end gives an element (its look and marks)."""
+    index = [e["data"]["id"] for e in diagram.elements].index(element_id)
+    return diagram.classes[index].split()
 
 
 def own_rules(diagram, element_id):
-    """Positions of the stylesheet's rules that name the element (by its class)."""
-    name = "." + element_class(diagram, element_id)
-    return [number for number, rule in enumerate(diagram.cytoscape.cytoscape_style)
-            if name in [part.strip() for part in rule["selector"].split(",")]]
+    """Positions of the stylesheet's rules that select the element by one of its classes
+    (``.pos``, ``edge.active``), as cytoscape.js matches them."""
+    group = "edge" if ":" in element_id else "node"
+    classes = element_classes(diagram, element_id)
+    rules = []
+    for number, rule in enumerate(diagram.cytoscape.cytoscape_style):
+        kind, _, name = rule["selector"].partition(".")
+        if name and kind in ("", group) and name in classes:
+            rules.append(number)
+    return rules
 
 
 def look(diagram, element_id):
-    """An element's own style: the rules that name it, merged in stylesheet order."""
+    """An element's own style: the rules that select it by class, merged in stylesheet order."""
     merged = {}
     for number in own_rules(diagram, element_id):
         merged.update(diagram.cytoscape.cytoscape_style[number]["style"])
@@ -72,12 +85,12 @@ def look(diagram, element_id):
 
 
 def edge_data(diagram):
-    """Every edge's look, read from the stylesheet the widget holds."""
-    return {edge.data["id"]: look(diagram, edge.data["id"]) for edge in diagram.cytoscape.graph.edges}
+    """Every edge's look, read from its classes and the stylesheet the widget holds."""
+    return {edge["data"]["id"]: look(diagram, edge["data"]["id"]) for edge in edges(diagram)}
 
 
 def positions(diagram):
-    return {node.data["id"]: dict(node.position) for node in diagram.cytoscape.graph.nodes}
+    return {node["data"]["id"]: dict(node["position"]) for node in nodes(diagram)}
 
 
 def fills(diagram, column):
@@ -98,7 +111,10 @@ def assert_edges_show(diagram, matrix_name):
         expected = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * abs(value) / largest
         assert abs(looks[edge]["width"] - expected) <= 0.25 + 1e-12
     assert max(looks[edge]["width"] for edge in values) == MAX_WIDTH
-    assert len(values) == len(diagram.cytoscape.graph.edges)
+    assert len(values) == len(edges(diagram))
+    for edge in values:  # diagram.looks, what lessons read, is the look without the marks
+        assert diagram.looks[edge] == {name: looks[edge][name]
+                                       for name in ("line-color", "line-style", "width")}
 
 
 # ---- elements ------------------------------------------------------------
@@ -110,9 +126,9 @@ def test_parity_network_has_a_node_per_neuron_and_an_edge_per_weight(diagram):
                       for layer, (n_in, n_out) in enumerate([(4, 8), (8, 4), (4, 1)], start=1)
                       for row in range(n_in) for column in range(n_out)}
     assert set(edge_data(diagram)) == expected_edges and len(expected_edges) == 4 * 8 + 8 * 4 + 4
-    edge = diagram.edges[(2, 5, 3)].data
+    edge = diagram.edges[(2, 5, 3)]["data"]
     assert (edge["id"], edge["source"], edge["target"]) == ("L2:5-3", "L1N5", "L2N3")
-    labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
+    labels = {node["data"]["id"]: node["data"]["label"] for node in nodes(diagram)}
     assert (labels["L0N0"], labels["L1N3"], labels["L2N3"], labels["L3N0"]) == \
         ("x0", "h1,3", "h2,3", "y0")  # hidden neurons by layer: column 3 of layer 2's matrices
     assert diagram.summary_note == ""
@@ -131,16 +147,16 @@ def test_neurons_stand_in_columns_centred_on_the_middle(diagram):
         assert len(set(ys)) == len(ys) and np.mean(ys) == pytest.approx(0)
 
 
-def test_the_view_is_sized_and_laid_out_once_with_fit(diagram):
+def test_the_view_is_sized_and_styled_once(diagram):
     widget = diagram.cytoscape
     assert widget.layout.height == "360px" and widget.layout.width
-    assert widget.cytoscape_layout["name"] == "preset" and widget.cytoscape_layout["fit"]
     assert not widget.user_zooming_enabled
+    assert widget.graph.nodes == [] == widget.graph.edges  # the front end draws the elements
     styles = stylesheet(diagram)
     # haystack edges: straight lines centre to centre, cytoscape.js's cheapest to restyle and draw
     assert (styles["edge"]["curve-style"], styles["edge"]["haystack-radius"]) == ("haystack", 0)
     assert styles["node"]["label"] == "data(label)"
-    selectors = list(styles)  # the general rules first, so each element's own rule wins
+    selectors = list(styles)  # the general rules first, so each element's own rules win
     assert selectors.index("edge") < min(own_rules(diagram, "L1:0-0"))
     assert selectors.index("node") < min(own_rules(diagram, "L0N0"))
     fits = diagram._front.fits
@@ -153,12 +169,15 @@ def test_the_front_end_fits_the_diagram_when_drawn_and_describes_it(diagram):
     (so a reloaded page is not cropped); the canvas's text alternative follows the text."""
     front = diagram._front
     assert front.part == "diagram" and front in diagram.widget.children
+    assert diagram.cytoscape in diagram.widget.children
+    assert front.elements == diagram.elements and front.looks == diagram.classes
+    assert len(front.looks) == len(front.elements) == 4 + 8 + 4 + 1 + 68
     assert "flux-diagram" in diagram.widget._dom_classes
     assert front.label == diagram.text_alternative and "4-8-4-1 network" in front.label
     diagram.update(selected="L1:0-0")
     assert front.label == diagram.text_alternative and "Selected" in front.label
     module = (Path(diagram_module.__file__).with_name("frontend.js")).read_text()
-    assert "ResizeObserver" in module and "MutationObserver" in module and "cy.fit(" in module
+    assert "ResizeObserver" in module and "cy.fit(" in module and "cy.batch(" in module
 
 
 def test_displaying_the_diagram_shows_its_box(diagram):
@@ -175,13 +194,13 @@ def test_displaying_the_diagram_shows_its_box(diagram):
 def test_edges_show_the_weights_and_follow_them_in_place(network, diagram):
     assert_edges_show(diagram, "weights_matrix")
     before, where = edge_data(diagram), positions(diagram)
-    elements = list(diagram.cytoscape.graph.nodes) + list(diagram.cytoscape.graph.edges)
+    elements = list(diagram._front.elements)
     Learn(network, 1.0, 10)
     diagram.update()
     after = edge_data(diagram)
     assert after != before and set(after) == set(before)
     assert_edges_show(diagram, "weights_matrix")
-    assert list(diagram.cytoscape.graph.nodes) + list(diagram.cytoscape.graph.edges) == elements
+    assert diagram._front.elements == elements  # not sent again
     assert positions(diagram) == where
 
 
@@ -214,13 +233,14 @@ def test_neurons_are_coloured_by_the_chosen_samples_activations(network, diagram
 
 def test_the_active_layer_is_highlighted_and_cleared(diagram):
     diagram.update(active_layer=2)
-    styles = stylesheet(diagram)
-    assert styles["edge[layer = 2]"]["opacity"] == 1.0
-    assert styles["node[column = 2]"]["border-width"] == 3
-    assert {edge.data["layer"] for edge in diagram.cytoscape.graph.edges} == {1, 2, 3}
-    assert {node.data["column"] for node in diagram.cytoscape.graph.nodes} == {0, 1, 2, 3}
+    active = {e["data"]["id"] for e in diagram.elements
+              if "active" in element_classes(diagram, e["data"]["id"])}
+    assert active == {f"L2:{r}-{c}" for r in range(8) for c in range(4)} | \
+        {f"L2N{n}" for n in range(4)}
+    assert look(diagram, "L2:0-0")["opacity"] == 1.0 and "opacity" not in look(diagram, "L1:0-0")
+    assert look(diagram, "L2N0")["border-width"] == 3 and "border-width" not in look(diagram, "L1N0")
     diagram.update()
-    assert not any("layer =" in s or "column =" in s for s in stylesheet(diagram))
+    assert not any("active" in classes for classes in diagram.classes)
 
 
 def test_a_selected_neuron_or_weight_is_outlined_until_cleared(diagram):
@@ -232,7 +252,7 @@ def test_a_selected_neuron_or_weight_is_outlined_until_cleared(diagram):
     diagram.update()  # kept
     assert diagram.selected == "L2:5-3"
     diagram.update(selected="")
-    assert not any("underlay-color" in style for style in stylesheet(diagram).values())
+    assert not any("selected" in classes for classes in diagram.classes)
     with pytest.raises(ConfigurationError, match="element id"):
         diagram.update(selected="L2:5")
 
@@ -243,36 +263,45 @@ def test_an_update_sends_one_message_and_none_when_the_look_is_unchanged(
 
     def record(widget, key=None):
         keys = [key] if isinstance(key, str) else key
+        if keys is not None and not keys:
+            return  # hold_sync with nothing held: ipywidgets sends no message
         kind = "CytoscapeWidget" if isinstance(widget, ipycytoscape.CytoscapeWidget) \
             else type(widget).__name__
         sent.append((kind, tuple(sorted(keys)) if keys else None))
 
-    monkeypatch.setattr(ipycytoscape.cytoscape.Element, "send_state", record)
     monkeypatch.setattr(ipycytoscape.CytoscapeWidget, "send_state", record)
+    monkeypatch.setattr(type(diagram._front), "send_state", record)
     diagram.update()
     assert sent == []
     diagram.update(active_layer=3)
-    assert sent == [("CytoscapeWidget", ("cytoscape_style",))]
+    assert sent == [("DiagramFront", ("label", "looks"))]
     sent.clear()
     Learn(network, 1.0, 10)
     diagram.update(active_layer=2, quantity="gradients", sample=3)
-    assert sent == [("CytoscapeWidget", ("cytoscape_style",))]  # every element, one message
+    assert sent == [("DiagramFront", ("label", "looks"))]  # every element, one message
+    sent.clear()
+    diagram._show_network(random_network([3, 5, 2]))  # a new network: one message too
+    assert sent == [("DiagramFront", ("elements", "label", "looks"))]
 
 
-def test_elements_that_look_alike_share_one_rule_selected_by_class(network, diagram):
+def test_the_stylesheet_is_fixed_and_has_a_rule_for_every_look_class(network, diagram):
+    """The looks are classes (the record ``LOOKS``), defined once in the stylesheet that is
+    set when the view is made; a step only changes classes."""
+    sheet = list(diagram.cytoscape.cytoscape_style)
+    assert sheet == diagram_module.STYLESHEET
+    for name, style in diagram_module.LOOKS.items():
+        assert stylesheet(diagram)["." + name] == style
+    widths = [style["width"] for style in diagram_module.LOOKS.values() if "width" in style]
+    assert widths == [k / 2 for k in range(2, 17)]  # 1 to 8 px by halves
+    fills = [style["background-color"] for style in diagram_module.LOOKS.values()
+             if "background-color" in style]
+    assert (len(fills), fills[0], fills[-1]) == (16, WHITE, FULL_FILL)
     Learn(network, 1.0, 10)
-    diagram.update(quantity="gradients", sample=3)
-    elements = [*diagram.cytoscape.graph.nodes, *diagram.cytoscape.graph.edges]
-    ids = [e.data["id"] for e in elements if "more" not in e.classes]
-    assert len({element_class(diagram, i) for i in ids}) == len(ids)  # one class each
-    named = [own_rules(diagram, i) for i in ids]
-    assert all(len(rules) == 1 for rules in named)  # no active layer or selection here
-    look_rules = {rules[0] for rules in named}
-    distinct_looks = {tuple(sorted(look(diagram, i).items())) for i in ids}
-    assert len(look_rules) == len(distinct_looks) < len(ids) / 3
-    assert all(part.strip().startswith(".")  # class selectors: cheap for cytoscape.js
-               for number in look_rules
-               for part in diagram.cytoscape.cytoscape_style[number]["selector"].split(","))
+    diagram.update(quantity="gradients", sample=3, active_layer=2, selected="L1N0")
+    assert list(diagram.cytoscape.cytoscape_style) == sheet
+    defined = {rule["selector"].partition(".")[2] for rule in sheet} - {""}
+    used = {name for classes in diagram.classes for name in classes.split()}
+    assert used <= defined and {"pos", "neg", "active", "selected"} <= used
 
 
 @pytest.mark.parametrize("arguments", [{"quantity": "bias"}, {"sample": 16}, {"sample": -1},
@@ -318,7 +347,7 @@ def test_the_legend_says_what_the_edges_and_fills_show(diagram):
 
 def test_neurons_are_labelled_by_layer():
     diagram = NetworkDiagram(random_network([3, 3, 3, 3, 1]))
-    labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
+    labels = {node["data"]["id"]: node["data"]["label"] for node in nodes(diagram)}
     assert [labels[f"L{c}N2"] for c in range(4)] == ["x2", "h1,2", "h2,2", "h3,2"]
     assert labels["L4N0"] == "y0"
     assert len(set(labels.values())) == len(labels)  # no two neurons share a label
@@ -427,11 +456,12 @@ def fitted_zoom(diagram):
     """The zoom cytoscape's fit gives the view: the drawn nodes' bounding box (each node's
     box from the stylesheet) plus the layout's padding, into the view's size."""
     styles = stylesheet(diagram)
-    padding = diagram.cytoscape.cytoscape_layout["padding"]
+    padding = diagram._front.padding
     boxes = []
-    for node in diagram.cytoscape.graph.nodes:
-        style = {**styles["node"], **(styles["node.more"] if "more" in node.classes else {})}
-        x, y = node.position["x"], node.position["y"]
+    for node in nodes(diagram):
+        more = node["data"]["id"].endswith("more")
+        style = {**styles["node"], **(styles["node.more"] if more else {})}
+        x, y = node["position"]["x"], node["position"]["y"]
         boxes.append((x - style["width"] / 2, x + style["width"] / 2,
                       y - style["height"] / 2, y + style["height"] / 2))
     left, right = min(b[0] for b in boxes), max(b[1] for b in boxes)
@@ -465,11 +495,12 @@ def test_a_mnist_sized_network_is_summarised():
     assert len(ids) == (10 + 1) + (10 + 1) + 10  # the ten outputs are all drawn
     assert {"L0N0", "L0N8", "L0N783", "L0more", "L1N31", "L1more", "L2N9"} <= ids
     assert "L0N9" not in ids and "L2more" not in ids
-    labels = {node.data["id"]: node.data["label"] for node in diagram.cytoscape.graph.nodes}
+    labels = {node["data"]["id"]: node["data"]["label"] for node in nodes(diagram)}
     assert labels["L0more"] == "… 774 more" and labels["L1more"] == "… 22 more"
-    edges = diagram.cytoscape.graph.edges
-    assert len(edges) == 10 * 10 + 10 * 10 <= 500
-    assert {e.data["source"] for e in edges} | {e.data["target"] for e in edges} <= \
+    assert element_classes(diagram, "L0more") == ["more"]
+    drawn_edges = [e["data"] for e in edges(diagram)]
+    assert len(drawn_edges) == 10 * 10 + 10 * 10 <= 500
+    assert {e["source"] for e in drawn_edges} | {e["target"] for e in drawn_edges} <= \
         ids - {"L0more", "L1more"}
     assert diagram.summary_note == ("Layer 0 has 784 neurons: 10 of them are drawn. "
                                     "Layer 1 has 32 neurons: 10 of them are drawn.")
@@ -486,8 +517,8 @@ def test_a_mnist_sized_network_is_summarised():
 def test_every_network_draws_at_most_max_drawn_neurons_a_layer(layers, max_drawn):
     diagram = NetworkDiagram(random_network(layers, samples=2), max_drawn=max_drawn)
     drawn = [min(size, max_drawn) for size in layers]
-    assert len(diagram.cytoscape.graph.nodes) == sum(drawn) + sum(s > max_drawn for s in layers)
-    assert len(diagram.cytoscape.graph.edges) == sum(a * b for a, b in zip(drawn, drawn[1:]))
+    assert len(nodes(diagram)) == sum(drawn) + sum(s > max_drawn for s in layers)
+    assert len(edges(diagram)) == sum(a * b for a, b in zip(drawn, drawn[1:]))
     assert_edges_show(diagram, "weights_matrix")
 
 

@@ -18,10 +18,12 @@ widget and a message to the browser: 32 layers of 16 would be 8,000 of them).
 :attr:`NetworkDiagram.text_alternative` says in words what the canvas shows (for a
 screen reader): it is kept current by every restyle.
 
-The look lives in the widget's stylesheet (one message per restyle, elements that look
-alike sharing one rule), and the view is fitted by the kit's front-end code whenever it is
-drawn or resized (:mod:`.frontend`): ``docs/diagram.md`` says why, from ipycytoscape's
-internals and measurements.
+The elements and their looks reach the browser through the kit's front-end code
+(:mod:`.frontend`), not as one ipycytoscape widget per element: a network's elements are
+one message, and a step's restyle is one message of look classes (``"neg w5"``, ``"f12
+active"``) against a stylesheet set once, which the front end applies to the elements
+whose classes changed. The front end also fits the view whenever it is drawn or resized.
+``docs/diagram.md`` says why, from ipycytoscape's internals and measurements.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ _FULL_FILL = np.array([66, 153, 225])  # the fill of a column's largest activati
 _SHADES = 15  # fills are rounded to 16 shades from white to _FULL_FILL
 _EDGE_ID = re.compile(r"L(\d+):(\d+)-(\d+)")
 _NODE_ID = re.compile(r"L(\d+)N(\d+)")
-_STYLE = [  # the fixed part of the stylesheet; update() appends the rules of the look
+_BASE_STYLE = [
     {"selector": "node", "style": {"background-color": "#ffffff", "label": "data(label)",
                                    "border-width": 1, "border-color": "#4a5568",
                                    "font-size": FONT_SIZE, "text-valign": "center",
@@ -70,6 +72,27 @@ _STYLE = [  # the fixed part of the stylesheet; update() appends the rules of th
                                    "line-style": "solid", "curve-style": "haystack",
                                    "haystack-radius": 0, "opacity": 0.75}},
 ]
+
+
+def _fill(shade):
+    """The fill of shade ``shade`` (0 white … ``_SHADES`` ``_FULL_FILL``), as ``#rrggbb``."""
+    red, green, blue = np.round(255 - shade / _SHADES * (255 - _FULL_FILL)).astype(int).tolist()
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+# The look classes, the one place an element's look is defined: an edge has a sign class
+# and a width class (half pixels), a neuron a fill class.
+LOOKS = {"pos": {"line-color": POSITIVE, "line-style": "solid"},
+         "neg": {"line-color": NEGATIVE, "line-style": "dashed"},
+         **{f"w{k}": {"width": k / 2} for k in range(round(2 * MIN_WIDTH), round(2 * MAX_WIDTH) + 1)},
+         **{f"f{shade}": {"background-color": _fill(shade)} for shade in range(_SHADES + 1)}}
+# marks over the look: the layer computed last, the selected element
+_MARKS = [{"selector": "edge.active", "style": {"opacity": 1.0, "z-index": 10}},
+          {"selector": "node.active", "style": {"border-width": 3, "border-color": ACTIVE}},
+          {"selector": ".selected", "style": {"underlay-color": SELECTED, "underlay-opacity": 0.35,
+                                             "underlay-padding": 5}}]
+STYLESHEET = _BASE_STYLE + [{"selector": "." + name, "style": style}
+                            for name, style in LOOKS.items()] + _MARKS
 _LEGEND_LINE = ("<svg width='26' height='8' aria-hidden='true'><line x1='1' y1='4' x2='25' "
                 "y2='4' stroke='{colour}' stroke-width='3'{dashes}/></svg>")
 
@@ -95,11 +118,6 @@ def signed(value):
     word = ("not a number" if math.isnan(value) else "negative" if value < 0
             else "positive" if value > 0 else "zero")
     return f"{value:.6g} ({word})"
-
-
-def _class(element_id):
-    """The fixed class of an element, named after its id (":" cannot stand in a class)."""
-    return element_id.replace(":", "_")
 
 
 def _drawn(count, max_drawn):
@@ -168,16 +186,20 @@ class NetworkDiagram(View):
         Layers with more neurons than this are summarised (see module docs); ``None``:
         :func:`fitting_max_drawn` of the view's height.
 
-    ``widget`` is a box holding ``cytoscape``, the view of the network's graph;
-    ``controls`` holds the learner's choices (what the edges show, the sample: a slider,
-    which cannot show a sample the network does not have), the ``legend`` and a note
-    on summarised layers. ``text_alternative`` says what the diagram shows, in words. The
-    box and the controls stay the same objects when another network is shown
-    (:meth:`network_replaced`); the cytoscape view is new.
+    ``widget`` is a box holding ``cytoscape``, the ipycytoscape view the network is drawn
+    in; ``controls`` holds the learner's choices (what the edges show, the sample: a
+    slider, which cannot show a sample the network does not have), the ``legend`` and a
+    note on summarised layers. ``text_alternative`` says what the diagram shows, in words.
+    The box, the view and the controls stay the same objects when another network is
+    shown (:meth:`network_replaced`).
 
-    Ids: node ``"L{column}N{neuron}"`` (column 0 is the input layer), edge
-    ``"L{layer}:{row}-{column}"`` for ``weights_matrix[row, column]`` of
-    layer ``layer`` (counted from 1), the "…" node of a column ``"L{column}more"``.
+    ``elements`` are the drawn elements as cytoscape.js JSON (``{"group", "data",
+    "position"}``), nodes first; ``nodes`` and ``edges`` index them by ``(column, neuron)``
+    and ``(layer, row, column)``. ``classes[i]`` is element i's look classes (:data:`LOOKS`)
+    and marks; ``looks`` maps an element id to the style they give it. Ids: node
+    ``"L{column}N{neuron}"`` (column 0 is the input layer), edge ``"L{layer}:{row}-{column}"``
+    for ``weights_matrix[row, column]`` of layer ``layer`` (counted from 1), the "…" node
+    of a column ``"L{column}more"``.
     """
 
     def __init__(self, network=None, quantity="weights", sample=0, max_drawn=None):
@@ -186,10 +208,12 @@ class NetworkDiagram(View):
         self.network = None
         self.size = (f"{HEIGHT}px", f"{WIDTH}px")  # CSS lengths, as the view is drawn
         self._edge_callbacks, self._node_callbacks = [], []
-        self.cytoscape = None  # the cytoscape view of the network on screen
-        # fits the network into the view whenever the browser draws it; the text alternative
+        self.elements, self.classes, self.looks, self.nodes, self.edges = [], [], {}, {}, {}
+        self.cytoscape = self._new_view()
+        # draws the elements and their looks, fits the network into the view whenever the
+        # browser draws it; the text alternative
         self._front = DiagramFront(padding=FIT_PADDING, label="No network is drawn.")
-        self.widget = widgets.Box([self._front])  # holds the view, for the panel's life
+        self.widget = widgets.Box([self.cytoscape, self._front])  # for the panel's life
         self.widget.add_class("flux-diagram")
         self.edges_show = widgets.ToggleButtons(options=[("weights", "weights"),
                                                          ("dC/dw", "gradients")],
@@ -221,25 +245,23 @@ class NetworkDiagram(View):
         close_widgets([self.widget, self.controls])
 
     def _show_network(self, network):
-        """Draw ``network``: a new cytoscape view in the same box replaces the one before."""
+        """Draw ``network`` in the same view: its elements and their looks, one message."""
         self.network = network
         self.selected, self.active_layer = "", None
-        self.looks = {}  # element id -> its style (see update)
         self.columns = _drawn_columns(network.layers_vector, self.max_drawn)
         self.summary_note = _summary_note(network.layers_vector, self.columns)
         self.note.value = f"<i>{self.summary_note}</i>" if self.summary_note else ""
-        self.nodes = {}  # (column, neuron) -> Node
-        self.edges = {}  # (layer, row, column) -> Edge, layer by layer, row by row
-        before, self.cytoscape = self.cytoscape, self._new_view()
-        self.widget.children = [self.cytoscape, self._front]
-        if before is not None:
-            close_widgets([before])
+        self.nodes = {}  # (column, neuron) -> its element
+        self.edges = {}  # (layer, row, column) -> its element, layer by layer, row by row
+        self.elements = self._make_nodes() + self._make_edges()
         self._syncing = True
         try:
             self.sample_shown.max = network.sample_size - 1
         finally:
             self._syncing = False
-        self.update(self.quantity, min(self.sample, network.sample_size - 1))
+        with self._front.hold_sync():
+            self._front.elements = self.elements
+            self.update(self.quantity, min(self.sample, network.sample_size - 1))
 
     def _chosen(self, change):
         """The learner chose what the edges show, or the sample that colours the neurons."""
@@ -267,14 +289,12 @@ class NetworkDiagram(View):
             for place, neuron in enumerate(slots):
                 position = self._position(column, place, len(slots))
                 if neuron is None:
-                    nodes.append(ipycytoscape.Node(
-                        data={"id": f"L{column}more", "label": f"… {hidden} more",
-                              "column": column}, position=position, classes="more"))
+                    nodes.append({"group": "nodes", "position": position, "data": {
+                        "id": f"L{column}more", "label": f"… {hidden} more", "column": column}})
                     continue
-                node_id = f"L{column}N{neuron}"
-                node = ipycytoscape.Node(
-                    data={"id": node_id, "label": self.label(column, neuron),
-                          "column": column}, position=position, classes=_class(node_id))
+                node = {"group": "nodes", "position": position, "data": {
+                    "id": f"L{column}N{neuron}", "label": self.label(column, neuron),
+                    "column": column}}
                 self.nodes[(column, neuron)] = node
                 nodes.append(node)
         return nodes
@@ -290,10 +310,9 @@ class NetworkDiagram(View):
         for layer in range(1, len(self.columns)):
             for row in self.columns[layer - 1]:
                 for column in self.columns[layer]:
-                    edge_id = f"L{layer}:{row}-{column}"
-                    edge = ipycytoscape.Edge(data={
-                        "id": edge_id, "source": f"L{layer - 1}N{row}",
-                        "target": f"L{layer}N{column}", "layer": layer}, classes=_class(edge_id))
+                    edge = {"group": "edges", "data": {
+                        "id": f"L{layer}:{row}-{column}", "source": f"L{layer - 1}N{row}",
+                        "target": f"L{layer}N{column}", "layer": layer}}
                     self.edges[(layer, row, column)] = edge
                     edges.append(edge)
         return edges
@@ -301,20 +320,19 @@ class NetworkDiagram(View):
     # ---- showing ---------------------------------------------------------
 
     def _new_view(self):
-        """A cytoscape widget drawing the network's nodes and edges, at the current size.
+        """The ipycytoscape view the network is drawn in, with the fixed stylesheet.
 
-        A new network gets a new view (ipycytoscape's front end cannot swap every element
-        of a view at once: it adds the new elements before it removes the old ones, and
-        two elements may not share an id), in the same box."""
+        Its graph widget stays empty: the front end puts the network's elements into the
+        view (ipycytoscape would make each a widget, one message each, and cannot swap
+        every element of a view at once: see ``docs/diagram.md``). Clicks on them reach
+        Python through ipycytoscape as usual."""
         height, width = self.size
         view = _CytoscapeWidget(
             layout={"height": height, "width": width},
             min_zoom=0.05, max_zoom=2.0,  # a fit can show 100 neurons a column; 2-2-1 not huge
             user_zooming_enabled=False,   # the mouse wheel scrolls the notebook, not the view
             auto_ungrabify=True)          # neurons stay in their columns; clicks still work
-        view.set_layout(name="preset", fit=True, padding=FIT_PADDING, animate=False)
-        view.graph.add_nodes(self._make_nodes())
-        view.graph.add_edges(self._make_edges())
+        view.cytoscape_style = STYLESHEET
         view.on("edge", "click", self._edge_clicked)
         view.on("node", "click", self._node_clicked)
         return view
@@ -349,10 +367,10 @@ class NetworkDiagram(View):
         ``None`` for none) get a gold border and full opacity; ``selected``,
         an element id such as ``"L1N3"`` or ``"L2:0-3"`` (``""`` for none), a
         dark red outline. ``quantity``, ``sample`` and ``selected`` are kept
-        when not given. No element is added, removed or moved; the widget gets
-        one new stylesheet (one message), and only if the look changed. Elements
-        that look alike share a rule (see module docs). The legend and
-        ``text_alternative`` follow.
+        when not given. No element is added, removed or moved: the elements' classes
+        change (``classes``, one message with the text alternative, none when nothing
+        changed), and the front end restyles only the elements whose classes changed.
+        The legend and ``text_alternative`` follow.
         """
         if quantity is not None:
             if quantity not in QUANTITIES:
@@ -370,26 +388,25 @@ class NetworkDiagram(View):
             self.selected = self._checked_selection(selected)
         self.active_layer = None if active_layer is None else \
             whole_number(active_layer, "active_layer", 1, len(self.columns) - 1)
-        self.looks = {**self._edge_looks(), **self._node_looks()}
-        groups = {}  # one rule per distinct look, listing the elements that have it
-        for element_id, style in self.looks.items():
-            groups.setdefault(tuple(style.items()), []).append("." + _class(element_id))
-        rules = [{"selector": ", ".join(selectors), "style": dict(style)}
-                 for style, selectors in groups.items()]
-        if self.active_layer is not None:
-            rules += [{"selector": f"edge[layer = {self.active_layer}]",
-                       "style": {"opacity": 1.0, "z-index": 10}},
-                      {"selector": f"node[column = {self.active_layer}]",
-                       "style": {"border-width": 3, "border-color": ACTIVE}}]
-        if self.selected:
-            rules.append({"selector": "." + _class(self.selected),
-                          "style": {"underlay-color": SELECTED, "underlay-opacity": 0.35,
-                                    "underlay-padding": 5}})
-        stylesheet = _STYLE + rules
-        if stylesheet != self.cytoscape.cytoscape_style:
-            self.cytoscape.cytoscape_style = stylesheet
+        looks = {**self._edge_looks(), **self._node_looks()}  # element id -> look classes
+        self.looks = {element_id: {name: value for look in classes.split()
+                                   for name, value in LOOKS[look].items()}
+                      for element_id, classes in looks.items()}
+        classes = []
+        for element in self.elements:
+            data = element["data"]
+            marks = [looks.get(data["id"], "more")]
+            if self.active_layer is not None and \
+                    data.get("layer", data.get("column")) == self.active_layer:
+                marks.append("active")
+            if data["id"] == self.selected:
+                marks.append("selected")
+            classes.append(" ".join(marks))
+        self.classes = classes
+        with self._front.hold_sync():
+            self._front.looks = classes
+            self._describe()
         self.legend.value = self._legend()
-        self._describe()
 
     def _legend(self):
         """What the edges and the fills show, in words as well as colours."""
@@ -483,19 +500,19 @@ class NetworkDiagram(View):
             for number, layer in enumerate(self.network.neural_layers, start=1)])
 
     def _edge_looks(self):
-        """``{edge id: {"line-color", "line-style", "width"}}`` from the chosen quantity."""
+        """``{edge id: "pos w5"}`` from the chosen quantity: the sign class, and the width
+        class of ``MIN_WIDTH + (MAX_WIDTH − MIN_WIDTH)·|value| / largest`` in half pixels."""
         values = self._edge_values()
         magnitudes = np.where(np.isfinite(values), np.abs(values), 0.0)
         largest = magnitudes.max() or 1.0
-        widths = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (magnitudes / largest))) / 2
-        return {f"L{layer}:{row}-{column}": {"line-color": NEGATIVE if negative else POSITIVE,
-                                             "line-style": "dashed" if negative else "solid",
-                                             "width": width}
-                for (layer, row, column), negative, width
-                in zip(self.edges, (values < 0).tolist(), widths.tolist())}
+        halves = np.round(2 * (MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (magnitudes / largest)))
+        return {f"L{layer}:{row}-{column}": f"{'neg' if negative else 'pos'} w{half}"
+                for (layer, row, column), negative, half
+                in zip(self.edges, (values < 0).tolist(), halves.astype(int).tolist())}
 
     def _node_looks(self):
-        """``{node id: {"background-color"}}`` from the chosen sample's activations."""
+        """``{node id: "f7"}`` from the chosen sample's activations: the fill class of the
+        neuron's output on its column's scale, from f0 (smallest) to f15 (largest)."""
         looks = {}
         for column, drawn in enumerate(self.columns):
             outputs = self.neuron_outputs(column)
@@ -503,11 +520,8 @@ class NetworkDiagram(View):
             row = np.nan_to_num(outputs[self.sample], nan=0.0, posinf=0.0, neginf=0.0) / 2
             span = row.max() - row.min()
             shares = (row[drawn] - row.min()) / span if span > 0 else np.zeros(len(drawn))
-            shades = np.round(shares * _SHADES) / _SHADES
-            fills = np.round(255 - np.outer(shades, 255 - _FULL_FILL)).astype(int)
-            for neuron, (red, green, blue) in zip(drawn, fills.tolist()):
-                looks[f"L{column}N{neuron}"] = {"background-color":
-                                                f"#{red:02x}{green:02x}{blue:02x}"}
+            for neuron, shade in zip(drawn, np.round(shares * _SHADES).astype(int).tolist()):
+                looks[f"L{column}N{neuron}"] = f"f{shade}"
         return looks
 
     # ---- clicks ----------------------------------------------------------

@@ -4,8 +4,9 @@
 // part's element, found with closest():
 //   part "panel":   keys while the panel has keyboard focus; the narration a live region;
 //                   sliders' handles named;
-//   part "diagram": fit the network whenever its view is drawn or resized; the canvas's
-//                   text alternative.
+//   part "diagram": the network's elements in the ipycytoscape view, each with its look
+//                   classes (only the changed ones restyled); fit the network whenever
+//                   its view is drawn or resized; the canvas's text alternative.
 // Every listener and observer is removed when the view is removed (the function that
 // render returns), so nothing is left behind when a panel is closed or re-displayed.
 
@@ -68,13 +69,40 @@ function diagramPart({ model, el }) {
     box.setAttribute("role", "img");
     box.setAttribute("aria-label", model.get("label"));
   }
+  // The elements are put into the view once a network is shown (or the view is new: a
+  // page reload); a restyle sets the classes of the elements whose look changed, in one
+  // batch, so cytoscape.js restyles those and draws once.
+  let cy = null, stale = true, drawn = [], shown = [];
+  function draw() {
+    const current = cytoscapeOf(box);
+    if (!current) return false;
+    if (current !== cy || stale) {
+      cy = current;
+      stale = false;
+      const elements = model.get("elements");
+      cy.batch(() => {
+        cy.elements().remove();
+        cy.add(JSON.parse(JSON.stringify(elements)));  // cytoscape keeps what it is given
+      });
+      drawn = elements.map((element) => cy.getElementById(element.data.id));
+      shown = [];
+    }
+    const looks = model.get("looks");
+    cy.batch(() => {
+      looks.forEach((look, i) => {
+        if (look !== shown[i] && drawn[i]) drawn[i].classes(look);
+      });
+    });
+    shown = looks;
+    return true;
+  }
   let frame = 0;
   function fitSoon() {  // once the view exists and has a size
     cancelAnimationFrame(frame);
     let tries = 0;
     const attempt = () => {
-      const cy = cytoscapeOf(box);
-      if (cy && cy.container() && cy.container().clientWidth > 0) {
+      const ready = draw();
+      if (ready && cy.container() && cy.container().clientWidth > 0) {
         cy.resize();
         cy.fit(undefined, model.get("padding"));
       } else if (tries++ < 300) {
@@ -83,20 +111,25 @@ function diagramPart({ model, el }) {
     };
     frame = requestAnimationFrame(attempt);
   }
+  function newNetwork() {
+    stale = true;
+    fitSoon();
+  }
   const resized = new ResizeObserver(fitSoon);
   resized.observe(box);
-  const replaced = new MutationObserver(fitSoon);  // a new network's view in the box
-  replaced.observe(box, { childList: true });
   describe();
   fitSoon();
   model.on("change:label", describe);
   model.on("change:fits", fitSoon);
+  model.on("change:elements", newNetwork);
+  model.on("change:looks", draw);
   return () => {
     cancelAnimationFrame(frame);
     resized.disconnect();
-    replaced.disconnect();
     model.off("change:label", describe);
     model.off("change:fits", fitSoon);
+    model.off("change:elements", newNetwork);
+    model.off("change:looks", draw);
   };
 }
 

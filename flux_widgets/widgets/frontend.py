@@ -7,9 +7,10 @@ place, as small invisible widgets placed inside the part of the page they serve:
   has keyboard focus (a click anywhere in it, or Tab), from a keyboard, a presenter's
   clicker (PageDown / PageUp) or a screen reader, and never take a key typed into a
   field or meant for a code cell; the narration is an ARIA live region.
-- :class:`DiagramFront` (part ``"diagram"``): the network is fitted into its view
-  whenever the view is drawn or resized (after a page reload too), and the canvas
-  carries a text alternative.
+- :class:`DiagramFront` (part ``"diagram"``): puts the network's elements into the
+  ipycytoscape view and gives each its look classes, restyling only the elements whose
+  classes changed; fits the network into its view whenever the view is drawn or resized
+  (after a page reload too); the canvas carries a text alternative.
 
 anywidget ships its own JupyterLab extension in its wheel, works in Notebook 7 and in
 JupyterLite, and reads the module from ``_esm``: no build step, no npm package.
@@ -47,10 +48,14 @@ class PanelKeys(_FrontEnd):
 
 
 class DiagramFront(_FrontEnd):
-    """Fits the diagram's network into its view when it is drawn; ``label`` is the
-    canvas's text alternative. ``refit()`` asks for a fit now."""
+    """Draws ``elements`` (cytoscape.js JSON, ``{"group", "data", "position"}``) in the
+    ipycytoscape view beside it, element i with the classes ``looks[i]``, and fits them
+    into the view when it is drawn; ``label`` is the canvas's text alternative.
+    ``refit()`` asks for a fit now."""
 
     part = traitlets.Unicode("diagram").tag(sync=True)
+    elements = traitlets.List(traitlets.Dict()).tag(sync=True)
+    looks = traitlets.List(traitlets.Unicode()).tag(sync=True)
     padding = traitlets.Int(20).tag(sync=True)  # pixels around the fitted network
     fits = traitlets.Int(0).tag(sync=True)  # a change asks the front end to fit
 

@@ -12,6 +12,7 @@ with FLUX_REQUIRE_BROWSER=1, failing) without a browser is the conftest's job.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,46 @@ def check_forming_redraws_the_diagram_in_place(page, panel):
     after = page.evaluate(DIAGRAM)  # as large as before (a fit changes the height by 1 px)
     assert abs(after["width"] - before["width"]) <= 4, (before, after)
     assert abs(after["height"] - before["height"]) <= 4, (before, after)
+    check_edges_show_the_weights_in_the_tables(page, panel)
+    step = panel.locator("button:has-text('Whole iteration')").first
+    step.click()
+    wait_for_text(page, "Iteration 1", timeout=20)
+    check_edges_show_the_weights_in_the_tables(page, panel)
+
+
+EDGES = """() => {
+    const cy = [...document.querySelectorAll('.jp-OutputArea-output div')]
+        .map(d => d._cyreg && d._cyreg.cy).find(Boolean);
+    return Object.fromEntries(cy.edges().map(e => [e.id(),
+        {classes: e.classes(), style: e.style('line-style'), width: e.numericStyle('width')}]));
+}"""
+
+
+def check_edges_show_the_weights_in_the_tables(page, panel):
+    """Every edge of layer 1 drawn in the page is dashed with the class ``neg`` exactly where
+    layer 1's weights_matrix in the tables is negative, and its width grows with |weight|:
+    the look classes the front end applies are the engine's numbers."""
+    panel.locator(".widget-toggle-buttons button", has_text="Layer 1").first.click()
+    matrix = panel.locator("[data-matrix='weights_matrix']").first
+    page.wait_for_function("() => document.querySelector('[data-matrix=weights_matrix] h4')"
+                           ".innerText.includes('(4 x 3)')", timeout=20_000)
+    lines = matrix.locator("pre:not(.flux-index)").inner_text().splitlines()[1:]
+    weights = [[float(value) for value in line.split()] for line in lines]
+    assert len(weights) == 4 and all(len(row) == 3 for row in weights), lines
+    # the tables and the diagram are updated by the same click: wait until they agree
+    expected = {f"L1:{r}-{c}": weights[r][c] < 0 for r in range(4) for c in range(3)}
+    page.wait_for_function(
+        f"() => {{ const e = ({EDGES})(); const want = {json.dumps(expected)};"
+        " return Object.entries(want).every(([id, neg]) => e[id] &&"
+        " e[id].classes.includes('neg') === neg); }", timeout=20_000)
+    edges = page.evaluate(EDGES)
+    for edge, negative in expected.items():
+        assert edges[edge]["style"] == ("dashed" if negative else "solid"), (edge, edges[edge])
+        assert len([c for c in edges[edge]["classes"] if c in ("pos", "neg")]) == 1
+    magnitudes = sorted((abs(weights[r][c]), edges[f"L1:{r}-{c}"]["width"])
+                        for r in range(4) for c in range(3))
+    widths = [width for _, width in magnitudes]
+    assert widths == sorted(widths) and widths[-1] > widths[0], magnitudes
 
 
 def check_keys(page, panel, app):
