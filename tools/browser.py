@@ -104,26 +104,6 @@ USER_SETTINGS = {
 }
 
 
-# For benchmarks (``jupyter_server(..., server_config=WEBSOCKET_NODELAY_CONFIG)``):
-# jupyter_server never sets TCP_NODELAY on the kernel websocket, so Nagle's algorithm
-# and the browser's delayed ACK add ~40 ms to many small widget updates. This turns
-# it off, to measure the rest of the round trip. Not for the default tests: users
-# get the default.
-WEBSOCKET_NODELAY_CONFIG = """
-import tornado.websocket
-
-_start_pinging = tornado.websocket.WebSocketProtocol13.start_pinging
-
-
-def _start_pinging_without_nagle(self):
-    self.stream.set_nodelay(True)  # the stream exists from here on
-    return _start_pinging(self)
-
-
-tornado.websocket.WebSocketProtocol13.start_pinging = _start_pinging_without_nagle
-"""
-
-
 class ServerURL(str):
     """The base URL of a running server, with its token as query: ``http://host:port/?token=t``.
 
