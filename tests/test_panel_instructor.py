@@ -8,7 +8,9 @@ import pytest
 pytest.importorskip("anywidget")
 
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
-from flux_widgets.widgets.panel import KEYS, PRESENTATION_DIAGRAM, Panel  # noqa: E402
+from flux_widgets.widgets.panel import (  # noqa: E402
+    CHART_SIZE, KEYS, PRESENTATION_CHART, PRESENTATION_DIAGRAM, Panel)
+from flux_widgets.widgets.charts import TYPE_SIZES  # noqa: E402
 
 
 @pytest.fixture
@@ -71,13 +73,17 @@ def test_every_key_names_a_method_of_the_panel():
         assert callable(getattr(Panel, method))
 
 
-def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
+def test_presentation_mode_hides_settings_and_enlarges_the_diagram_and_chart(panel):
     key(panel, "p")
     assert panel.present.value and "flux-presenting" in panel._dom_classes
     assert panel.setup.layout.display == "none"
     assert panel.training.row.layout.display == "none"
     assert panel.diagram.cytoscape.layout.width == PRESENTATION_DIAGRAM[0]
     assert panel.diagram.cytoscape.layout.height == PRESENTATION_DIAGRAM[1]
+    chart = panel.cost_chart.figure.layout
+    assert (chart.width, chart.height) == PRESENTATION_CHART[:2]  # sized from the screen
+    figure = panel.cost_chart.figure
+    assert (figure.fig_margin, figure.axes[1].label_offset) == TYPE_SIZES["large"]
     key(panel, "ArrowRight")  # stepping works while presenting
     assert panel.stepper.position == 1
     panel.diagram.fit()  # a fit keeps the presentation size
@@ -87,6 +93,8 @@ def test_presentation_mode_hides_settings_and_enlarges_the_diagram(panel):
     assert panel.setup.layout.display is None
     assert panel.diagram.cytoscape.layout.width == f"{diagram_module.WIDTH}px"
     assert panel.diagram.cytoscape.layout.height == f"{diagram_module.HEIGHT}px"
+    assert (chart.width, chart.height) == CHART_SIZE[:2]
+    assert (figure.fig_margin, figure.axes[1].label_offset) == TYPE_SIZES["ordinary"]
 
 
 def test_presentation_mode_survives_forming_a_new_network(panel):

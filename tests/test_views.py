@@ -356,6 +356,25 @@ def test_cost_chart_switches_to_a_log_scale_past_two_decades_and_back():
     assert not chart.log_scale and len(chart.line.y) == 0
 
 
+def test_cost_chart_in_large_type_keeps_room_for_its_labels_across_a_change_of_scale():
+    pytest.importorskip("bqplot")
+    from flux_widgets.widgets.charts import TYPE_SIZES, CostChart
+
+    chart = CostChart()
+    chart.resize("45vw", "50vh", "large")
+    stepper, change = curve([0.3, 0.1])
+    chart.network_replaced(stepper)
+    stepper.mse_values.append(1e-4)
+    stepper.iteration_points.append(3)
+    chart.step_happened(change)  # the MSE axis is a new (log) axis now
+    assert chart.log_scale
+    figure = chart.figure
+    assert (figure.layout.width, figure.layout.height) == ("45vw", "50vh")
+    assert (figure.fig_margin, figure.axes[1].label_offset) == TYPE_SIZES["large"]
+    chart.resize("400px", "260px")
+    assert (figure.fig_margin, figure.axes[1].label_offset) == TYPE_SIZES["ordinary"]
+
+
 def test_cost_chart_leaves_out_points_that_are_not_finite():
     pytest.importorskip("bqplot")
     from flux_widgets.widgets.charts import CostChart

@@ -20,13 +20,18 @@ from ..mse_graph import TITLE, downsample, mse_series, ticks, uses_log_scale
 from .closing import close_widgets
 from .view import View
 
-__all__ = ["CostChart", "MAX_POINTS", "MSE_AXES", "NO_COST_YET"]
+__all__ = ["CostChart", "MAX_POINTS", "MSE_AXES", "NO_COST_YET", "TYPE_SIZES"]
 
 MAX_POINTS = 2000  # longer curves are downsampled (each run keeps its lowest and highest MSE)
 MSE_AXES = ("auto", "linear", "log")  # the choices of the MSE axis switch
 NO_COST_YET = ("no cost yet:", "a point appears as each iteration ends")  # an empty chart's note
 # d3 formats of the tick labels: 20k, 1.5M on the iteration axis; 1e-3 on a log MSE axis
 ITERATION_FORMAT, LINEAR_FORMAT, LOG_FORMAT = "~s", "~g", "~e"
+# for ordinary type and for large type (16 px ticks, the panel's presentation mode): the
+# margin around the plot (pixels; bqplot's is 60 each) and the MSE label's distance from
+# its axis, clear of the tick labels (bqplot's: 4ex)
+TYPE_SIZES = {"ordinary": ({"top": 60, "bottom": 60, "left": 60, "right": 60}, "6ex"),
+              "large": ({"top": 50, "bottom": 70, "left": 120, "right": 40}, "100px")}
 
 
 def _points(mse_values, iteration_points):
@@ -67,11 +72,12 @@ def _set(widget, traits):
             setattr(widget, name, value)
 
 
-def _line_and_axis(data, log, x_scale, y_ticks):
+def _line_and_axis(data, log, x_scale, y_ticks, label_offset):
     """A ``Lines`` mark of the ``data`` (its traits) on ``x_scale`` and a new linear or log
     MSE scale, and the MSE axis of that scale with the traits ``y_ticks``."""
     axis = bq.Axis(scale=bq.LogScale() if log else bq.LinearScale(), label="MSE",
-                   side="left", tick_format=LOG_FORMAT if log else LINEAR_FORMAT, **y_ticks)
+                   side="left", tick_format=LOG_FORMAT if log else LINEAR_FORMAT,
+                   label_offset=label_offset, **y_ticks)
     line = bq.Lines(**data, scales={"x": x_scale, "y": axis.scale}, colors=[palette.CURVE])
     return line, axis
 
@@ -104,21 +110,36 @@ class CostChart(View):
                               colors=[palette.MUTED],
                               scales={"x": bq.LinearScale(min=0, max=1),
                                       "y": bq.LinearScale(min=0, max=1)})
+        self._type_size = "ordinary"
+        margin, label_offset = TYPE_SIZES[self._type_size]
         line, mse_axis = _line_and_axis({"x": [], "y": []}, False, self._x_scale,
-                                        _tick_traits([]))
+                                        _tick_traits([]), label_offset)
         self.figure = bq.Figure(marks=[line, self._note], axes=[self._x_axis, mse_axis],
-                                title=TITLE,
+                                title=TITLE, fig_margin=dict(margin),
                                 layout=widgets.Layout(width=width, height=height))
         self.log_switch = widgets.ToggleButtons(
             options=MSE_AXES, value="auto", description="MSE axis",
             tooltips=["log while the curve spans more than 2 decades",
                       "linear", "log (not for an MSE of 0)"],
             style={"button_width": "4.5em"})
+        self.figure.add_class("flux-chart")
         self.widget = widgets.VBox([self.figure, self.log_switch])
         self._points = _points([], [])
         self._shown = None  # what identifies the curve on screen (see _show)
         self._draw()
         self.log_switch.observe(lambda _: self._draw(), "value")
+
+    def resize(self, width, height, type_size="ordinary"):
+        """Size the figure: CSS lengths, ``"400px"`` or of the screen's, ``"45vw"``, with
+        room around the plot for tick labels of ``type_size`` (:data:`TYPE_SIZES`; the
+        tick labels' type itself is the page's CSS). bqplot lays the figure out again once
+        it is in view and its size has settled."""
+        self._type_size = type_size
+        margin, label_offset = TYPE_SIZES[type_size]
+        with self.figure.layout.hold_sync():
+            self.figure.layout.width, self.figure.layout.height = width, height
+        self.figure.fig_margin = dict(margin)
+        self.figure.axes[1].label_offset = label_offset
 
     @property
     def line(self):
@@ -162,7 +183,8 @@ class CostChart(View):
             _set(self.figure.axes[1], y_ticks)
         else:
             old = [self.line, self.figure.axes[1]]
-            line, mse_axis = _line_and_axis(data, log, self._x_scale, y_ticks)
+            line, mse_axis = _line_and_axis(data, log, self._x_scale, y_ticks,
+                                            TYPE_SIZES[self._type_size][1])
             with self.figure.hold_sync():
                 self.figure.marks, self.figure.axes = [line, self._note], [self._x_axis, mse_axis]
             close_widgets(old, keep=[self.widget])

@@ -55,6 +55,8 @@ _GRANULARITIES = [("computation", "computation"), ("layer", "layer"), ("pass", "
 # width, height: up to 900 x 520 px, less on a small screen (a laptop's 1366 x 768 keeps the
 # step buttons, the narration and the whole diagram in view)
 PRESENTATION_DIAGRAM = ("min(900px, 62vw)", "min(520px, calc(100vh - 340px))")
+CHART_SIZE, BESIDE_WIDTH = ("400px", "260px", "ordinary"), "460px"  # the chart; its column
+PRESENTATION_CHART = ("min(720px, 45vw)", "min(420px, calc(100vh - 300px))", "large")
 PANEL_COPIES = STEPPER_COPIES  # the network, as formed (Reset), one step back
 KEYS = {  # the key, as the browser names it -> (the panel's method, its argument)
     "ArrowRight": ("step_at_chosen_size", None), "PageDown": ("step_at_chosen_size", None),
@@ -74,7 +76,8 @@ _STYLE = f"""<style>
 .flux-presenting .flux-narration {{font-size:clamp(18px, 1.6vw, 26px); line-height:1.35; padding:8px 14px;
                                   border-left:8px solid {palette.ACTIVE};
                                   background:var(--jp-layout-color2, #fffbea)}}
-.flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {{font-size:16px}}
+.flux-presenting .flux-tables, .flux-presenting .flux-matrix h4 {{font-size:clamp(14px, 1.2vw, 20px)}}
+.flux-presenting .flux-chart .axis text {{font-size:16px !important}}
 .flux-presenting .flux-just-computed, .flux-presenting .flux-jc table,
 .flux-presenting .flux-jc caption, .flux-presenting .flux-jc-op {{font-size:18px}}
 .flux-presenting .jupyter-button {{font-size:18px; height:42px; width:auto !important;
@@ -168,7 +171,7 @@ class Panel(widgets.VBox):
         self.just_computed = JustComputed()
         self.tables = MatrixTables()
         self.diagram = NetworkDiagram()
-        self.cost_chart = CostChart()
+        self.cost_chart = CostChart(*CHART_SIZE[:2])
         self.output_map = OutputMapView()
         self.inspector = Inspector(self.diagram, self.tables, self)
         self.views = [self.just_computed, self.tables, self.diagram, self.cost_chart,
@@ -187,11 +190,11 @@ class Panel(widgets.VBox):
         output map and the inspector stand beside the diagram where the width allows."""
         buttons = widgets.HBox([self.step_button, self.forward_button, self.backward_button,
                                 self.iteration_button, self.undo_button, self.reset_button])
-        beside = widgets.VBox([self.cost_chart.widget, self.output_map.widget,
-                               self.inspector.widget],
-                              layout=widgets.Layout(max_width="460px"))
+        self._beside = widgets.VBox([self.cost_chart.widget, self.output_map.widget,
+                                     self.inspector.widget],
+                                    layout=widgets.Layout(max_width=BESIDE_WIDTH))
         self.stage = widgets.VBox([self.narration, self.just_computed.widget,
-                                   widgets.HBox([self.diagram.widget, beside],
+                                   widgets.HBox([self.diagram.widget, self._beside],
                                                 layout=widgets.Layout(flex_flow="row wrap")),
                                    self.key_hint])
         self._keys = PanelKeys(shortcuts=list(KEYS),
@@ -328,6 +331,8 @@ class Panel(widgets.VBox):
         (self.add_class if presenting else self.remove_class)("flux-presenting")
         self.diagram.resize(*(PRESENTATION_DIAGRAM if presenting
                               else (diagram_module.WIDTH, diagram_module.HEIGHT)))
+        self.cost_chart.resize(*(PRESENTATION_CHART if presenting else CHART_SIZE))
+        self._beside.layout.max_width = None if presenting else BESIDE_WIDTH
 
     # ---- stepping --------------------------------------------------------
 

@@ -321,7 +321,7 @@ def test_after_a_reload_the_diagram_is_drawn_whole(app, size, jupyter, page):
 @pytest.mark.parametrize("app", ["lab"])
 def test_presentation_mode_fits_a_laptop(app, jupyter, page):
     """At 1366x768 in presentation mode the step buttons, the narration and the whole
-    diagram (every neuron inside it) are on screen at once."""
+    diagram (every neuron inside it) are on screen at once; the chart is enlarged too."""
     notebook = jupyter.add(NOTEBOOK)
     page.set_viewport_size({"width": 1366, "height": 768})
     open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
@@ -339,6 +339,24 @@ def test_presentation_mode_fits_a_laptop(app, jupyter, page):
     screenshot(page, "present_1366x768")
     outside = {name: box for name, box in boxes.items() if not (box and box["inside"])}
     assert not outside, f"not on screen in presentation mode at 1366x768: {outside}"
+    # the chart is sized from the screen too, its ticks readable from the back of a room
+    page.keyboard.press("i")  # a whole iteration: a point, and ticks
+    # bqplot lays a figure out again once it is in view, 300 ms after a change of size
+    panel.locator(".flux-chart").first.scroll_into_view_if_needed()
+    measure = """() => {
+        const figure = document.querySelector('.flux-panel .flux-chart');
+        const plot = figure.querySelector('.axis path.domain');
+        const tick = figure.querySelector('.axis .tick text');
+        const box = figure.getBoundingClientRect(), drawn = plot.getBoundingClientRect();
+        return {width: box.width, height: box.height, drawn: [drawn.width, drawn.height],
+                tick: tick ? parseFloat(getComputedStyle(tick).fontSize) : 0}; }"""
+    readable = (f"() => {{ const c = ({measure})(); return c.width >= 500 && c.height >= 300 "
+                "&& c.drawn[0] >= 400 && c.tick >= 16; }")
+    try:
+        page.wait_for_function(readable, timeout=10_000)
+    finally:
+        screenshot(page, "present_chart_1366x768")  # the window as it is (vh units)
+        print("chart in presentation mode:", page.evaluate(measure))
     page.keyboard.press("p")
 
 
