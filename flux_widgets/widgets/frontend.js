@@ -3,7 +3,7 @@
 // One invisible widget sits inside the part of the page it serves and works on that
 // part's element, found with closest():
 //   part "panel":   keys while the panel has keyboard focus; the narration a live region;
-//                   sliders' handles named;
+//                   sliders' handles named; upload buttons without their file count;
 //   part "diagram": the network's elements in the ipycytoscape view, each with its look
 //                   classes (only the changed ones restyled); fit the network whenever
 //                   its view is drawn or resized; the canvas's text alternative.
@@ -33,8 +33,23 @@ function panelPart({ model, el }) {
       if (label && label.textContent.trim()) handle.setAttribute("aria-label", label.textContent.trim());
     }
   }
-  nameSliders();
-  const drawn = new MutationObserver(nameSliders);
+  // ipywidgets' upload button reads "Upload session… (0)", a count of files that says
+  // nothing to a learner (the panel says what it loaded): its label without the count
+  function dropUploadCounts() {
+    for (const button of panel.querySelectorAll(".widget-upload")) {
+      for (const node of button.childNodes) {
+        if (node.nodeType === Node.TEXT_NODE && / \(\d+\)$/.test(node.data)) {
+          node.data = node.data.replace(/ \(\d+\)$/, "");
+        }
+      }
+    }
+  }
+  function tidy() {
+    nameSliders();
+    dropUploadCounts();
+  }
+  tidy();
+  const drawn = new MutationObserver(tidy);
   drawn.observe(panel, { childList: true, subtree: true });
   function onKeydown(event) {
     if (!panel.contains(event.target) || !model.get("shortcuts").includes(event.key)) return;

@@ -6,7 +6,8 @@ place, as small invisible widgets placed inside the part of the page they serve:
 - :class:`PanelKeys` (part ``"panel"``): the panel's shortcuts work whenever the panel
   has keyboard focus (a click anywhere in it, or Tab), from a keyboard, a presenter's
   clicker (PageDown / PageUp) or a screen reader, and never take a key typed into a
-  field or meant for a code cell; the narration is an ARIA live region.
+  field or meant for a code cell; the narration is an ARIA live region; sliders'
+  handles get their names, and upload buttons lose ipywidgets' file count ("(0)").
 - :class:`DiagramFront` (part ``"diagram"``): puts the network's elements into the
   ipycytoscape view and gives each its look classes, restyling only the elements whose
   classes changed; fits the network into its view whenever the view is drawn or resized

@@ -13,6 +13,7 @@ with FLUX_REQUIRE_BROWSER=1, failing) without a browser is the conftest's job.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,9 @@ def test_panel_renders_and_responds(app, jupyter, page):
     assert panel.locator("canvas").count() >= 1                          # the diagram
     assert panel.locator(".bqplot svg, svg.svg-figure").count() >= 1     # the MSE chart
     assert panel.locator("[data-matrix='weights_matrix']").count() >= 1  # the tables
+    # the upload buttons say what they do, without ipywidgets' file count "(0)"
+    uploads = panel.locator(".widget-upload").evaluate_all("all => all.map(b => b.textContent)")
+    assert uploads and not any(re.search(r"\(\d+\)", text) for text in uploads), uploads
 
     # Reset to the formed network, then one whole iteration: the numbers must change
     panel.locator("button:has-text('Reset')").first.click()
