@@ -391,6 +391,10 @@ class Stepper:
             end += 1
         return end - self.position
 
+    def next_computations(self, granularity="computation"):
+        """The computations the next :meth:`step` at ``granularity`` would run, in order."""
+        return tuple(self.computations[self.position:self.position + self._span(granularity)])
+
     def step(self, granularity="computation"):
         """Run the next computation, layer, pass (``"phase"``) or the rest of the iteration.
 

@@ -45,11 +45,13 @@ from flux_widgets.datasets import load_dataset, parse_csv  # noqa: E402
 from flux_widgets.errors import ConfigurationError, FluxError, NonFiniteError  # noqa: E402
 from flux_widgets.layer import SEED_MATRIX_NAMES  # noqa: E402
 from flux_widgets.network import Form_Network  # noqa: E402
+from flux_widgets.predict import ask, check_answer  # noqa: E402
 from flux_widgets.session import load_session, parse_configuration_string  # noqa: E402
 from flux_widgets.stepper import Stepper  # noqa: E402
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
 from flux_widgets.widgets.controls import CSV_CHOICE  # noqa: E402
 from flux_widgets.widgets.panel import KEYS, Panel, _check_panel_memory  # noqa: E402
+from flux_widgets.widgets.predicting import ASKED_AT  # noqa: E402
 
 from reference import reference_activation, reference_derivative, refused  # noqa: E402
 
@@ -156,6 +158,7 @@ class PanelMachine(RuleBasedStateMachine):
         """The panel now shows a new network: ``model`` replays what follows. ``formed``:
         its state as formed (for Reset), the model's own when it was just formed."""
         self.model, self.settings, self.selected = model, settings, None
+        self.revealed = None  # the place of the last answered question (predict mode)
         self.formed = model.network.state.tobytes() if formed is None else formed
         self.history = []  # what each accepted, undoable action started from
         self.set_by_hand = False  # a weight set within this iteration: the matrices of the
@@ -173,15 +176,20 @@ class PanelMachine(RuleBasedStateMachine):
 
     @initialize(dataset=st.sampled_from(SMALL_DATASETS), layers=st.sampled_from(["3, 1", "4, 2"]),
                 hidden=st.sampled_from(ACTIVATIONS), seed=st.integers(0, 5),
-                broken=st.sampled_from([False, False, False, True]))
-    def make_panel(self, dataset, layers, hidden, seed, broken):
-        """A panel from Python; ``broken``: its first form fails (bad layer sizes)."""
+                broken=st.sampled_from([False, False, False, True]), predict=st.booleans(),
+                predict_seed=st.integers(0, 3))
+    def make_panel(self, dataset, layers, hidden, seed, broken, predict, predict_seed):
+        """A panel from Python; ``broken``: its first form fails (bad layer sizes);
+        ``predict``: predict mode is on from the start (half the runs: its questions and
+        answers need it on, and a rule that switches it is one of many)."""
         self.folder = tempfile.mkdtemp(prefix="flux_fuzz_")
         outputs = load_dataset(dataset).targets.shape[1]
         layers = f"{layers.split(',')[0]}, {outputs}"
         self.panel = Panel(dataset=dataset, layers="abc" if broken else layers, hidden=hidden,
-                           learning_rate=0.5, seed=seed)
+                           learning_rate=0.5, seed=seed, predict_seed=predict_seed)
         self.panels.append(self.panel)
+        if predict and not broken:
+            self.panel.set_predicting(True)
         self.model = self.settings = self.selected = None
         if not broken:
             self._adopt(self._form_model(self.panel.controls.values()),
@@ -251,12 +259,69 @@ class PanelMachine(RuleBasedStateMachine):
         else:
             self.panel.granularity.value = granularity
         accepted = self._lr_accepted()
-        if accepted:
+        if accepted and not self._asks_first(granularity):
             self._undoable(self.model.step, granularity)
         if by_key:
             self.key("ArrowRight")
         else:
             self.press(self.panel.step_button)
+
+    def _asks_first(self, granularity):
+        """Whether predict mode makes a Step of ``granularity`` ask (or wait for an answer)
+        instead of stepping: the same question the model's stepper would be asked."""
+        predicting = self.panel.predicting
+        if not predicting.on or granularity not in ASKED_AT:
+            return False
+        return predicting.question is not None or \
+            ask(self.model, granularity, predicting.seed) is not None
+
+    @precondition(lambda self: self.has_network)
+    @rule(on=st.booleans())
+    def predict_switch(self, on):
+        self.panel.predicting.switch.value = on
+
+    @precondition(lambda self: self.has_network)
+    @rule(how=st.sampled_from(["first choice", "second choice", "nothing picked", "0.5",
+                               "-1e3", "1, 1", "0,0", "abc", "nan", "", "99, 99", "1e400"]))
+    def answer(self, how):
+        predicting = self.panel.predicting
+        question = predicting.question
+        if question is not None:
+            if question.choices:
+                picks = {"first choice": 0, "second choice": 1}
+                predicting.choices.value = (question.choices[picks[how]] if how in picks
+                                            else None)
+            else:
+                predicting.typed.value = how
+            try:
+                check_answer(question, predicting.chosen_answer(), self.model.network)
+                well_formed = True
+            except FluxError:
+                well_formed = False
+            if well_formed and self._lr_accepted():
+                self.revealed = (self.model.network.iteration, self.model.position)
+                self._undoable(self.model.step, predicting.granularity())
+        asked = predicting.asked
+        self.press(predicting.answer_button)
+        if question is not None and predicting.question is None:  # answered: graded once
+            assert predicting.asked in (asked, asked + 1) and predicting.verdict.value
+
+    @precondition(lambda self: self.has_network and self.panel.predicting.on)
+    @rule(granularity=st.sampled_from(ASKED_AT), how=st.sampled_from(
+        ["first choice", "second choice", "0.5", "1, 1", "0,0", "abc"]), by_key=st.booleans())
+    def step_and_answer(self, granularity, how, by_key):
+        """The learner's usual turn in predict mode: Step, then answer (a rule of its own so
+        that sequences reach it often)."""
+        self.step(granularity, by_key)
+        self.answer(how)
+
+    @precondition(lambda self: self.has_network)
+    @rule()
+    def skip_question(self):
+        predicting = self.panel.predicting
+        if predicting.question is not None and self._lr_accepted():
+            self._undoable(self.model.step, predicting.granularity())
+        self.press(predicting.skip_button)
 
     @precondition(lambda self: self.has_network)
     @rule(phase=st.sampled_from(["forward", "backward"]), by_key=st.booleans())
@@ -282,6 +347,9 @@ class PanelMachine(RuleBasedStateMachine):
     def step_back(self, by_key):
         self.model.undo()
         self.key("ArrowLeft") if by_key else self.press(self.panel.undo_button)
+        place = (self.model.network.iteration, self.model.position)
+        if self.panel.predicting.on and self.revealed == place:  # back to a revealed step
+            assert self.panel.predicting.question is not None, "the question is not asked again"
         if self.history:  # undo within the history is exact, whatever the engine keeps
             state, position, mse, points, self.set_by_hand = self.history.pop()
             stepper = self.panel.stepper
@@ -551,6 +619,22 @@ class PanelMachine(RuleBasedStateMachine):
             model.position, model.network.iteration, model.can_undo)
         assert _bits(panel.mse_values) == _bits(model.mse_values)  # nan too
         assert panel.iteration_points == model.iteration_points
+
+    @invariant()
+    def a_question_waits_at_its_place(self):
+        """Predict mode: a question waiting is the one the model's stepper is asked at the
+        place it stands; the score never counts more right than asked."""
+        predicting = self.panel.predicting
+        assert 0 <= predicting.right <= predicting.asked
+        question = predicting.question
+        if question is None:
+            return
+        assert self.model is not None and predicting.on
+        expected = ask(self.model, predicting.granularity(), predicting.seed)
+        where = ("kind", "layer", "matrix", "entry", "iteration", "position")
+        assert expected is not None and all(
+            getattr(question, name) == getattr(expected, name) for name in where), \
+            (question, expected)
 
     @invariant()
     def the_matrices_follow_the_formulas(self):

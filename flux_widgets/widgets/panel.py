@@ -35,6 +35,7 @@ from ..errors import ConfigurationError, FluxError
 from ..network import Form_Network, check_network_memory
 from ..stepper import STEPPER_COPIES, Stepper
 from . import diagram as diagram_module
+from ..predict import check_answer
 from .charts import CostChart
 from .closing import close_widgets, replace_the_panels_of_an_earlier_run
 from .controls import Controls, parse_learning_rate
@@ -44,6 +45,7 @@ from .inspector import Inspector
 from .just_computed import JustComputed
 from .keep import KeepAndShare
 from .output_map import OutputMapView
+from .predicting import Predicting
 from .tables import MatrixTables
 from .training import Training
 from .view import Change
@@ -109,20 +111,20 @@ class Panel(widgets.VBox):
     """
 
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
-                 output="sigmoid", learning_rate=1.0, seed=0):
+                 output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0):
         super().__init__()
         # what close() needs, set first: a panel whose constructor raises is closed too
         self.controls = self.keep = self.training = self._keys = None
         self.network = self.stepper = self.settings = None
         self.views, self._parts = [], []
         try:
-            self._build(dataset, layers, hidden, output, learning_rate, seed)
+            self._build(dataset, layers, hidden, output, learning_rate, seed, predict_seed)
         except BaseException:
             self.close()
             raise
         replace_the_panels_of_an_earlier_run(self)
 
-    def _build(self, dataset, layers, hidden, output, learning_rate, seed):
+    def _build(self, dataset, layers, hidden, output, learning_rate, seed, predict_seed):
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
@@ -148,7 +150,7 @@ class Panel(widgets.VBox):
         self.setup = widgets.Accordion(children=[self.controls.box, self.keep.box],
                                        titles=("Network", "Save, load and share"),
                                        selected_index=0)
-        self._make_views()
+        self._make_views(predict_seed)
         for button, action, *arguments in (
                 (self.controls.form, self.form_network),
                 (self.step_button, self.step_at_chosen_size),
@@ -157,24 +159,29 @@ class Panel(widgets.VBox):
                 (self.iteration_button, self.step, "iteration"),
                 (self.undo_button, self.undo), (self.reset_button, self.reset),
                 (self.training.train_button, self.start_training),
-                (self.training.stop_button, self.stop)):
+                (self.training.stop_button, self.stop),
+                (self.predicting.answer_button, self.answer),
+                (self.predicting.skip_button, self.skip_question)):
             button.on_click(lambda _, action=action, arguments=arguments:
                             self._from_user(action, *arguments))
         self.present.observe(lambda change: self._from_user(self.set_presenting, change["new"]),
                              "value")
+        self.predicting.switch.observe(
+            lambda change: self._from_user(self.set_predicting, change["new"]), "value")
         self._layout()
         if not self.form_network():  # show the settings and the message, to put them right
             self.children = [self._style, self.setup]
 
-    def _make_views(self):
+    def _make_views(self, predict_seed=0):
         """The views, each made once for the panel's life; a new view is one more entry."""
+        self.predicting = Predicting(self, predict_seed)
         self.just_computed = JustComputed()
         self.tables = MatrixTables()
         self.diagram = NetworkDiagram()
         self.cost_chart = CostChart(*CHART_SIZE[:2])
         self.output_map = OutputMapView()
         self.inspector = Inspector(self.diagram, self.tables, self)
-        self.views = [self.just_computed, self.tables, self.diagram, self.cost_chart,
+        self.views = [self.predicting, self.just_computed, self.tables, self.diagram, self.cost_chart,
                       self.output_map, self.inspector]
         # the widgets the lessons press and read, by their names on the panel
         self.chart = self.cost_chart.figure
@@ -193,7 +200,8 @@ class Panel(widgets.VBox):
         self._beside = widgets.VBox([self.cost_chart.widget, self.output_map.widget,
                                      self.inspector.widget],
                                     layout=widgets.Layout(max_width=BESIDE_WIDTH))
-        self.stage = widgets.VBox([self.narration, self.just_computed.widget,
+        self.stage = widgets.VBox([self.narration, self.predicting.widget,
+                                   self.just_computed.widget,
                                    widgets.HBox([self.diagram.widget, self._beside],
                                                 layout=widgets.Layout(flex_flow="row wrap")),
                                    self.key_hint])
@@ -204,7 +212,8 @@ class Panel(widgets.VBox):
         self._diagram_tools = widgets.VBox([self.diagram.controls, self.inspector.choosers])
         self._style = widgets.HTML(_STYLE)
         self._parts = [self._style, self._keys, self.setup,
-                       widgets.HBox([self.granularity, self.present]), buttons, self.stage,
+                       widgets.HBox([self.granularity, self.present, self.predicting.switch]),
+                       buttons, self.stage,
                        self.training.row, self._diagram_tools, self.tables.widget]
 
     # ---- what the learner does ---------------------------------------------
@@ -347,10 +356,59 @@ class Panel(widgets.VBox):
         return True
 
     def step(self, granularity):
-        """Run one step of the stepper and redraw; returns the Step (or None if refused)."""
+        """Run one step of the stepper and redraw; returns the Step (or None if refused).
+
+        In predict mode a step of one computation or layer first asks a question and
+        returns None; :meth:`answer` (or :meth:`skip_question`) then runs it."""
         self._require_network()
         if self.training.running or not self._settings_learning_rate():
             return None
+        predicting = self.predicting
+        if predicting.wants_to_ask(granularity):
+            if predicting.question is not None:
+                self.narration.value = ("Predict mode: answer the question under this line "
+                                        "first (or Skip it); the step runs when you do.")
+                return None
+            if predicting.ask(self.stepper, granularity) is not None:
+                self.narration.value = ("Predict first: answer the question under this line; "
+                                        "the step runs when you do.")
+                return None
+        else:
+            predicting.withdraw()
+        return self._run_step(granularity)
+
+    def set_predicting(self, on):
+        """Predict mode on or off (see :mod:`flux_widgets.widgets.predicting`)."""
+        self._require_network()
+        self.predicting.set_on(on)
+
+    def answer(self, answer=None):
+        """Answer the question waiting: ``answer`` (a choice, a number, or ``(row, column)``;
+        the one on screen if ``None``). Runs the step it asked about, grades the answer and
+        returns the :class:`~flux_widgets.predict.Verdict` (None if the step is refused)."""
+        self._require_network()
+        question = self.predicting.question
+        if question is None:
+            raise ConfigurationError("no question is waiting: switch Predict on and press Step")
+        if self.training.running or not self._settings_learning_rate():
+            return None
+        answer = check_answer(question, self.predicting.chosen_answer()
+                              if answer is None else answer, self.network)
+        step = self._run_step(self.predicting.granularity())
+        return self.predicting.reveal(answer, step)
+
+    def skip_question(self):
+        """Run the step the waiting question is about, without answering it."""
+        self._require_network()
+        granularity = self.predicting.granularity()
+        if granularity is None:
+            raise ConfigurationError("no question is waiting to skip")
+        if self.training.running or not self._settings_learning_rate():
+            return None
+        self.predicting.withdraw()
+        return self._run_step(granularity)
+
+    def _run_step(self, granularity):
         step = self.stepper.step(granularity)
         self.narration.value = step.narration
         self._changed(step.written, step)
@@ -376,6 +434,8 @@ class Panel(widgets.VBox):
                 self.narration.value += (" ⚠ The network still holds inf or nan here (a step "
                                          "diverged): step back further.")
             self._changed(None)
+            if self.predicting.question is not None:
+                self.narration.value += " Predict: the question of this step again."
 
     def reset(self):
         """Go back to the network as it was formed (Step back undoes this)."""
@@ -391,11 +451,13 @@ class Panel(widgets.VBox):
     def train(self, iterations):
         """Train ``iterations`` at once (no event loop needed); returns the narration."""
         self._require_network()
+        self.predicting.withdraw()
         return self.training.train(iterations)
 
     def start_training(self):
         """Train the typed number of iterations in chunks, without freezing the page."""
         self._require_network()
+        self.predicting.withdraw()
         return self.training.start()
 
     def stop(self):
