@@ -385,3 +385,61 @@ def test_forming_networks_sends_nothing_to_closed_widgets(app, jupyter, page):
     after = log.read_text(errors="replace").count("No such comm")
     assert after == before, log.read_text(errors="replace")[-3000:]
     assert_no_widget_errors(page)
+
+
+def _answer(panel, question_box, answer):
+    """Pick ``answer`` among the choice buttons, or type it, then press Answer."""
+    choice = question_box.locator(".widget-toggle-buttons button").filter(
+        has_text=re.compile(rf"^\s*{re.escape(answer)}\s*$"))
+    if choice.count():
+        choice.first.click()
+    else:
+        question_box.locator("input[type='text']").first.fill(answer)
+    question_box.locator("button:has-text('Answer')").first.click()
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_predict_mode_asks_reveals_and_keeps_the_score(app, jupyter, page):
+    """At 1366x768: switch Predict on, Step asks (question on screen with the Step
+    button), a wrong and a right answer each get their verdict with the why, Step back
+    comes back to the question, and the score is shown."""
+    notebook = jupyter.add(NOTEBOOK)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
+    panel = page.locator(".flux-panel").first
+    panel.locator("button:has-text('Form network')").first.click()
+    wait_for_text(page, "Formed 4(implicit)-8-4-1", timeout=20)
+    panel.locator("button:has-text('Predict')").first.click()
+    step = panel.locator("button:has-text('Step')").first
+    step.click()
+    box = panel.locator(".flux-predict").first
+    box.locator("text=Predict:").first.wait_for(timeout=20_000)
+    step.evaluate("element => element.closest('.widget-hbox').scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    for selector in ("button.jupyter-button", ".flux-predict"):  # asked where the learner looks
+        where = page.evaluate(IN_VIEW, [f".flux-panel {selector}"])
+        assert where and where["inside"], (selector, where)
+    screenshot(page, "predict_question_1366x768")
+    choices = box.locator(".widget-toggle-buttons button").all_inner_texts()
+    first = choices[0].strip() if choices else "1000"
+    _answer(panel, box, first)
+    verdict = box.locator("text=/Right:|Not quite:/").first
+    verdict.wait_for(timeout=20_000)
+    first_text = verdict.inner_text()
+    # "Not quite: you said 1000; it is 0.256679." or "…; it is positive (0.0182)."
+    truth = first_text.splitlines()[0].split("it is ", 1)[1].split(" (")[0].rstrip(".")
+    screenshot(page, "predict_reveal_1366x768")
+    assert "Predictions: " in box.inner_text() and "of 1" in box.inner_text()
+    # Step back: the same question, unanswered; then the other verdict
+    panel.locator("button:has-text('Step back')").first.click()
+    wait_for_text(page, "question of this step again", timeout=20)
+    if first_text.startswith("Right"):
+        second = next(c.strip() for c in choices if c.strip() != first)
+        expected = "Not quite:"
+    else:
+        second, expected = truth, "Right:"
+    _answer(panel, box, second)
+    box.locator(f"text={expected}").first.wait_for(timeout=20_000)
+    assert "of 1" in box.inner_text()  # the score keeps the first answer
+    screenshot(page, "predict_second_answer_1366x768")
+    assert_no_widget_errors(page)
