@@ -48,6 +48,7 @@ def set_theme(page, theme):
 @pytest.mark.parametrize("app", ["lab"])
 def test_axe_finds_nothing_in_the_panel_in_both_themes_and_in_presentation_mode(
         app, jupyter, page):
+    """…and in predict mode, with a question waiting and with a verdict shown."""
     notebook = jupyter.add(NOTEBOOK)
     page.set_viewport_size({"width": 1366, "height": 768})
     open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
@@ -65,6 +66,22 @@ def test_axe_finds_nothing_in_the_panel_in_both_themes_and_in_presentation_mode(
             problems[f"{theme}, presenting"] = axe_violations(page, ".flux-panel")
             page.keyboard.press("p")
             page.wait_for_selector(".flux-presenting", state="detached", timeout=20_000)
+            box = panel.locator(".flux-predict").first
+            if theme == "light":  # predict mode, a question waiting (and so in dark too)
+                panel.locator("button:has-text('Predict')").first.click()
+                panel.locator("button:has-text('Step')").first.click()
+                box.locator("text=Predict:").first.wait_for(timeout=20_000)
+                problems["light, a question waiting"] = axe_violations(page, ".flux-panel")
+            else:  # answered: the verdict and the score
+                choices = box.locator(".widget-toggle-buttons button")
+                if choices.count():
+                    choices.first.click()
+                else:
+                    box.locator("input[type='text']").first.fill("0.5")
+                box.locator("button:has-text('Answer')").first.click()
+                box.locator("text=/Right:|Not quite:/").first.wait_for(timeout=20_000)
+                problems[f"{theme}, a verdict shown"] = axe_violations(page, ".flux-panel")
+                screenshot(page, f"axe_{theme}_predict", locator=box)
     finally:
         set_theme(page, "light")
     assert_no_widget_errors(page)
