@@ -10,7 +10,9 @@ It writes, in docs/images/:
   tables show layer 2's gradients, just written);
 * ``panel_present.png``: the same network in presentation mode;
 * ``panel_circles.png``: the circles dataset after 400 iterations, with the
-  output over the input plane.
+  output over the input plane;
+* ``panel_predict.png``: predict mode on the parity network after 300 iterations: the
+  sign of a dC_dw entry predicted, the step run, the verdict with its derivation.
 
 The server, the browser and the notebook run come from tools/browser.py.
 """
@@ -51,12 +53,23 @@ present""",
     """circles = fw.Panel(dataset="circles", layers="8, 1", hidden="tanh")
 circles.train(400)
 circles""",
+    """from flux_widgets.predict import ask
+predict = fw.Panel()
+predict.train(300)
+predict.set_predicting(True)
+while getattr(ask(predict.stepper, "computation", 0), "matrix", None) != "dC_dw_matrix":
+    predict.set_predicting(False)  # to the first computation of a dC_dw, unasked
+    predict.step("computation")
+    predict.set_predicting(True)
+predict.step("computation")  # asks
+predict.answer("positive")
+predict""",
     "print('screenshots ready')",
 ]
 
 # (file, index of the output, the most pixels of its height to show)
 SHOTS = [("panel_lab.png", 0, 1450), ("panel_present.png", 1, 900),
-         ("panel_circles.png", 2, 1000)]
+         ("panel_circles.png", 2, 1000), ("panel_predict.png", 3, 760)]
 
 
 def main():
