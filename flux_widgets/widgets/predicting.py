@@ -93,8 +93,8 @@ class Predicting(View):
         self._show()
 
     def wants_to_ask(self, granularity):
-        """Whether a Step of ``granularity`` asks first (and a question is not already
-        waiting: then the Step is refused until it is answered or skipped)."""
+        """Whether a Step of ``granularity`` asks first (with a question already waiting,
+        such a Step is refused until it is answered or skipped)."""
         return self.on and granularity in ASKED_AT
 
     def ask(self, stepper, granularity):
