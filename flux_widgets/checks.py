@@ -282,6 +282,20 @@ def parse_positive_real(text, what, example):
     return number
 
 
+def parse_finite_real(text, what, example):
+    """``"-0.25"`` → ``-0.25``: the finite number typed in ``text``.
+
+    "… must be a number such as 0.25, not 'abc'" (``"1e400"`` and ``"nan"`` too)."""
+    text = str(text).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ConfigurationError(f"{what} must be a number such as {example}, not {_typed(text)}")
+    return number
+
+
 def learning_rate(value):
     """η as a float: a positive, finite number (an int, a float, a numpy number)."""
     return positive_real(value, "the learning rate", "0.5")

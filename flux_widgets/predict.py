@@ -150,10 +150,9 @@ def _grade_sign(network, question, answer):
     else:
         dC_dy, dh_da = m["dC_dy_matrix"][row, column], m["dh_da_matrix"][row, column]
         why = (f"∂C/∂a[{row},{column}] = ∂C/∂h[{row},{column}] · h'(a[{row},{column}]) = "
-               f"{_g(dC_dy)} · {_g(dh_da)} = {_g(value)}: the sign of ∂C/∂h, since h' ≥ 0 "
-               "for this activation." if dh_da >= 0 else
-               f"∂C/∂a[{row},{column}] = ∂C/∂h · h'(a) = {_g(dC_dy)} · {_g(dh_da)} = "
-               f"{_g(value)} (this h' is negative here).")
+               f"{_g(dC_dy)} · {_g(dh_da)} = {_g(value)}"
+               + (": the sign of ∂C/∂h, since h' ≥ 0 here." if dh_da >= 0
+                  else " (this h' is negative here)."))
     truth = _sign(value)
     return Verdict(answer == truth, answer, f"{truth} ({_g(value)})", why)
 

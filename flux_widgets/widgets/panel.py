@@ -394,8 +394,8 @@ class Panel(widgets.VBox):
             return None
         answer = check_answer(question, self.predicting.chosen_answer()
                               if answer is None else answer, self.network)
-        step = self._run_step(self.predicting.granularity())
-        return self.predicting.reveal(answer, step)
+        self._run_step(self.predicting.granularity())
+        return self.predicting.reveal(answer)
 
     def skip_question(self):
         """Run the step the waiting question is about, without answering it."""

@@ -32,18 +32,15 @@ ASKED_AT = ("computation", "layer")  # the step sizes predict mode asks at
 
 
 def _typed_answer(question, text):
-    """What the learner typed, as :func:`~flux_widgets.predict.grade` takes it."""
-    text = text.strip()
+    """What the learner typed, as :func:`~flux_widgets.predict.grade` takes it: a weight's
+    ``row, column`` for ``largest_change``, a number otherwise."""
     if question.kind == "largest_change":
-        parts = [part.strip() for part in text.replace(";", ",").split(",")]
-        if len(parts) != 2 or not all(part.lstrip("-").isdigit() for part in parts):
+        parts = str(text).replace(";", ",").split(",")
+        if len(parts) != 2:
             raise ConfigurationError(f"type the weight's row and column, e.g. 2, 3; got {text!r}")
-        return int(parts[0]), int(parts[1])
-    try:
-        number = float(text)
-    except ValueError:
-        raise ConfigurationError(f"type a number, e.g. 0.25; got {text!r}") from None
-    return checks.finite_real(number, "your value")
+        return tuple(checks.parse_whole_number(part, what)
+                     for part, what in zip(parts, ("the row", "the column")))
+    return checks.parse_finite_real(text, "your value", "0.25")
 
 
 class Predicting(View):
@@ -107,8 +104,9 @@ class Predicting(View):
 
     def withdraw(self):
         """Drop the question waiting, if any (a bigger step, training, a new network)."""
-        self.question = self._granularity = None
-        self._show()
+        if self.question is not None:
+            self.question = self._granularity = None
+            self._show()
 
     # ---- answering -------------------------------------------------------
 
@@ -121,8 +119,8 @@ class Predicting(View):
             return self.choices.value
         return _typed_answer(self.question, self.typed.value)
 
-    def reveal(self, answer, step):
-        """Grade ``answer`` on the network after ``step`` (the step asked about) ran."""
+    def reveal(self, answer):
+        """Grade ``answer`` on the network after the step asked about ran."""
         question, self.question = self.question, None
         verdict = grade(question, answer, self.panel.network)
         first_time = self._revealed is None or self._revealed[0] != question
