@@ -16,6 +16,8 @@ real number (:func:`finite_real`, :func:`positive_real`, :func:`fraction`)
     ``10**400`` is refused), finite; and > 0, or between 0 and 1.
 seed (:func:`seed`)
     a whole number from 0 to 2³² − 1 (:data:`MAX_SEED`), or ``None`` (fresh randomness).
+weight scale (:func:`init_scale`)
+    a real number s with 0 < s ≤ :data:`MAX_INIT_SCALE`, the factor of every initial weight.
 text (the ``parse_*`` functions)
     what a learner types is read as a number first: ``" 12 "``, ``"1e3"`` and
     ``"8.0"`` are whole numbers; ``"1e400"`` and a 500-digit number are refused
@@ -48,12 +50,13 @@ __all__ = [
     "number_text", "is_whole_number", "is_real_number", "is_finite_real",
     "whole_number", "parse_whole_number", "finite_real", "positive_real", "fraction",
     "parse_positive_real", "learning_rate", "parse_learning_rate", "seed", "parse_seed",
+    "init_scale", "parse_init_scale",
     "learning_rate_note", "seed_note",
     "layer_sizes", "parse_layer_sizes", "memory_limit", "memory_limit_text", "check_memory",
     "bytes_text",
     "available_memory", "read_available_memory",
     "MAX_SEED", "MAX_LAYERS", "MAX_LAYER_SIZE", "MAX_NETWORK_BYTES", "MAX_FILE_BYTES",
-    "MAX_UPLOAD_BYTES", "LARGE_LEARNING_RATE",
+    "MAX_UPLOAD_BYTES", "LARGE_LEARNING_RATE", "MAX_INIT_SCALE",
 ]
 
 MAX_SEED = 2 ** 32 - 1
@@ -66,6 +69,8 @@ MAX_FILE_BYTES = 512 * 1024 ** 2  # the largest saved network file storage reads
 MAX_UPLOAD_BYTES = 10_000_000
 # a learning rate above this is accepted, with a warning: the first update most likely diverges
 LARGE_LEARNING_RATE = 10
+# the largest initial-weight scale: ×1000 already saturates every sigmoid and tanh neuron
+MAX_INIT_SCALE = 1000
 
 CGROUP_V2_MEMORY = "/sys/fs/cgroup/memory.max"
 CGROUP_V1_MEMORY = "/sys/fs/cgroup/memory/memory.limit_in_bytes"
@@ -304,6 +309,35 @@ def learning_rate(value):
 def parse_learning_rate(text):
     """``"0.5"`` → ``0.5``: the learning rate typed in ``text``, as :func:`learning_rate`."""
     return parse_positive_real(text, "the learning rate", "0.5")
+
+
+# ---- the initial-weight scale -----------------------------------------------------------
+
+_SCALE = "the weight scale"
+
+
+def _bounded_scale(scale, shown):
+    """``scale`` (> 0) if it is at most :data:`MAX_INIT_SCALE`; ``shown`` is how the
+    message shows what was given (``got 5000.0``, ``not '5e3'``)."""
+    if scale > MAX_INIT_SCALE:
+        raise ConfigurationError(f"{_SCALE} must be at most {MAX_INIT_SCALE:,} (it multiplies "
+                                 f"every initial weight), {shown}")
+    return scale
+
+
+def init_scale(value):
+    """The initial-weight scale s as a float: a finite number with 0 < s ≤ 1,000
+    (:data:`MAX_INIT_SCALE`); Form_Network draws ``W ~ Normal(0, (s·gain)² / n_in)``.
+
+    "the weight scale must be a positive number such as 5, got 0".
+    """
+    return _bounded_scale(positive_real(value, _SCALE, "5"), f"got {_given(value)}")
+
+
+def parse_init_scale(text):
+    """``"5"`` → ``5.0``: the weight scale typed in ``text``, as :func:`init_scale`."""
+    text = str(text).strip()
+    return _bounded_scale(parse_positive_real(text, _SCALE, "5"), f"not {_typed(text)}")
 
 
 # ---- seeds ------------------------------------------------------------------------------

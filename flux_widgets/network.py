@@ -12,12 +12,16 @@ that block is a complete snapshot, which makes undo, checks and rollback after
 a divergence exact and cheap. The data (``inputMatrix``, ``outputMatrix``) are
 kept outside it, read-only.
 
-Initialisation (seeded, reproducible): ``W ~ Normal(0, gain² / n_in)`` drawn
+Initialisation (seeded, reproducible): ``W ~ Normal(0, (s·gain)² / n_in)`` drawn
 layer by layer from ``numpy.random.default_rng(seed)``, with ``gain`` the
 activation's ``record.init_gain``: √2 for the ReLU family (RELU, LEAKY_RELU,
-ELU, SWISH; He initialisation) and 1 otherwise (LeCun). Every bias starts at
-0.01, so that no pre-activation sits exactly on the kink of ReLU at 0 when an
-input row is all zeros (4-bit parity's ``0000``).
+ELU, SWISH; He initialisation) and 1 otherwise (LeCun), and ``s`` the weight
+scale ``init_scale`` (1 by default; 0 < s ≤ 1,000). Each weight is the standard
+normal draw times ``s·gain/√n_in``, so the same seed gives the same draws at every
+scale: ``s = 5`` makes every weight exactly 5 times as large (and saturates
+sigmoid and tanh neurons), ``s = 1`` gives the He/LeCun weights bit for bit. Every
+bias starts at 0.01, whatever the scale, so that no pre-activation sits exactly on
+the kink of ReLU at 0 when an input row is all zeros (4-bit parity's ``0000``).
 """
 
 from __future__ import annotations
@@ -68,10 +72,12 @@ class Neural_Layer_Information:
         How many whole iterations (forward, backward, update) have run.
     seed : int or None
         The seed the weights were drawn with.
+    init_scale : float
+        The weight scale s the weights were drawn with (1: He/LeCun; see module docs).
     """
 
     def __init__(self, neural_layers, layers_vector, inputMatrix, outputMatrix, state,
-                 parameter_size, seed):
+                 parameter_size, seed, init_scale):
         self.neural_layers = neural_layers
         self.layers_vector = layers_vector
         self.sample_size = inputMatrix.shape[0]
@@ -80,6 +86,7 @@ class Neural_Layer_Information:
         self.state = state
         self.parameters = state[:parameter_size]
         self.seed = seed
+        self.init_scale = init_scale
         self.cost = math.nan
         self.iteration = 0
 
@@ -106,11 +113,14 @@ class Neural_Layer_Information:
         return self.neural_layers[-1].activated_output_matrix
 
     def describe(self):
-        """``'4(implicit)-8-4-1, hidden LEAKY_RELU, output SIGMOID, 16 samples'``."""
+        """``'4(implicit)-8-4-1, hidden LEAKY_RELU, output SIGMOID, 16 samples'``, followed
+        by ``', initial weights ×5'`` when the weight scale is not 1."""
         sizes = "-".join(str(n) for n in self.layers_vector[1:])
         hidden = sorted({a.name for a in self.hidden_activations}) or ["none"]
+        scaled = "" if self.init_scale == 1 else \
+            f", initial weights ×{number_text(self.init_scale)}"
         return (f"{self.layers_vector[0]}(implicit)-{sizes}, hidden {'/'.join(hidden)}, "
-                f"output {self.output_activation.name}, {self.sample_size} samples")
+                f"output {self.output_activation.name}, {self.sample_size} samples{scaled}")
 
     def __repr__(self):
         return f"Neural_Layer_Information({self.describe()})"
@@ -149,7 +159,7 @@ class Neural_Layer_Information:
                               self.hidden_activations or ActivationType.LEAKY_RELU,
                               self.output_activation, seed=0)
         copied.restore(self.snapshot())
-        copied.seed = self.seed
+        copied.seed, copied.init_scale = self.seed, self.init_scale
         memo[id(self)] = copied
         return copied
 
@@ -229,7 +239,7 @@ def check_network_memory(layers_vector, samples, copies=1, kept=None,
 
 def Form_Network(layers, input_matrix, output_matrix,
                  hidden_activation=ActivationType.LEAKY_RELU,
-                 output_activation=ActivationType.SIGMOID, seed=None):
+                 output_activation=ActivationType.SIGMOID, seed=None, init_scale=1.0):
     """Build a network ready for ``Forward_Pass`` (the seed's ``Form_Network``).
 
     Parameters
@@ -249,6 +259,9 @@ def Form_Network(layers, input_matrix, output_matrix,
     seed : int or None
         Seed of the weight initialisation (see module docs), a whole number from 0 to
         2³² − 1; ``None`` draws fresh.
+    init_scale : float
+        The weight scale s, a number with 0 < s ≤ 1,000: every initial weight is s times
+        the He/LeCun one, ``W ~ Normal(0, (s·gain)² / n_in)`` (see module docs).
 
     Returns
     -------
@@ -268,6 +281,7 @@ def Form_Network(layers, input_matrix, output_matrix,
     activations = _hidden_activations(hidden_activation, len(sizes) - 1)
     activations.append(ActivationType.parse(output_activation))
     seed = checks.seed(seed)
+    init_scale = checks.init_scale(init_scale)
 
     layers_vector = [inputs.shape[1], *sizes]
     samples = inputs.shape[0]
@@ -292,13 +306,13 @@ def Form_Network(layers, input_matrix, output_matrix,
         n_in = layer_shapes["weights_matrix"][0]
         gain = activation.record.init_gain
         matrices["weights_matrix"][...] = rng.standard_normal(layer_shapes["weights_matrix"]) \
-            * (gain / math.sqrt(n_in))
+            * (init_scale * gain / math.sqrt(n_in))  # 1.0 · gain is gain: s = 1 is exact
         matrices["bias_matrix"][...] = INITIAL_BIAS
         layer = Neural_Layer(layer_input, matrices, activation)
         neural_layers.append(layer)
         layer_input = layer.activated_output_matrix
     return Neural_Layer_Information(neural_layers, layers_vector, inputs, targets, state,
-                                    parameter_size, seed)
+                                    parameter_size, seed, init_scale)
 
 
 # --------------------------------------------------------------------------

@@ -5,14 +5,28 @@ is the format, the dataset, the layer sizes after the implicit input layer, the
 hidden activation (one for all hidden layers, or one per hidden layer:
 ``tanh,relu``), the output activation, the learning rate and the seed,
 separated by ``:``; spaces around parts, commas and ``=``, and case, are ignored.
+An 8th part after the seed, ``scale=5``, is the weight scale the network was formed
+with (:func:`~flux_widgets.network.Form_Network`'s ``init_scale``); without it the
+scale is 1, and a string is written with it only when the scale is not 1, so every
+string of FLUX 0.1 still reads, and is still written, as it was.
 
 A session file is a network saved by :func:`~flux_widgets.storage.save_network`
-with ``extra = {"configuration": "flux1:…", "position": 7, "mse_values": […],
-"iteration_points": […]}``; after :func:`load_session` the next step computes
-exactly what it would have computed without the save (the curve is the
-stepper's, thinned past ``curve_points``). The ``parse_*`` functions check what a
-learner types (the numeric ones live in :mod:`flux_widgets.checks` and are
-importable from here too); every refusal is a ConfigurationError.
+with ::
+
+    extra = {"configuration": "flux1:…", "position": 7, "mse_values": […],
+             "iteration_points": […], "session_version": 2,
+             "predictions": {"right": 2, "asked": 3}}
+
+after :func:`load_session` the next step computes exactly what it would have
+computed without the save (the curve is the stepper's, thinned past
+``curve_points``), and the prediction score (``right`` of ``asked`` predict-mode
+questions answered right, 0 ≤ right ≤ asked) is what it was. ``session_version``
+versions this ``extra`` as ``storage.VERSION`` versions the file around it: an
+``extra`` without it is version 1 (FLUX 0.1: no score), migrated by
+``_SESSION_MIGRATIONS`` (score 0 of 0); a newer one is refused. The ``parse_*``
+functions check what a learner types (the numeric ones live in
+:mod:`flux_widgets.checks` and are importable from here too); every refusal is a
+ConfigurationError.
 """
 
 from __future__ import annotations
@@ -20,12 +34,14 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from typing import NamedTuple
 
 import numpy as np
 
+from . import checks
 from .activations import ActivationType
-from .checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, number_text, parse_layer_sizes,
-                     parse_learning_rate, parse_seed, parse_whole_number)
+from .checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, number_text, parse_init_scale,
+                     parse_layer_sizes, parse_learning_rate, parse_seed, parse_whole_number)
 from .datasets import DATASET_NAMES
 from .errors import ConfigurationError, StorageError
 from .network import Form_Network, check_network_memory
@@ -33,14 +49,28 @@ from .stepper import STEPPER_COPIES, Stepper
 from .storage import load_network, save_network
 
 __all__ = ["parse_whole_number", "parse_layer_sizes", "parse_learning_rate", "parse_seed",
-           "parse_activations", "configuration_string", "parse_configuration_string",
-           "save_session", "load_session", "load_session_bytes", "MAX_LAYER_SIZE"]
+           "parse_init_scale", "parse_activations", "configuration_string",
+           "parse_configuration_string", "Session", "save_session", "load_session",
+           "load_session_bytes", "MAX_LAYER_SIZE", "SESSION_VERSION"]
 
 MAX_CONFIGURATION_LENGTH = 4000
 PREFIX = "flux1"
 EXAMPLE = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
+# the settings a configuration string needs; "init_scale" may be missing (scale 1)
 _SETTINGS = ("layers", "hidden", "output", "learning_rate", "dataset", "seed")
-_SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points")
+_SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
+                 "session_version", "predictions")
+SESSION_VERSION = 2
+
+
+def _add_predictions(extra):
+    """Session version 1 → 2: the prediction score, which FLUX 0.1 did not keep: 0 of 0."""
+    return dict(extra, session_version=2, predictions={"right": 0, "asked": 0})
+
+
+# session version v -> a function turning a session's extra of version v into that of v + 1
+# (CONTRIBUTING.md, "Changing a saved format"; tests/fixtures/saved keeps every version)
+_SESSION_MIGRATIONS = {1: _add_predictions}
 
 
 # ---- What a learner types (the numbers: flux_widgets.checks).
@@ -79,16 +109,19 @@ def configuration_string(settings):
     Parameters
     ----------
     settings : dict
-        As :meth:`Controls.values` returns them (activations may also be names).
+        As :meth:`Controls.values` returns them (activations may also be names); without
+        ``init_scale`` the weight scale is 1.
 
     Returns
     -------
     str
-        Such as :data:`EXAMPLE`; :func:`parse_configuration_string` gives ``settings`` back.
+        Such as :data:`EXAMPLE`, with ``:scale=…`` at the end when the weight scale is not
+        1; :func:`parse_configuration_string` gives ``settings`` back.
     """
     missing = [key for key in _SETTINGS if not isinstance(settings, dict) or key not in settings]
     if missing:
         raise ConfigurationError(f"the settings lack {', '.join(missing)}")
+    scale = checks.init_scale(settings.get("init_scale", 1.0))
     dataset, layers = str(settings["dataset"]).lower(), settings["layers"]
     if dataset not in DATASET_NAMES:  # such as "csv:marks.csv", a learner's own file
         raise ConfigurationError(f"'{dataset}' is not a bundled dataset; only those "
@@ -98,7 +131,8 @@ def configuration_string(settings):
                                   else [layers])),
                      _activation_text(settings["hidden"]), _activation_text(settings["output"]),
                      f"lr={_number_text(settings['learning_rate'])}",
-                     f"seed={_number_text(settings['seed'])}"])
+                     f"seed={_number_text(settings['seed'])}",
+                     *([] if scale == 1 else [f"scale={_number_text(scale)}"])])
     parse_configuration_string(text)
     return text
 
@@ -117,13 +151,15 @@ def parse_configuration_string(text):
     Parameters
     ----------
     text : str
-        Such as :data:`EXAMPLE`.
+        Such as :data:`EXAMPLE` (7 parts), or with the weight scale as an 8th part:
+        ``…:seed=0:scale=5``.
 
     Returns
     -------
     dict
         As :meth:`Controls.values`: ``layers`` (list of int), ``hidden`` (ActivationType
-        or one per hidden layer), ``output``, ``learning_rate``, ``dataset``, ``seed``.
+        or one per hidden layer), ``output``, ``learning_rate``, ``dataset``, ``seed``,
+        ``init_scale`` (1.0 for a string of 7 parts).
     """
     if not isinstance(text, str):
         raise ConfigurationError(f"a configuration string is text, not {type(text).__name__}")
@@ -136,10 +172,11 @@ def parse_configuration_string(text):
     if parts[0].lower() != PREFIX:
         raise ConfigurationError(f"a configuration string of this kit starts with '{PREFIX}:', "
                                  f"like {EXAMPLE}; this one starts with '{parts[0]}'")
-    if len(parts) != 7:
+    if len(parts) not in (7, 8):
         raise ConfigurationError(f"the configuration string has {len(parts)} parts separated by "
-                                 f"':', but needs 7, like {EXAMPLE}")
-    _, dataset, layers, hidden, output, rate, seed = parts
+                                 f"':', but needs 7, like {EXAMPLE}, or 8 with the weight "
+                                 f"scale last, like {EXAMPLE}:scale=5")
+    _, dataset, layers, hidden, output, rate, seed, *scale = parts
     if dataset.lower() not in DATASET_NAMES:
         raise ConfigurationError(f"unknown dataset '{dataset}'; choose one of "
                                  f"{', '.join(DATASET_NAMES)}")
@@ -148,12 +185,40 @@ def parse_configuration_string(text):
     if isinstance(hidden, list) and len(hidden) != len(layers) - 1:
         raise ConfigurationError(f"{len(hidden)} hidden activations for {len(layers) - 1} hidden "
                                  "layers; give one for all, or exactly one per hidden layer")
-    return {"layers": layers, "hidden": hidden, "output": ActivationType.parse(output),
-            "learning_rate": parse_learning_rate(_labelled(rate, "lr", "learning rate")),
-            "dataset": dataset.lower(), "seed": parse_seed(_labelled(seed, "seed", "seed"))}
+    settings = {"layers": layers, "hidden": hidden, "output": ActivationType.parse(output),
+                "learning_rate": parse_learning_rate(_labelled(rate, "lr", "learning rate")),
+                "dataset": dataset.lower(), "seed": parse_seed(_labelled(seed, "seed", "seed")),
+                "init_scale": 1.0}
+    if scale:
+        try:
+            typed = _labelled(scale[0], "scale", "weight scale")
+        except ConfigurationError as error:
+            raise ConfigurationError(f"the configuration string has 8 parts separated by ':', "
+                                     f"and the 8th, after the seed, can only be the weight "
+                                     f"scale: {error}") from None
+        settings["init_scale"] = parse_init_scale(typed)
+    return settings
 
 
 # ---- Sessions.
+
+class Session(NamedTuple):
+    """A loaded session, as :func:`load_session` returns it (it unpacks as a tuple).
+
+    Attributes
+    ----------
+    stepper : Stepper
+        At the saved position with the saved MSE curve; reset goes to the network as formed.
+    settings : dict
+        What the network was formed with, as :func:`parse_configuration_string` returns them.
+    predictions : (int, int)
+        The prediction score ``(right, asked)``: whole numbers, 0 ≤ right ≤ asked.
+    """
+
+    stepper: Stepper
+    settings: dict
+    predictions: tuple
+
 
 def _describes(settings, network):
     """Whether ``settings`` (parsed) are the settings ``network`` was formed with."""
@@ -163,11 +228,20 @@ def _describes(settings, network):
     return (settings["layers"] == network.layers_vector[1:]
             and hidden == network.hidden_activations
             and settings["output"] is network.output_activation
-            and settings["seed"] == network.seed)
+            and settings["seed"] == network.seed
+            and settings["init_scale"] == network.init_scale)
 
 
-def save_session(stepper, path, settings):
-    """Save the stepper's network, its position and its MSE curve to the ``.npz`` file ``path``.
+def _score(right, asked):
+    """Whether ``right`` of ``asked`` is a prediction score: whole numbers (not bools, not
+    3.0), 0 ≤ right ≤ asked."""
+    return (checks.is_whole_number(right) and checks.is_whole_number(asked)
+            and 0 <= right <= asked)
+
+
+def save_session(stepper, path, settings, predictions=(0, 0)):
+    """Save the stepper's network, its position, its MSE curve and the prediction score to
+    the ``.npz`` file ``path`` (see the module docs for what the file holds).
 
     Parameters
     ----------
@@ -176,11 +250,19 @@ def save_session(stepper, path, settings):
     settings : dict
         What the network was formed with (:meth:`Controls.values`); the
         learning rate saved is the stepper's.
+    predictions : (int, int)
+        The prediction score ``(right, asked)``: ``right`` of ``asked`` questions of
+        predict mode answered right, whole numbers with 0 ≤ right ≤ asked.
 
     Returns None; raises ConfigurationError if ``settings`` do not describe the
-    network or it holds inf or nan (a diverged step: step back first),
-    StorageError if the file cannot be written.
+    network, ``predictions`` is not such a pair, or the network holds inf or nan (a
+    diverged step: step back first), StorageError if the file cannot be written.
     """
+    if not (isinstance(predictions, (tuple, list)) and len(predictions) == 2
+            and _score(*predictions)):
+        raise ConfigurationError(f"predictions must be a pair (right, asked) of whole numbers "
+                                 f"with 0 ≤ right ≤ asked, such as (2, 3), got "
+                                 f"{number_text(predictions)}")
     if not (np.isfinite(stepper.network.state).all()
             and all(math.isfinite(cost) for cost in stepper.mse_values)):
         raise ConfigurationError("the network holds inf or nan since a step diverged, and "
@@ -193,10 +275,46 @@ def save_session(stepper, path, settings):
         raise ConfigurationError(f"the settings {configuration} do not describe the network "
                                  f"to save ({network.describe()}, seed {network.seed}); "
                                  "form the network from them first")
+    right, asked = predictions
     save_network(network, path, extra={
         "configuration": configuration, "position": stepper.position,
         "mse_values": [float(value) for value in stepper.mse_values],
-        "iteration_points": [int(point) for point in stepper.iteration_points]})
+        "iteration_points": [int(point) for point in stepper.iteration_points],
+        "session_version": SESSION_VERSION,
+        "predictions": {"right": int(right), "asked": int(asked)}})
+
+
+def _session_extra(path, extra):
+    """``extra`` of a session file, migrated to :data:`SESSION_VERSION`; StorageError for
+    one of a newer version or one that is not a session's."""
+    version = extra.get("session_version", 1)  # FLUX 0.1 wrote no session_version
+    if checks.is_whole_number(version) and version > SESSION_VERSION:
+        raise StorageError(f"{path} was saved by a newer FLUX (session version "
+                           f"{number_text(version)}); "
+                           f"this kit continues session versions 1 to {SESSION_VERSION}: "
+                           "update flux-widgets to load it")
+    if not (checks.is_whole_number(version) and version >= 1):
+        raise StorageError(f"{path} is not a session this kit can continue: its "
+                           f"session_version should be a whole number from 1 to "
+                           f"{SESSION_VERSION}, got {number_text(version)}")
+    migrated = extra
+    while version < SESSION_VERSION:  # an older session is migrated, never refused
+        migrated = _SESSION_MIGRATIONS[version](migrated)
+        version += 1
+    if sorted(migrated) != sorted(_SESSION_KEYS):
+        raise StorageError(f"{path} holds a network but not a saved session: its extra should "
+                           f"hold {', '.join(_SESSION_KEYS)}, not {', '.join(extra) or 'nothing'}")
+    return migrated
+
+
+def _predictions(score):
+    """The saved score ``{"right": r, "asked": m}`` as ``(r, m)``; ConfigurationError unless
+    both are whole numbers with 0 ≤ r ≤ m."""
+    if not (isinstance(score, dict) and sorted(score) == ["asked", "right"]
+            and _score(score["right"], score["asked"])):
+        raise ConfigurationError(f'its predictions should be {{"right": r, "asked": m}} with '
+                                 f"whole numbers 0 ≤ r ≤ m, got {number_text(score)}")
+    return score["right"], score["asked"]
 
 
 def load_session(path):
@@ -208,14 +326,14 @@ def load_session(path):
 
     Returns
     -------
-    (Stepper, dict)
-        A stepper at the saved position with the saved MSE curve (reset goes to
-        the network as formed), and the settings.
+    Session
+        ``(stepper, settings, predictions)``: a stepper at the saved position with the
+        saved MSE curve (reset goes to the network as formed, at its weight scale), the
+        settings, and the prediction score ``(right, asked)`` (``(0, 0)`` for a session
+        of FLUX 0.1, which kept none).
     """
     network, extra = load_network(path)
-    if sorted(extra) != sorted(_SESSION_KEYS):
-        raise StorageError(f"{path} holds a network but not a saved session: its extra should "
-                           f"hold {', '.join(_SESSION_KEYS)}, not {', '.join(extra) or 'nothing'}")
+    extra = _session_extra(path, extra)
     try:
         check_network_memory(network.layers_vector, network.sample_size, STEPPER_COPIES,
                              f"continuing it keeps {STEPPER_COPIES} copies (it, as formed, "
@@ -223,18 +341,20 @@ def load_session(path):
     except ConfigurationError as error:
         raise StorageError(f"{path} cannot be continued here: {error}") from None
     try:
+        predictions = _predictions(extra["predictions"])
         settings = parse_configuration_string(extra["configuration"])
         if not _describes(settings, network):
             raise ConfigurationError(f"its settings {extra['configuration']} do not describe "
                                      f"the network it holds ({network.describe()})")
         formed = Form_Network(settings["layers"], network.inputMatrix, network.outputMatrix,
-                              settings["hidden"], settings["output"], seed=settings["seed"])
+                              settings["hidden"], settings["output"], seed=settings["seed"],
+                              init_scale=settings["init_scale"])
         stepper = Stepper(network, settings["learning_rate"])
         stepper.resume(extra["position"], extra["mse_values"], extra["iteration_points"],
                        formed=formed.snapshot())
     except ConfigurationError as error:
         raise StorageError(f"{path} is not a session this kit can continue: {error}") from None
-    return stepper, settings
+    return Session(stepper, settings, predictions)
 
 
 def load_session_bytes(data, name="session.npz"):
@@ -248,7 +368,8 @@ def load_session_bytes(data, name="session.npz"):
     name : str
         Its name, for messages.
 
-    Returns ``(Stepper, dict)``; raises StorageError (only).
+    Returns a :class:`Session` ``(stepper, settings, predictions)``; raises StorageError
+    (only).
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise StorageError(f"{name}: expected the bytes of a file, got {type(data).__name__}")

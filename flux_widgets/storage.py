@@ -1,6 +1,6 @@
 """Save a network to one file and load it back exactly, trusting nothing in the file.
 
-The format (version 1) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
+The format (version 2) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
 holding exactly these four:
 
 ``inputs``
@@ -13,19 +13,25 @@ holding exactly these four:
 ``meta``
     a 0-d unicode array holding a JSON object::
 
-        {"format": "flux-network", "version": 1,
+        {"format": "flux-network", "version": 2,
          "layers_vector": [4, 8, 4, 1],
          "activations": ["LEAKY_RELU", "LEAKY_RELU", "SIGMOID"],
-         "seed": 1, "iteration": 20, "cost": 0.24,
+         "seed": 1, "init_scale": 1.0, "iteration": 20, "cost": 0.24,
          "extra": {"position": 7, "learning_rate": 0.5},
          "sha256": "..."}
 
     ``activations`` has one name per layer, hidden layers first; ``seed`` and
     ``cost`` may be ``null`` (no seed; no cost before the first iteration);
+    ``init_scale`` is the weight scale the network was formed with (a number
+    with 0 < s ≤ 1,000, see :func:`~flux_widgets.network.Form_Network`);
     ``extra`` is whatever JSON object the caller saved with the network.
     ``sha256`` is the hex SHA-256 of the bytes of ``inputs``, ``targets`` and
     ``state`` (in that order, little-endian float64, C order) followed by
     ``json.dumps(meta_without_sha256, sort_keys=True)`` encoded as UTF-8.
+
+Version 1 (FLUX 0.1) had no ``init_scale``: its networks were all formed with
+scale 1, which is what a version 1 file is read with (``_MIGRATIONS``). Files are
+always written in the newest version.
 
 Loading reads only JSON and plain float64 arrays; a file holding Python
 objects (pickles) is refused before any of it is read, so nothing in a file is
@@ -60,16 +66,23 @@ from .network import (Form_Network, Neural_Layer_Information, check_network_memo
 __all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
 
 FORMAT = "flux-network"
-VERSION = 1
+VERSION = 2
+
+
+def _add_init_scale(meta):
+    """Version 1 → 2: the weight scale, which every network of version 1 was formed with: 1."""
+    return dict(meta, version=2, init_scale=1.0)
+
+
 # version v -> a function turning the description (meta) of version v into that of v + 1;
 # the checksum is checked on the description as saved (CONTRIBUTING.md, "Changing a saved
 # format"; tests/fixtures/saved keeps files of every version)
-_MIGRATIONS = {}
+_MIGRATIONS = {1: _add_init_scale}
 MAX_META_BYTES = 16 * 1024 ** 2
 _ARRAYS = ("inputs", "targets", "state")
 _MEMBERS = ("meta", *_ARRAYS)
-_KEYS = ("format", "version", "layers_vector", "activations", "seed", "iteration", "cost",
-         "extra", "sha256")
+_KEYS = ("format", "version", "layers_vector", "activations", "seed", "init_scale",
+         "iteration", "cost", "extra", "sha256")
 _MB = 1024 ** 2
 
 
@@ -155,6 +168,7 @@ def save_network(network, path, extra=None):
             "layers_vector": [int(size) for size in network.layers_vector],
             "activations": [layer.activation.name for layer in network.neural_layers],
             "seed": None if network.seed is None else int(network.seed),
+            "init_scale": float(network.init_scale),
             "iteration": int(network.iteration),
             "cost": cost if math.isfinite(cost) else None,
             "extra": extra}
@@ -363,6 +377,10 @@ def _check_meta_values(path, meta):
     if not _whole(meta["seed"], allow_none=True):
         raise StorageError(f"{path}: seed should be a whole number ≥ 0 or null, "
                            f"got {meta['seed']!r}")
+    try:
+        checks.init_scale(meta["init_scale"])
+    except ConfigurationError as error:
+        raise StorageError(f"{path}: init_scale is wrong: {error}") from None
     if not _whole(meta["iteration"]):
         raise StorageError(f"{path}: iteration should be a whole number ≥ 0, "
                            f"got {meta['iteration']!r}")
@@ -407,8 +425,9 @@ def load_network(path):
     """Load a network saved by :func:`save_network`.
 
     Returns ``(network, extra)``: the network exactly as it was saved (every
-    matrix bit for bit, the cost, the iteration count, the seed and the
-    activations) and the ``extra`` dict saved with it.
+    matrix bit for bit, the cost, the iteration count, the seed, the weight
+    scale and the activations; a file of version 1 has weight scale 1) and the
+    ``extra`` dict saved with it.
 
     Raises StorageError, and no other exception, for any file it cannot
     trust: missing, a folder, empty, too large, not an ``.npz`` archive,
@@ -439,4 +458,5 @@ def load_network(path):
     network.cost = math.nan if meta["cost"] is None else float(meta["cost"])
     network.iteration = meta["iteration"]
     network.seed = meta["seed"]
+    network.init_scale = float(meta["init_scale"])
     return network, meta["extra"]

@@ -407,9 +407,10 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
                                                                 max_size=4),
     max_leaves=12)
-META_KEYS = ("format", "version", "layers_vector", "activations", "seed", "iteration", "cost",
-             "extra", "sha256")
-SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points")
+META_KEYS = ("format", "version", "layers_vector", "activations", "seed", "init_scale",
+             "iteration", "cost", "extra", "sha256")
+SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
+                "session_version", "predictions")
 
 
 @pytest.fixture(scope="module")
@@ -436,7 +437,7 @@ def test_an_edited_description_raises_only_storage_errors(good_session, edits, r
         meta.pop(key, None)
     data = repack(meta, arrays, reseal)
     try:
-        stepper, _ = load_session_bytes(data, "edited.npz")
+        stepper, _, _ = load_session_bytes(data, "edited.npz")
     except StorageError as error:
         assert "edited.npz" in str(error) and "flux_upload_" not in str(error)
         return
@@ -454,7 +455,8 @@ def test_arrays_of_another_shape_or_type_raise_only_storage_errors(good_session,
     meta, arrays = good_session
     arrays = dict(arrays, **{name: np.zeros(shape, dtype=dtype)})
     try:
-        stepper, _ = load_session_bytes(repack(json.loads(json.dumps(meta)), arrays), "odd.npz")
+        stepper, _, _ = load_session_bytes(repack(json.loads(json.dumps(meta)), arrays),
+                                           "odd.npz")
     except StorageError:
         return
     # only a resealed float64 array of the very shape saved can load, and then it is used
@@ -465,7 +467,8 @@ def test_arrays_of_another_shape_or_type_raise_only_storage_errors(good_session,
 SESSION_FILES = {
     # (id) -> (make bytes from the good file's meta and arrays, message fragment)
     "truncated": (lambda meta, arrays: repack(meta, arrays)[:300], "damaged or truncated"),
-    "another version": (lambda meta, arrays: repack(dict(meta, version=2), arrays),
+    "another version": (lambda meta, arrays: repack(dict(meta, version=storage.VERSION + 1),
+                                                    arrays),
                         "newer or other version of FLUX"),
     "edited, not resealed": (lambda meta, arrays: repack(dict(meta, iteration=1), arrays,
                                                          reseal=False),

@@ -24,14 +24,16 @@ class Screen:
                                self.settings["hidden"], self.settings["output"],
                                seed=self.settings["seed"])
         self.stepper = Stepper(network, self.settings["learning_rate"])
+        self.predictions = (0, 0)
         self.loaded, self.used = [], []
         self.refuse = None
-        self.keep = KeepAndShare(get_state=lambda: (self.stepper, self.settings),
-                                 on_loaded=self.on_loaded, on_settings=self.on_settings)
+        self.keep = KeepAndShare(
+            get_state=lambda: (self.stepper, self.settings, self.predictions),
+            on_loaded=self.on_loaded, on_settings=self.on_settings)
 
-    def on_loaded(self, stepper, settings):
+    def on_loaded(self, stepper, settings, predictions):
         self.loaded.append((stepper, settings))
-        self.stepper, self.settings = stepper, settings
+        self.stepper, self.settings, self.predictions = stepper, settings, predictions
 
     def on_settings(self, settings):
         if self.refuse:
@@ -88,6 +90,14 @@ def test_load_hands_the_session_over(screen, tmp_path):
     assert np.array_equal(stepper.network.state, original.network.state)
     assert (f"Loaded {tmp_path / DEFAULT_FILENAME}, in iteration 4, after 4 of its 30 "
             "computations.") in screen.keep.message.value
+
+
+def test_the_prediction_score_is_saved_and_handed_over(screen):
+    screen.predictions = (2, 3)
+    assert screen.keep.save()
+    screen.predictions = (0, 0)
+    assert screen.keep.load()
+    assert screen.predictions == (2, 3)
 
 
 @pytest.mark.parametrize("steps, place", [

@@ -13,6 +13,8 @@ import shutil
 import numpy as np
 import pytest
 
+from flux_widgets import Form_Network
+from flux_widgets.datasets import load_dataset
 from flux_widgets.session import (configuration_string, load_session, load_session_bytes,
                                   parse_configuration_string)
 from flux_widgets.storage import load_network
@@ -25,6 +27,13 @@ def _sha(array):
     return hashlib.sha256(np.ascontiguousarray(array, dtype="<f8")).hexdigest()
 
 
+def _formed(settings):
+    data = load_dataset(settings["dataset"])
+    return Form_Network(settings["layers"], data.inputs, data.targets, settings["hidden"],
+                        settings["output"], seed=settings["seed"],
+                        init_scale=settings["init_scale"])
+
+
 def _hidden_names(hidden):
     return [kind.name for kind in hidden] if isinstance(hidden, list) else hidden.name
 
@@ -34,9 +43,9 @@ def _hidden_names(hidden):
 def test_an_earlier_session_loads_as_it_was_saved(name, how):
     expected = EXPECTED["sessions"][name]
     if how == "path":
-        stepper, settings = load_session(SAVED / name)
+        stepper, settings, predictions = load_session(SAVED / name)
     else:
-        stepper, settings = load_session_bytes((SAVED / name).read_bytes(), name)
+        stepper, settings, predictions = load_session_bytes((SAVED / name).read_bytes(), name)
     assert configuration_string(dict(settings, learning_rate=stepper.learning_rate)) \
         == expected["configuration"]
     assert stepper.position == expected["position"]
@@ -47,6 +56,15 @@ def test_an_earlier_session_loads_as_it_was_saved(name, how):
     assert _sha(stepper.network.state) == expected["state_sha256"]
     cost = stepper.network.cost
     assert (np.isnan(cost) if expected["cost"] is None else cost == expected["cost"])
+    # FLUX 0.1 (network format 1, session version 1) kept neither: scale 1, no score
+    assert stepper.network.init_scale == settings["init_scale"] \
+        == expected.get("init_scale", 1.0)
+    assert predictions == tuple(expected.get("predictions", (0, 0)))
+    assert all(type(count) is int for count in predictions)
+    stepper.reset()  # to the network as formed, at its weight scale
+    assert np.array_equal(stepper.network.state, _formed(settings).state)
+    stepper.undo()
+    assert _sha(stepper.network.state) == expected["state_sha256"]
     stepper.step("iteration")  # and it goes on
     assert np.isfinite(stepper.network.state).all()
 
@@ -70,7 +88,8 @@ def test_an_earlier_configuration_string_gives_the_same_settings(text):
     assert {"layers": settings["layers"], "hidden": _hidden_names(settings["hidden"]),
             "output": settings["output"].name, "learning_rate": settings["learning_rate"],
             "dataset": settings["dataset"], "seed": settings["seed"],
-            "canonical": configuration_string(settings)} == expected
+            "init_scale": settings["init_scale"],
+            "canonical": configuration_string(settings)} == {"init_scale": 1.0, **expected}
 
 
 def test_the_panel_loads_an_earlier_session_and_pastes_an_earlier_string(tmp_path, monkeypatch):
@@ -94,19 +113,30 @@ def test_the_panel_loads_an_earlier_session_and_pastes_an_earlier_string(tmp_pat
 def test_a_later_format_version_migrates_the_files_of_this_one(monkeypatch):
     """How the next format change must go: a migration from the version before, and every
     fixture still loads through it (the checksum is of the file as it was written)."""
-    from flux_widgets import storage
+    from flux_widgets import session, storage
 
-    def to_version_2(meta):  # e.g. version 2 names the cost function
-        return dict(meta, version=2, cost_function="mse")
+    version, session_version = storage.VERSION, session.SESSION_VERSION
 
-    monkeypatch.setattr(storage, "VERSION", 2)
+    def to_next_version(meta):  # e.g. the next version names the cost function
+        return dict(meta, version=version + 1, cost_function="mse")
+
+    def to_next_session_version(extra):  # e.g. the next session version keeps a note
+        return dict(extra, session_version=session_version + 1, note="")
+
+    monkeypatch.setattr(storage, "VERSION", version + 1)
     monkeypatch.setattr(storage, "_KEYS", (*storage._KEYS, "cost_function"))
-    monkeypatch.setattr(storage, "_MIGRATIONS", {1: to_version_2})
+    monkeypatch.setattr(storage, "_MIGRATIONS", {**storage._MIGRATIONS, version: to_next_version})
+    monkeypatch.setattr(session, "SESSION_VERSION", session_version + 1)
+    monkeypatch.setattr(session, "_SESSION_KEYS", (*session._SESSION_KEYS, "note"))
+    monkeypatch.setattr(session, "_SESSION_MIGRATIONS",
+                        {**session._SESSION_MIGRATIONS, session_version: to_next_session_version})
     for name, expected in EXPECTED["networks"].items():
         network, _ = load_network(SAVED / name)
         assert _sha(network.state) == expected["state_sha256"]
-    stepper, _ = load_session(SAVED / "parity4_mid_iteration.npz")
-    assert stepper.position == EXPECTED["sessions"]["parity4_mid_iteration.npz"]["position"]
+    for name, expected in EXPECTED["sessions"].items():
+        stepper, _, predictions = load_session(SAVED / name)
+        assert stepper.position == expected["position"]
+        assert predictions == tuple(expected.get("predictions", (0, 0)))
 
 
 def test_a_file_of_a_newer_version_is_refused_with_a_reason(tmp_path, refused):

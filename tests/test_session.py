@@ -20,7 +20,7 @@ from flux_widgets.storage import load_network, save_network
 SEED_STRING = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
 SEED_SETTINGS = {"layers": [8, 4, 1], "hidden": ActivationType.LEAKY_RELU,
                  "output": ActivationType.SIGMOID, "learning_rate": 1.0, "dataset": "parity4",
-                 "seed": 0}
+                 "seed": 0, "init_scale": 1.0}
 
 
 def formed_stepper(configuration=SEED_STRING):
@@ -121,7 +121,9 @@ def any_settings(draw):
     return {"layers": layers, "hidden": hidden, "output": draw(activations),
             "learning_rate": draw(st.floats(min_value=0, exclude_min=True, allow_infinity=False)),
             "dataset": draw(st.sampled_from(DATASET_NAMES)),
-            "seed": draw(st.integers(0, 2**32 - 1))}
+            "seed": draw(st.integers(0, 2**32 - 1)),
+            "init_scale": draw(st.one_of(st.just(1.0), st.floats(min_value=0, max_value=1000,
+                                                                  exclude_min=True)))}
 
 
 @settings(max_examples=300)
@@ -150,7 +152,7 @@ def test_a_loaded_session_continues_bit_for_bit(tmp_path, before):
     original, settings = formed_stepper()
     advance(original, before)
     save_session(original, tmp_path / "s.npz", settings)
-    loaded, loaded_settings = load_session(tmp_path / "s.npz")
+    loaded, loaded_settings, _ = load_session(tmp_path / "s.npz")
     assert loaded_settings == settings
     assert loaded.position == original.position and loaded.learning_rate == 1.0
     assert loaded.place == original.place  # where the panel says a loaded session stands
@@ -173,7 +175,7 @@ def test_reset_after_loading_goes_to_the_network_as_formed(tmp_path):
     original.train(20)
     original.step("layer")
     save_session(original, tmp_path / "s.npz", settings)
-    loaded, _ = load_session(tmp_path / "s.npz")
+    loaded, _, _ = load_session(tmp_path / "s.npz")
     assert not loaded.can_undo
     as_loaded, curve = loaded.network.state.copy(), list(loaded.mse_values)
     original.reset()
@@ -188,7 +190,7 @@ def test_the_saved_learning_rate_is_the_steppers(tmp_path):
     stepper, settings = formed_stepper()
     stepper.learning_rate = 0.1 + 0.2  # 0.30000000000000004 comes back exactly
     save_session(stepper, tmp_path / "s.npz", settings)
-    loaded, loaded_settings = load_session(tmp_path / "s.npz")
+    loaded, loaded_settings, _ = load_session(tmp_path / "s.npz")
     assert loaded.learning_rate == loaded_settings["learning_rate"] == 0.1 + 0.2
 
 
@@ -238,6 +240,11 @@ def saved(tmp_path):
     ({"iteration_points": [1, 2, 3.0]}, "iteration_points"),
 ])
 def test_a_tampered_extra_is_refused(tmp_path, saved, change, message):
+    _refused_with(tmp_path, saved, change, message)
+
+
+def _refused_with(tmp_path, saved, change, message):
+    """A session whose extra has ``change`` applied is refused with ``message``."""
     _, network, extra = saved
     bad = tmp_path / "bad.npz"
     save_network(network, bad, extra={**extra, **change})
@@ -287,7 +294,7 @@ def test_a_missing_file_is_refused(tmp_path):
 def test_loading_from_bytes(saved, monkeypatch):
     data = saved[0].read_bytes()
     for form in (data, bytearray(data), memoryview(data)):
-        stepper, settings = load_session_bytes(form, "mine.npz")
+        stepper, settings, _ = load_session_bytes(form, "mine.npz")
         assert settings == SEED_SETTINGS and stepper.position == 7
     with pytest.raises(StorageError, match="bytes of a file"):
         load_session_bytes("text", "mine.npz")
@@ -300,6 +307,82 @@ def test_saving_where_nothing_can_be_written(tmp_path):
     stepper, settings = formed_stepper()
     with pytest.raises(StorageError, match="cannot write"):
         save_session(stepper, tmp_path / "no folder" / "s.npz", settings)
+
+
+# ---- sessions: the session version and the prediction score -----------------
+
+@pytest.mark.parametrize("predictions", [(0, 0), (2, 3), (5, 5), [1, 4], (np.int64(7), 9)])
+def test_the_prediction_score_is_saved_and_loaded(tmp_path, predictions):
+    stepper, settings = formed_stepper()
+    stepper.step("phase")
+    save_session(stepper, tmp_path / "s.npz", settings, predictions)
+    loaded = load_session(tmp_path / "s.npz")
+    assert isinstance(loaded, session.Session)
+    assert loaded.predictions == tuple(int(count) for count in predictions)
+    assert all(type(count) is int for count in loaded.predictions)
+    assert (loaded.stepper.position, loaded.settings) == (9, settings)
+    _, extra = load_network(tmp_path / "s.npz")
+    assert extra["session_version"] == session.SESSION_VERSION == 2
+    assert extra["predictions"] == {"right": int(predictions[0]), "asked": int(predictions[1])}
+
+
+def test_a_session_saved_without_a_score_has_none(tmp_path):
+    stepper, settings = formed_stepper()
+    save_session(stepper, tmp_path / "s.npz", settings)
+    assert load_session(tmp_path / "s.npz").predictions == (0, 0)
+
+
+@pytest.mark.parametrize("predictions", [(3, 2), (-1, 2), (1, -1), (1.0, 2), (1, 2.0),
+                                         (True, 1), (1, True), "ab", (1, 2, 3), (1,), None,
+                                         {"right": 1, "asked": 2}, ("1", "2")])
+def test_a_score_that_is_no_score_is_not_saved(tmp_path, predictions):
+    stepper, settings = formed_stepper()
+    with pytest.raises(ConfigurationError, match="predictions must be a pair .right, asked. of "
+                                                 "whole numbers with 0 ≤ right ≤ asked"):
+        save_session(stepper, tmp_path / "s.npz", settings, predictions)
+    assert not os.path.exists(tmp_path / "s.npz")
+
+
+def test_a_session_of_version_1_is_migrated_with_no_score(tmp_path, saved):
+    _, network, extra = saved
+    old = {key: extra[key] for key in ("configuration", "position", "mse_values",
+                                       "iteration_points")}  # what FLUX 0.1 saved
+    save_network(network, tmp_path / "old.npz", extra=old)
+    stepper, settings, predictions = load_session(tmp_path / "old.npz")
+    assert predictions == (0, 0) and stepper.position == 7 and settings == SEED_SETTINGS
+    assert session._SESSION_MIGRATIONS[1](old) == {
+        **old, "session_version": 2, "predictions": {"right": 0, "asked": 0}}
+
+
+@pytest.mark.parametrize("version", [3, 10 ** 30])
+def test_a_session_of_a_newer_version_is_refused(tmp_path, saved, version):
+    _, network, extra = saved
+    save_network(network, tmp_path / "new.npz", extra=dict(extra, session_version=version))
+    with pytest.raises(StorageError, match="new.npz was saved by a newer FLUX .session version "
+                                           ".*.; this kit continues session versions 1 to 2: "
+                                           "update flux-widgets to load it"):
+        load_session(tmp_path / "new.npz")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"session_version": 0}, "session_version should be a whole number from 1 to 2, got 0"),
+    ({"session_version": "2"}, "session_version should be a whole number from 1 to 2, got '2'"),
+    ({"session_version": 2.0}, "session_version should be a whole number"),
+    ({"session_version": True}, "session_version should be a whole number"),
+    ({"session_version": None}, "session_version should be a whole number"),
+    ({"predictions": {"right": 3, "asked": 2}}, "predictions should be"),
+    ({"predictions": {"right": -1, "asked": 2}}, "predictions should be"),
+    ({"predictions": {"right": 1, "asked": 2.0}}, "predictions should be"),
+    ({"predictions": {"right": True, "asked": 2}}, "predictions should be"),
+    ({"predictions": {"right": "1", "asked": "2"}}, "predictions should be"),
+    ({"predictions": {"right": 1}}, "predictions should be"),
+    ({"predictions": {"right": 1, "asked": 2, "wrong": 1}}, "predictions should be"),
+    ({"predictions": [1, 2]}, "predictions should be"),
+    ({"predictions": None}, "predictions should be .\"right\": r, \"asked\": m. with whole "
+                            "numbers 0 ≤ r ≤ m, got None"),
+])
+def test_a_tampered_version_or_score_is_refused(tmp_path, saved, change, message):
+    _refused_with(tmp_path, saved, change, message)
 
 
 # ---- Stepper.resume ---------------------------------------------------------

@@ -92,8 +92,9 @@ def test_the_file_follows_the_documented_format(tmp_path):
     assert raw_meta.dtype.kind == "U" and raw_meta.ndim == 0
     meta = json.loads(raw_meta.item())
     assert inputs.shape == (16, 4) and targets.shape == (16, 1) and state.ndim == 1
-    assert meta == {"format": "flux-network", "version": 1, "layers_vector": [4, 5, 4, 1],
-                    "activations": ["RELU", "SWISH", "SIGMOID"], "seed": 1, "iteration": 20,
+    assert meta == {"format": "flux-network", "version": 2, "layers_vector": [4, 5, 4, 1],
+                    "activations": ["RELU", "SWISH", "SIGMOID"], "seed": 1,
+                    "init_scale": 1.0, "iteration": 20,
                     "cost": network.cost, "extra": {"position": 3},
                     "sha256": spec_checksum(meta, inputs, targets, state)}
     with zipfile.ZipFile(path) as archive:
@@ -212,7 +213,7 @@ def test_a_resealed_but_unchanged_file_still_loads(saved):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda m: m.update(format="keras"), "not a FLUX network file .its format is 'keras'"),
-    (lambda m: m.update(version=2), "newer or other version of FLUX .file format version 2"),
+    (lambda m: m.update(version=3), "newer or other version of FLUX .file format version 3"),
     (lambda m: m.update(version=True), "newer or other version"),
     (lambda m: m.pop("seed"), "the description .meta. lacks seed"),
     (lambda m: m.pop("sha256"), "lacks sha256"),
@@ -233,6 +234,14 @@ def test_a_resealed_but_unchanged_file_still_loads(saved):
     (lambda m: m.update(activations=["TANH"]), "1 activations for 2 layers"),
     (lambda m: m.update(activations=[["TANH"], 1]), "activations should be a list of names"),
     (lambda m: m.update(seed=-1), "seed should be a whole number"),
+    (lambda m: m.pop("init_scale"), "the description .meta. lacks init_scale"),
+    (lambda m: m.update(init_scale=0), "init_scale is wrong: .* positive number such as 5, got 0"),
+    (lambda m: m.update(init_scale=-2.5), "init_scale is wrong: .* got -2.5"),
+    (lambda m: m.update(init_scale="3"), "init_scale is wrong: .* got '3'"),
+    (lambda m: m.update(init_scale=True), "init_scale is wrong: .* got True"),
+    (lambda m: m.update(init_scale=None), "init_scale is wrong: .* got None"),
+    (lambda m: m.update(init_scale=10 ** 400), "init_scale is wrong"),
+    (lambda m: m.update(init_scale=1001), "init_scale is wrong: .* at most 1,000"),
     (lambda m: m.update(iteration=-1), "iteration should be a whole number"),
     (lambda m: m.update(iteration=2.5), "iteration should be a whole number"),
     (lambda m: m.update(cost="0.1"), "cost should be a finite number"),

@@ -18,8 +18,8 @@ from ..activations import ActivationType
 from ..datasets import DATASET_NAMES, DATASETS, load_dataset, parse_csv
 from ..errors import ConfigurationError, DataError, FluxError
 from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, learning_rate_note,  # noqa: F401
-                      parse_layer_sizes, parse_learning_rate, parse_seed, parse_whole_number,
-                      seed_note)
+                      parse_init_scale, parse_layer_sizes, parse_learning_rate, parse_seed,
+                      parse_whole_number, seed_note)
 from ..session import _number_text, parse_activations
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
@@ -53,7 +53,7 @@ class Controls:
     """
 
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
-                 learning_rate=1.0, dataset="parity4", seed=0):
+                 learning_rate=1.0, dataset="parity4", seed=0, init_scale=1.0):
         names = [(kind.name, kind) for kind in ActivationType]
         # every argument is checked before a widget is made: a refusal leaves none open
         if dataset not in (*DATASET_NAMES, CSV_CHOICE):
@@ -69,8 +69,8 @@ class Controls:
         # what is typed in a field is text; a bad value is shown beside it when forming
         if isinstance(layers, (list, tuple)):
             layers = ", ".join(map(str, layers))
-        if not isinstance(learning_rate, str):
-            learning_rate = _number_text(learning_rate)
+        learning_rate, init_scale = (value if isinstance(value, str) else _number_text(value)
+                                     for value in (learning_rate, init_scale))
         self.layers = widgets.Text(value=str(layers), description="Layers",
                                    layout=widgets.Layout(width="220px"))
         self.input_note = widgets.HTML()
@@ -91,6 +91,11 @@ class Controls:
             layout=widgets.Layout(width="max-content"))  # as wide as its longest label
         self.seed = widgets.Text(value=str(seed), description="Seed",
                                  layout=widgets.Layout(width="140px"))
+        self.init_scale = widgets.Text(
+            value=init_scale, description="Weight scale",
+            tooltip="Every initial weight is multiplied by this number: 1 is the usual "
+                    "start, 5 makes every weight 5 times as large",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="160px"))
         self.form = widgets.Button(description="Form network", button_style="primary",
                                    icon="sitemap")
         self.message = widgets.HTML()
@@ -113,7 +118,7 @@ class Controls:
             widgets.HBox([self.dataset_choice, self.layers, self.input_note]),
             self.csv_box,
             widgets.HBox([self.hidden, self.per_layer, self.output]),
-            widgets.HBox([self.learning_rate, self.seed, self.form]),
+            widgets.HBox([self.learning_rate, self.seed, self.init_scale, self.form]),
             self.note,
             self.message,
         ])
@@ -137,7 +142,8 @@ class Controls:
         return parse_activations(text)
 
     def values(self):
-        """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments.
+        """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments
+        (``init_scale``: the weight scale, see :func:`~flux_widgets.network.Form_Network`).
 
         ``"dataset"`` is the name of a bundled dataset, or ``"csv:<file name>"``
         for an uploaded CSV file (ConfigurationError if none is uploaded yet).
@@ -148,10 +154,12 @@ class Controls:
         return {"layers": parse_layer_sizes(self.layers.value),
                 "hidden": self.hidden_activations(), "output": self.output.value,
                 "learning_rate": parse_learning_rate(self.learning_rate.value),
-                "dataset": dataset, "seed": parse_seed(self.seed.value)}
+                "dataset": dataset, "seed": parse_seed(self.seed.value),
+                "init_scale": parse_init_scale(self.init_scale.value)}
 
     def set_values(self, settings):
-        """Show ``settings`` (as :meth:`values` returns them, a bundled dataset) in the fields."""
+        """Show ``settings`` (as :meth:`values` returns them, a bundled dataset) in the fields;
+        without ``init_scale`` the weight scale shown is 1."""
         hidden = settings["hidden"]
         with self.box.hold_sync():
             self.dataset_choice.value = settings["dataset"]
@@ -163,6 +171,7 @@ class Controls:
             self.output.value = settings["output"]
             self.learning_rate.value = _number_text(settings["learning_rate"])
             self.seed.value = str(settings["seed"])
+            self.init_scale.value = _number_text(settings.get("init_scale", 1.0))
 
     def dataset(self):
         """The chosen dataset: a bundled one, or the uploaded CSV file parsed.

@@ -29,11 +29,13 @@ class KeepAndShare:
     Parameters
     ----------
     get_state : callable
-        ``get_state() -> (stepper, settings)``: the state on screen and the
-        settings it was formed with (as :meth:`Controls.values` returns them);
-        it raises a FluxError when there is none (its message is shown).
+        ``get_state() -> (stepper, settings, predictions)``: the state on screen, the
+        settings it was formed with (as :meth:`Controls.values` returns them) and the
+        prediction score ``(right, asked)``; it raises a FluxError when there is none
+        (its message is shown).
     on_loaded : callable
-        ``on_loaded(stepper, settings)``: called with a loaded session.
+        ``on_loaded(stepper, settings, predictions)``: called with a loaded session
+        (a :class:`~flux_widgets.session.Session`).
     on_settings : callable
         ``on_settings(settings)``: called with the settings of a pasted string;
         it may raise a FluxError to refuse them (its message is shown).
@@ -50,7 +52,8 @@ class KeepAndShare:
         self.filename = widgets.Text(value=DEFAULT_FILENAME, description="File",
                                      layout=widgets.Layout(width="260px"))
         self.save_button = widgets.Button(description="Save", icon="save",
-                                          tooltip="Save the network, its step and its MSE curve")
+                                          tooltip="Save the network, its step, its MSE curve and "
+                                                  "the prediction score")
         self.load_button = widgets.Button(description="Load", icon="folder-open",
                                           tooltip="Load the session saved in this file")
         self.upload = widgets.FileUpload(
@@ -99,7 +102,7 @@ class KeepAndShare:
         """Show the configuration string of the state on screen; return it (None on a problem:
         then the field is emptied, so it never shows the string of a network gone)."""
         try:
-            _, settings = self._get_state()
+            _, settings, _ = self._get_state()
             text = configuration_string(settings)
         except FluxError as error:
             self._shown = self.shared.value = ""
@@ -140,9 +143,9 @@ class KeepAndShare:
         """Save the state on screen to the typed file; return its full path (None on a problem)."""
         try:
             path = self._path()
-            stepper, settings = self._get_state()
+            stepper, settings, predictions = self._get_state()
             replaced = os.path.exists(path)
-            save_session(stepper, path, settings)
+            save_session(stepper, path, settings, predictions)
         except (FluxError, OSError) as error:
             self._warn(error)
             return None
@@ -164,13 +167,13 @@ class KeepAndShare:
         went wrong. True on success."""
         try:
             name = name_of()
-            stepper, settings = load(name)
-            self._on_loaded(stepper, settings)
+            session = load(name)
+            self._on_loaded(*session)
         except (FluxError, OSError) as error:
             self._warn(error)
             return False
         self.show_configuration()
-        self._say(f"Loaded {name}, {stepper.place}.")
+        self._say(f"Loaded {name}, {session.stepper.place}.")
         return True
 
     def _uploaded(self, change):
