@@ -24,6 +24,7 @@ actions as rules here.
 from __future__ import annotations
 
 import datetime
+import html
 import math
 import os
 import re
@@ -46,8 +47,10 @@ from flux_widgets.errors import ConfigurationError, FluxError, NonFiniteError  #
 from flux_widgets.layer import SEED_MATRIX_NAMES  # noqa: E402
 from flux_widgets.network import Form_Network  # noqa: E402
 from flux_widgets.predict import ask, check_answer  # noqa: E402
+from flux_widgets.presets import PRESETS  # noqa: E402
 from flux_widgets.session import load_session, parse_configuration_string  # noqa: E402
 from flux_widgets.stepper import Stepper  # noqa: E402
+from flux_widgets.symptoms import diagnose, neuron_states  # noqa: E402
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
 from flux_widgets.widgets.controls import CSV_CHOICE  # noqa: E402
 from flux_widgets.widgets.panel import KEYS, Panel, _check_panel_memory  # noqa: E402
@@ -74,6 +77,8 @@ PER_LAYER = st.one_of(st.just(""), st.sampled_from(["tanh, relu", "elu", "relu, 
 RATES = st.sampled_from(["0.5", "1", "1/3", "0.3333333333333333", "0.123456789", "1e-3", "2",
                          "1e308", "0", "-1", "nan", "inf", "abc", "", "1e400", "9" * 500])
 SEEDS = st.sampled_from(["0", "1", "4294967295", "4294967296", "-1", "3.0", "x", "", "1e400"])
+SCALES = st.sampled_from(["1", "20", "0.5", "1/3", "0", "-2", "nan", "inf", "abc", "", "1e400",
+                          "1e6"])
 ITERATIONS = st.sampled_from(["1", "3", "12", "0", "-2", "abc", "2.5", "1e7", "9" * 400])
 WEIGHTS = st.one_of(st.floats(-5, 5), st.sampled_from([math.nan, math.inf, -math.inf, 1e308,
                                                        -1e308, 1e10, 0.0, 5e-324, 10**400]))
@@ -121,7 +126,8 @@ class PanelMachine(RuleBasedStateMachine):
         data = self._dataset_of(settings)
         _check_panel_memory(settings["layers"], data.inputs.shape)
         network = Form_Network(settings["layers"], data.inputs, data.targets,
-                               settings["hidden"], settings["output"], seed=settings["seed"])
+                               settings["hidden"], settings["output"], seed=settings["seed"],
+                               init_scale=settings.get("init_scale", 1.0))
         return Stepper(network, settings["learning_rate"])
 
     def _dataset_of(self, settings):
@@ -206,8 +212,8 @@ class PanelMachine(RuleBasedStateMachine):
 
     @rule(layers=LAYER_TEXTS, hidden=st.sampled_from(ACTIVATIONS), per_layer=PER_LAYER,
           output=st.sampled_from(ACTIVATIONS), rate=RATES, seed=SEEDS,
-          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE,)))
-    def type_settings(self, layers, hidden, per_layer, output, rate, seed, dataset):
+          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE,)), scale=SCALES)
+    def type_settings(self, layers, hidden, per_layer, output, rate, seed, dataset, scale):
         controls = self.panel.controls
         controls.dataset_choice.value = dataset
         controls.layers.value = layers
@@ -216,6 +222,7 @@ class PanelMachine(RuleBasedStateMachine):
         controls.per_layer.value = per_layer
         controls.learning_rate.value = rate
         controls.seed.value = seed
+        controls.init_scale.value = scale
 
     @rule(rate=RATES)
     def type_learning_rate(self, rate):
@@ -499,7 +506,8 @@ class PanelMachine(RuleBasedStateMachine):
             stepper = self.panel.stepper
             self.saved = (self.panel.keep._path(), stepper.network.state.tobytes(),
                           stepper.position, list(stepper.mse_values),
-                          list(stepper.iteration_points), stepper.learning_rate)
+                          list(stepper.iteration_points), stepper.learning_rate,
+                          (self.panel.predicting.right, self.panel.predicting.asked))
 
     @rule(how=st.sampled_from(["file", "upload", "truncated upload", "garbage upload"]))
     def load(self, how):
@@ -509,7 +517,7 @@ class PanelMachine(RuleBasedStateMachine):
             self.press(keep.load_button)
             assert "⚠" in keep.message.value
             return
-        path, state, position, mse, points, rate = self.saved
+        path, state, position, mse, points, rate, score = self.saved
         with open(path, "rb") as file:
             content = file.read()
         if how == "truncated upload":  # (edited files: tests/test_storage.py)
@@ -518,7 +526,7 @@ class PanelMachine(RuleBasedStateMachine):
             content = b"PK\x03\x04 not really a zip"
         good = how in ("file", "upload")
         if good:
-            model, settings = load_session(path)
+            model, settings, _ = load_session(path)
             self._adopt(model, settings, self._form_model(settings).network.state.tobytes())
             self.set_by_hand = model.position != 0  # saved mid-iteration: perhaps after a
             # weight was set by hand, which the file does not say
@@ -533,6 +541,8 @@ class PanelMachine(RuleBasedStateMachine):
             assert stepper.network.state.tobytes() == state
             assert (stepper.position, stepper.mse_values, stepper.iteration_points,
                     stepper.learning_rate) == (position, mse, points, rate)
+            predicting = self.panel.predicting
+            assert (predicting.right, predicting.asked) == score  # the score saved with it
         else:
             assert "⚠" in keep.message.value
 
@@ -584,7 +594,32 @@ class PanelMachine(RuleBasedStateMachine):
         else:
             self._adopt(formed, settings)
 
-    # ---- misuse from Python ---------------------------------------------------------------
+    # ---- broken networks and hints ----------------------------------------------------------
+
+    @rule(name=st.sampled_from(sorted(PRESETS)))
+    def choose_broken_network(self, name):
+        """The Broken network dropdown: its network is formed from its configuration string,
+        its settings fill the fields and its question is posed."""
+        settings = PRESETS[name].settings
+        self.panel.broken.value = name
+        assert self.panel.broken.value == ""  # ready to choose again
+        self._adopt(self._form_model(settings), settings)
+        assert self.panel.keep.shared.value == PRESETS[name].configuration
+        hints = self.panel.hints
+        if hints.switch.value:
+            assert hints.current.key == ("preset", name) and not hints.revealed
+
+    @rule(on=st.booleans())
+    def hints_switch(self, on):
+        self.panel.hints.switch.value = on
+
+    @rule()
+    def show_hint_answer(self):
+        hints = self.panel.hints
+        self.press(hints.show_button)
+        if hints.current is not None and hints.switch.value:
+            assert hints.revealed and hints.current.answer in html.unescape(hints.answer.value)
+
 
     @rule(call=st.sampled_from([("show_edge", (1, 99, 0)), ("show_edge", (0, 0, 0)),
                                 ("show_edge", (7, 0, 0)), ("show_edge", (1, 0, True)),
@@ -619,6 +654,27 @@ class PanelMachine(RuleBasedStateMachine):
             model.position, model.network.iteration, model.can_undo)
         assert _bits(panel.mse_values) == _bits(model.mse_values)  # nan too
         assert panel.iteration_points == model.iteration_points
+
+    @invariant()
+    def one_hint_at_most_and_the_badges_follow_the_state(self):
+        """Hints: on screen only while switched on and no predict-mode question waits (one
+        question at a time); an unanswered question of the state is one the state shows
+        now; the diagram's badges are the neurons' states."""
+        hints = self.panel.hints
+        shown = hints.widget.layout.display != "none"
+        waiting = self.panel.predicting.question is not None
+        assert shown == (hints.switch.value and hints.current is not None and not waiting)
+        if self.model is None:
+            return
+        if shown and not hints.revealed and hints.current.kind != "preset":
+            assert hints.current.key in [s.key for s in diagnose(self.model)]
+        diagram = self.panel.diagram
+        assert diagram.badges == neuron_states(self.model)
+        for (column, neuron), badge in diagram.badges.items():
+            node = f"L{column}N{neuron}"
+            classes = [c for element, c in zip(diagram.elements, diagram.classes)
+                       if element["data"]["id"] == node]
+            assert all(badge in c.split() for c in classes), (node, badge, classes)
 
     @invariant()
     def a_question_waits_at_its_place(self):

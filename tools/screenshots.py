@@ -12,7 +12,9 @@ It writes, in docs/images/:
 * ``panel_circles.png``: the circles dataset after 400 iterations, with the
   output over the input plane;
 * ``panel_predict.png``: predict mode on the parity network after 300 iterations: the
-  sign of a dC_dw entry predicted, the step run, the verdict with its derivation.
+  sign of a dC_dw entry predicted, the step run, the verdict with its derivation;
+* ``panel_broken.png``: the dead-ReLU broken network two iterations in: the dead neurons
+  drawn as dotted octagons, the Hints line asking why their gradients are 0, answered.
 
 The server, the browser and the notebook run come from tools/browser.py.
 """
@@ -64,12 +66,22 @@ while getattr(ask(predict.stepper, "computation", 0), "matrix", None) != "dC_dw_
 predict.step("computation")  # asks
 predict.answer("positive")
 predict""",
+    """broken = fw.Panel()
+broken.load_preset("dead_relu")
+broken.hints.show_answer()  # the preset's question, answered
+broken.step("iteration")
+broken.step("iteration")
+broken.hints.show_answer()  # the MSE went up: why
+broken.step("computation")  # then: why are these gradients exactly 0?
+broken.hints.show_answer()
+broken""",
     "print('screenshots ready')",
 ]
 
 # (file, index of the output, the most pixels of its height to show)
 SHOTS = [("panel_lab.png", 0, 1450), ("panel_present.png", 1, 900),
-         ("panel_circles.png", 2, 1000), ("panel_predict.png", 3, 760)]
+         ("panel_circles.png", 2, 1000), ("panel_predict.png", 3, 760),
+         ("panel_broken.png", 4, 820)]
 
 
 def main():

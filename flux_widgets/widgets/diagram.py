@@ -40,6 +40,7 @@ from ..checks import whole_number
 from ..derivation import derive_weight_gradient
 from ..errors import ConfigurationError
 from ..palette import ACTIVE, NEGATIVE, POSITIVE, SELECTED
+from ..symptoms import SATURATED_BELOW, neuron_label, neuron_states
 from .closing import close_widgets
 from .frontend import DiagramFront
 from .view import View
@@ -86,8 +87,16 @@ LOOKS = {"pos": {"line-color": POSITIVE, "line-style": "solid"},
          "neg": {"line-color": NEGATIVE, "line-style": "dashed"},
          **{f"w{k}": {"width": k / 2} for k in range(round(2 * MIN_WIDTH), round(2 * MAX_WIDTH) + 1)},
          **{f"f{shade}": {"background-color": _fill(shade)} for shade in range(_SHADES + 1)}}
-# marks over the look: the layer computed last, the selected element
-_MARKS = [{"selector": "edge.active", "style": {"opacity": 1.0, "z-index": 10}},
+# badges of a neuron's state (flux_widgets.symptoms): a shape and a border style, not
+# only a colour, with their words in the legend
+BADGES = {"dead": ({"shape": "octagon", "border-style": "dotted", "border-width": 3},
+                   "an octagon with a dotted border", "h′(a) = 0 for every sample"),
+          "saturated": ({"shape": "hexagon", "border-style": "double", "border-width": 5},
+                        "a hexagon with a double border",
+                        f"h′(a) < {SATURATED_BELOW} for every sample")}
+# marks over the look: a neuron's badge, the layer computed last, the selected element
+_MARKS = [*({"selector": f"node.{name}", "style": style} for name, (style, *_) in BADGES.items()),
+          {"selector": "edge.active", "style": {"opacity": 1.0, "z-index": 10}},
           {"selector": "node.active", "style": {"border-width": 3, "border-color": ACTIVE}},
           {"selector": ".selected", "style": {"underlay-color": SELECTED, "underlay-opacity": 0.35,
                                              "underlay-padding": 5}}]
@@ -208,6 +217,7 @@ class NetworkDiagram(View):
         self.network = None
         self.size = (f"{HEIGHT}px", f"{WIDTH}px")  # CSS lengths, as the view is drawn
         self._edge_callbacks, self._node_callbacks = [], []
+        self.stepper, self.badges = None, {}  # badges: {(column, neuron): "dead"/"saturated"}
         self.elements, self.classes, self.looks, self.nodes, self.edges = [], [], {}, {}, {}
         self.cytoscape = self._new_view()
         # draws the elements and their looks, fits the network into the view whenever the
@@ -234,6 +244,7 @@ class NetworkDiagram(View):
             self._show_network(network)
 
     def network_replaced(self, stepper):
+        self.stepper = stepper  # its record of what is computed gives the neurons' badges
         self._show_network(stepper.network)
 
     def step_happened(self, change):
@@ -274,11 +285,7 @@ class NetworkDiagram(View):
     def label(self, column, neuron):
         """``x3`` for an input, ``h2,3`` for neuron 3 of hidden layer 2 (column 3 of layer
         2's matrices), ``y3`` for an output."""
-        if column == 0:
-            return f"x{neuron}"
-        if column == len(self.network.layers_vector) - 1:
-            return f"y{neuron}"
-        return f"h{column},{neuron}"
+        return neuron_label(self.network.layers_vector, column, neuron)
 
     def _make_nodes(self):
         """One node per drawn neuron; in a summarised column a "…" node before the last one."""
@@ -389,6 +396,9 @@ class NetworkDiagram(View):
         self.active_layer = None if active_layer is None else \
             whole_number(active_layer, "active_layer", 1, len(self.columns) - 1)
         looks = {**self._edge_looks(), **self._node_looks()}  # element id -> look classes
+        self.badges = (neuron_states(self.stepper) if self.stepper is not None
+                       and self.stepper.network is self.network else {})
+        badges = {f"L{column}N{neuron}": state for (column, neuron), state in self.badges.items()}
         self.looks = {element_id: {name: value for look in classes.split()
                                    for name, value in LOOKS[look].items()}
                       for element_id, classes in looks.items()}
@@ -396,6 +406,8 @@ class NetworkDiagram(View):
         for element in self.elements:
             data = element["data"]
             marks = [looks.get(data["id"], "more")]
+            if data["id"] in badges:
+                marks.append(badges[data["id"]])
             if self.active_layer is not None and \
                     data.get("layer", data.get("column")) == self.active_layer:
                 marks.append("active")
@@ -415,7 +427,10 @@ class NetworkDiagram(View):
         return (f"<b>{EDGES_SHOW[self.quantity]}.</b> {solid} solid blue = positive, "
                 f"{dashed} dashed orange = negative, width = |value| relative to the "
                 f"largest; neuron fill = its output for the chosen sample ({self.sample}), "
-                "white the smallest of its layer, blue the largest.")
+                "white the smallest of its layer, blue the largest."
+                + "".join(f" A neuron drawn as {shape} is {badge} ({meaning})."
+                          for badge, (_, shape, meaning) in BADGES.items()
+                          if badge in self.badges.values()))
 
     def _checked_selection(self, selected):
         """``selected`` if it is ``""`` or the id of a neuron or weight of the network
@@ -463,6 +478,12 @@ class NetworkDiagram(View):
             text.append(f"Selected: neuron {self.label(column, neuron)} (layer {column}, neuron "
                         f"{neuron}); {self.output_text(column, neuron)}"
                         + ("." if drawn else "; it is not drawn (its layer is summarised)."))
+        for badge in BADGES:
+            labels = [self.label(column, neuron) for (column, neuron), state
+                      in sorted(self.badges.items()) if state == badge]
+            if labels:
+                text.append(f"{badge.capitalize()} neurons ({BADGES[badge][2]}), drawn as "
+                            f"{BADGES[badge][1]}: {', '.join(labels)}.")
         if self.summary_note:
             text.append(self.summary_note)
         self._front.label = " ".join(text)

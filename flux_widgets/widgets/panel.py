@@ -5,6 +5,8 @@
 
 - the settings (:mod:`.controls`) and the save / load / share box (:mod:`.keep`);
 - the step buttons, the narration, the keys and the presentation mode (here);
+- predict mode (:mod:`.predicting`), the questions the network's state raises
+  (:mod:`.hints`) and the broken networks to explain (:mod:`flux_widgets.presets`);
 - the training row, which trains in chunks without freezing the page (:mod:`.training`);
 - the views, in ``panel.views`` (:mod:`.view`): matrix tables (:mod:`.tables`), the
   network diagram (:mod:`.diagram`), the cost chart (:mod:`.charts`), the output map
@@ -36,11 +38,13 @@ from ..network import Form_Network, check_network_memory
 from ..stepper import STEPPER_COPIES, Stepper
 from . import diagram as diagram_module
 from ..predict import check_answer
+from ..presets import PRESETS, preset
 from .charts import CostChart
 from .closing import close_widgets, replace_the_panels_of_an_earlier_run
 from .controls import Controls, parse_learning_rate
 from .diagram import NetworkDiagram
 from .frontend import PanelKeys
+from .hints import Hints, preset_question
 from .inspector import Inspector
 from .just_computed import JustComputed
 from .keep import KeepAndShare
@@ -111,28 +115,34 @@ class Panel(widgets.VBox):
     """
 
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
-                 output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0):
+                 output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0, init_scale=1.0):
         super().__init__()
         # what close() needs, set first: a panel whose constructor raises is closed too
         self.controls = self.keep = self.training = self._keys = None
         self.network = self.stepper = self.settings = None
         self.views, self._parts = [], []
         try:
-            self._build(dataset, layers, hidden, output, learning_rate, seed, predict_seed)
+            self._build(dataset, layers, hidden, output, learning_rate, seed, predict_seed,
+                        init_scale)
         except BaseException:
             self.close()
             raise
         replace_the_panels_of_an_earlier_run(self)
 
-    def _build(self, dataset, layers, hidden, output, learning_rate, seed, predict_seed):
+    def _build(self, dataset, layers, hidden, output, learning_rate, seed, predict_seed,
+               init_scale):
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
-        self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed)
+        self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed, init_scale)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.narration.add_class("flux-narration")
         self.present = widgets.ToggleButton(description="Present", icon="desktop",
                                             tooltip="Presentation mode: large type and diagram, "
                                                     "fewer controls (key p)")
         self.key_hint = widgets.HTML(f"<span class='flux-key-hint'>{KEY_HINT}</span>")
+        self.broken = widgets.Dropdown(
+            options=[("choose one…", ""), *((p.label, name) for name, p in PRESETS.items())],
+            value="", description="Broken network", style={"description_width": "initial"},
+            tooltip="Form a broken network to explain: it asks a question first")
         self.granularity = widgets.ToggleButtons(options=_GRANULARITIES, value="computation",
                                                  description="Step size",
                                                  style={"button_width": "118px"})
@@ -168,6 +178,8 @@ class Panel(widgets.VBox):
                              "value")
         self.predicting.switch.observe(
             lambda change: self._from_user(self.set_predicting, change["new"]), "value")
+        self.broken.observe(lambda change: change["new"] and
+                            self._from_user(self.load_preset, change["new"]), "value")
         self._layout()
         if not self.form_network():  # show the settings and the message, to put them right
             self.children = [self._style, self.setup]
@@ -175,13 +187,16 @@ class Panel(widgets.VBox):
     def _make_views(self, predict_seed=0):
         """The views, each made once for the panel's life; a new view is one more entry."""
         self.predicting = Predicting(self, predict_seed)
+        # one question on screen at a time: the Hints line waits while predict mode asks
+        self.hints = Hints(waiting=lambda: self.predicting.question is not None)
+        self.predicting.asking.layout.observe(lambda _: self.hints.redraw(), "display")
         self.just_computed = JustComputed()
         self.tables = MatrixTables()
         self.diagram = NetworkDiagram()
         self.cost_chart = CostChart(*CHART_SIZE[:2])
         self.output_map = OutputMapView()
         self.inspector = Inspector(self.diagram, self.tables, self)
-        self.views = [self.predicting, self.just_computed, self.tables, self.diagram, self.cost_chart,
+        self.views = [self.predicting, self.hints, self.just_computed, self.tables, self.diagram, self.cost_chart,
                       self.output_map, self.inspector]
         # the widgets the lessons press and read, by their names on the panel
         self.chart = self.cost_chart.figure
@@ -200,7 +215,7 @@ class Panel(widgets.VBox):
         self._beside = widgets.VBox([self.cost_chart.widget, self.output_map.widget,
                                      self.inspector.widget],
                                     layout=widgets.Layout(max_width=BESIDE_WIDTH))
-        self.stage = widgets.VBox([self.narration, self.predicting.widget,
+        self.stage = widgets.VBox([self.narration, self.hints.widget, self.predicting.widget,
                                    self.just_computed.widget,
                                    widgets.HBox([self.diagram.widget, self._beside],
                                                 layout=widgets.Layout(flex_flow="row wrap")),
@@ -212,7 +227,8 @@ class Panel(widgets.VBox):
         self._diagram_tools = widgets.VBox([self.diagram.controls, self.inspector.choosers])
         self._style = widgets.HTML(_STYLE)
         self._parts = [self._style, self._keys, self.setup,
-                       widgets.HBox([self.granularity, self.present, self.predicting.switch]),
+                       widgets.HBox([self.granularity, self.present, self.predicting.switch,
+                                     self.hints.switch, self.broken]),
                        buttons, self.stage,
                        self.training.row, self._diagram_tools, self.tables.widget]
 
@@ -239,9 +255,10 @@ class Panel(widgets.VBox):
                                      "wrong); then press Form network")
 
     def _state(self):
-        """``(stepper, settings)`` on screen, for saving and sharing."""
+        """``(stepper, settings, predictions)`` on screen, for saving and sharing;
+        ``predictions`` is predict mode's score ``(right, asked)``."""
         self._require_network()
-        return self.stepper, self.settings
+        return self.stepper, self.settings, (self.predicting.right, self.predicting.asked)
 
     # ---- forming ---------------------------------------------------------
 
@@ -258,7 +275,8 @@ class Panel(widgets.VBox):
         """Form ``settings``' network on ``data`` and show it; FluxError leaves all as it was."""
         _check_panel_memory(settings["layers"], data.inputs.shape)
         network = Form_Network(settings["layers"], data.inputs, data.targets,
-                               settings["hidden"], settings["output"], seed=settings["seed"])
+                               settings["hidden"], settings["output"], seed=settings["seed"],
+                               init_scale=settings.get("init_scale", 1.0))
         stepper = Stepper(network, settings["learning_rate"])
         self.controls.clear_error()
         self._show(stepper, settings, f"Formed {network.describe()} on {data.description} "
@@ -281,18 +299,38 @@ class Panel(widgets.VBox):
         self._enable_step_back()
         self.keep.show_configuration()
 
-    def _loaded(self, stepper, settings):
-        """A session loaded by the Save / load box: show it, with its settings in the fields."""
+    def _loaded(self, stepper, settings, predictions=(0, 0)):
+        """A session loaded by the Save / load box: show it, with its settings in the fields
+        and its prediction score ``(right, asked)``."""
         self.controls.set_values(settings)
         step = stepper.next_computation
         self._show(stepper, settings, f"Loaded {stepper.network.describe()}, {stepper.place}; "
                                       f"the next step computes {step}.")
+        self.predicting.set_score(*predictions)
 
     def _use_settings(self, settings):
         """A pasted configuration string: form its network, then show its settings in the
         fields (a string refused leaves the fields, and the network, as they were)."""
         self._form(settings, load_dataset(settings["dataset"]))
         self.controls.set_values(settings)
+
+    def load_preset(self, name):
+        """Form the broken network ``name`` (a key of :data:`flux_widgets.presets.PRESETS`),
+        show its settings and pose its question (answered by **Show answer**)."""
+        try:
+            chosen = preset(name)
+            if self.training.running:
+                raise ConfigurationError("stop the training first (Esc), then choose a "
+                                         "broken network")
+            self._use_settings(chosen.settings)
+        finally:
+            self.broken.value = ""  # ready to choose again, whatever happened
+        self.narration.value += f" Broken network: {html.escape(chosen.label)}."
+        self.hints.pose(preset_question(name, chosen))
+
+    def set_hints(self, on):
+        """The questions the network's state raises (:mod:`.hints`) on or off."""
+        self.hints.set_on(on)
 
     def _changed(self, written, step=None):
         """Tell every view that the network on screen changed (``written``: what a step or

@@ -139,6 +139,11 @@ class Predicting(View):
     def granularity(self):
         return self._granularity
 
+    def set_score(self, right, asked):
+        """Show the score ``right`` of ``asked`` (a loaded session's, 0 ≤ right ≤ asked)."""
+        self.right, self.asked = right, asked
+        self._show()
+
     # ---- the view interface ----------------------------------------------
 
     def network_replaced(self, stepper):

@@ -48,7 +48,8 @@ def set_theme(page, theme):
 @pytest.mark.parametrize("app", ["lab"])
 def test_axe_finds_nothing_in_the_panel_in_both_themes_and_in_presentation_mode(
         app, jupyter, page):
-    """…and in predict mode, with a question waiting and with a verdict shown."""
+    """…and in predict mode, with a question waiting and with a verdict shown; and with a
+    broken network's question, its answer and the diagram's badges."""
     notebook = jupyter.add(NOTEBOOK)
     page.set_viewport_size({"width": 1366, "height": 768})
     open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
@@ -82,6 +83,19 @@ def test_axe_finds_nothing_in_the_panel_in_both_themes_and_in_presentation_mode(
                 box.locator("text=/Right:|Not quite:/").first.wait_for(timeout=20_000)
                 problems[f"{theme}, a verdict shown"] = axe_violations(page, ".flux-panel")
                 screenshot(page, f"axe_{theme}_predict", locator=box)
+        # a broken network: its question under the narration, the answer shown, and the
+        # diagram's badges (dark theme)
+        panel.get_by_label("Broken network").first.select_option(label="A dead ReLU layer")
+        hint = panel.locator(".flux-hint").first
+        hint.locator("text=Think:").first.wait_for(timeout=20_000)
+        problems["dark, a hint asked"] = axe_violations(page, ".flux-panel")
+        hint.locator("button:has-text('Show answer')").first.click()
+        hint.locator("text=Answer:").first.wait_for(timeout=20_000)
+        panel.locator("button:has-text('Whole iteration')").first.click()
+        panel.locator("button:has-text('Whole iteration')").first.click()
+        page.wait_for_selector("text=/octagon with a dotted border/", timeout=20_000)
+        problems["dark, badges and a hint"] = axe_violations(page, ".flux-panel")
+        screenshot(page, "axe_dark_hint", locator=panel)
     finally:
         set_theme(page, "light")
     assert_no_widget_errors(page)

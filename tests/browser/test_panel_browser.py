@@ -387,6 +387,17 @@ def test_forming_networks_sends_nothing_to_closed_widgets(app, jupyter, page):
     assert_no_widget_errors(page)
 
 
+def laptop_panel_formed(app, jupyter, page):
+    """Lesson 01 run at 1366x768, its panel's Form network pressed; returns the panel."""
+    notebook = jupyter.add(NOTEBOOK)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
+    panel = page.locator(".flux-panel").first
+    panel.locator("button:has-text('Form network')").first.click()
+    wait_for_text(page, "Formed 4(implicit)-8-4-1", timeout=20)
+    return panel
+
+
 def _answer(panel, question_box, answer):
     """Pick ``answer`` among the choice buttons, or type it, then press Answer."""
     choice = question_box.locator(".widget-toggle-buttons button").filter(
@@ -403,12 +414,7 @@ def test_predict_mode_asks_reveals_and_keeps_the_score(app, jupyter, page):
     """At 1366x768: switch Predict on, Step asks (question on screen with the Step
     button), a wrong and a right answer each get their verdict with the why, Step back
     comes back to the question, and the score is shown."""
-    notebook = jupyter.add(NOTEBOOK)
-    page.set_viewport_size({"width": 1366, "height": 768})
-    open_notebook_and_run_all(page, jupyter.base_url, notebook, app, timeout=120)
-    panel = page.locator(".flux-panel").first
-    panel.locator("button:has-text('Form network')").first.click()
-    wait_for_text(page, "Formed 4(implicit)-8-4-1", timeout=20)
+    panel = laptop_panel_formed(app, jupyter, page)
     panel.locator("button:has-text('Predict')").first.click()
     step = panel.locator("button:has-text('Step')").first
     step.click()
@@ -442,4 +448,49 @@ def test_predict_mode_asks_reveals_and_keeps_the_score(app, jupyter, page):
     box.locator(f"text={expected}").first.wait_for(timeout=20_000)
     assert "of 1" in box.inner_text()  # the score keeps the first answer
     screenshot(page, "predict_second_answer_1366x768")
+    assert_no_widget_errors(page)
+
+
+BADGED = """() => {
+    const cy = [...document.querySelectorAll('.jp-OutputArea-output div')]
+        .map(d => d._cyreg && d._cyreg.cy).find(Boolean);
+    if (!cy) return null;
+    return cy.nodes('.dead, .saturated').map(n => ({id: n.id(), shape: n.style('shape'),
+        border: n.style('border-style'), classes: n.classes()}));
+}"""
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_a_broken_network_asks_its_question_and_badges_dead_neurons(app, jupyter, page):
+    """At 1366x768: choose "A dead ReLU layer" under Broken network; its question is on
+    screen under the narration, Show answer reveals the explanation; two whole iterations
+    later the diagram draws layer 2's dead neurons as dotted octagons (a shape, not only a
+    colour), the diagram's text alternative names them, and a Hints question asks why."""
+    panel = laptop_panel_formed(app, jupyter, page)
+    panel.get_by_label("Broken network").first.select_option(label="A dead ReLU layer")
+    wait_for_text(page, "Broken network: A dead ReLU layer", timeout=20)
+    hint = panel.locator(".flux-hint").first
+    hint.locator("text=Think:").first.wait_for(timeout=20_000)
+    assert "learning rate of 20" in hint.inner_text()
+    hint.locator("button:has-text('Show answer')").first.click()
+    hint.locator("text=Answer:").first.wait_for(timeout=20_000)
+    assert "dead layer" in hint.inner_text()
+    for iteration in (1, 2):
+        panel.locator("button:has-text('Whole iteration')").first.click()
+        wait_for_text(page, f"Iteration {iteration}", timeout=20)
+    page.wait_for_function(f"() => {{ const b = ({BADGED})(); return b && b.length >= 2; }}",
+                           timeout=20_000)
+    badged = {node["id"]: node for node in page.evaluate(BADGED)}
+    assert {"L2N0", "L2N1"} <= set(badged), badged
+    assert all(node["shape"] == "octagon" and node["border"] == "dotted"
+               for node in badged.values()), badged
+    alternative = panel.locator(".flux-diagram").first.get_attribute("aria-label")
+    assert "Dead neurons" in alternative and "h2,0" in alternative, alternative
+    legend = panel.locator("text=/octagon with a dotted border/").first
+    assert legend.count() == 1
+    hint.locator("text=Think:").first.wait_for(timeout=20_000)  # the overshoot, then why dead
+    hint.locator("button:has-text('Show answer')").first.click()
+    hint.locator("text=Answer:").first.wait_for(timeout=20_000)
+    panel.locator(".flux-diagram").first.scroll_into_view_if_needed()
+    screenshot(page, "broken_dead_relu_1366x768")
     assert_no_widget_errors(page)
