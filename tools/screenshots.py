@@ -81,7 +81,7 @@ broken""",
 # (file, index of the output, the most pixels of its height to show)
 SHOTS = [("panel_lab.png", 0, 1450), ("panel_present.png", 1, 900),
          ("panel_circles.png", 2, 1000), ("panel_predict.png", 3, 760),
-         ("panel_broken.png", 4, 820)]
+         ("panel_broken.png", 4, 1120)]
 
 
 def main():
