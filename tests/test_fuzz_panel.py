@@ -23,6 +23,7 @@ actions as rules here.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import html
 import math
@@ -30,6 +31,7 @@ import os
 import re
 import tempfile
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -52,7 +54,7 @@ from flux_widgets.session import load_session, parse_configuration_string  # noq
 from flux_widgets.stepper import Stepper  # noqa: E402
 from flux_widgets.symptoms import diagnose, neuron_states  # noqa: E402
 from flux_widgets.widgets import diagram as diagram_module  # noqa: E402
-from flux_widgets.widgets.controls import CSV_CHOICE  # noqa: E402
+from flux_widgets.widgets.controls import CSV_CHOICE, NETWORK_CHOICE  # noqa: E402
 from flux_widgets.widgets.panel import KEYS, Panel, _check_panel_memory  # noqa: E402
 from flux_widgets.widgets.predicting import ASKED_AT  # noqa: E402
 
@@ -108,6 +110,7 @@ class PanelMachine(RuleBasedStateMachine):
         self.panels = []
         self.open_before = len(_instances)
         self.folder = None
+        self.given = None  # the network last given to show_network, and its state then
 
     # ---- helpers -----------------------------------------------------------
 
@@ -132,6 +135,9 @@ class PanelMachine(RuleBasedStateMachine):
 
     def _dataset_of(self, settings):
         name = settings["dataset"]
+        if name == NETWORK_CHOICE:  # the data of the network last given in code
+            network = self.given[0]
+            return SimpleNamespace(inputs=network.inputMatrix, targets=network.outputMatrix)
         if name.startswith("csv:"):
             controls = self.panel.controls
             label = controls.label_column.value.strip()
@@ -212,9 +218,11 @@ class PanelMachine(RuleBasedStateMachine):
 
     @rule(layers=LAYER_TEXTS, hidden=st.sampled_from(ACTIVATIONS), per_layer=PER_LAYER,
           output=st.sampled_from(ACTIVATIONS), rate=RATES, seed=SEEDS,
-          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE,)), scale=SCALES)
+          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE, NETWORK_CHOICE)), scale=SCALES)
     def type_settings(self, layers, hidden, per_layer, output, rate, seed, dataset, scale):
         controls = self.panel.controls
+        if dataset == NETWORK_CHOICE and self.given is None:  # offered once one was shown
+            dataset = "xor"
         controls.dataset_choice.value = dataset
         controls.layers.value = layers
         kinds = {kind.name.lower(): kind for _, kind in controls.hidden.options}
@@ -552,7 +560,8 @@ class PanelMachine(RuleBasedStateMachine):
         keep = self.panel.keep
         self.press(keep.share_button)
         text = keep.shared.value
-        if self.settings is None or self.settings["dataset"].startswith("csv:"):
+        if self.settings is None or self.settings["dataset"].startswith("csv:") \
+                or self.settings["dataset"] == NETWORK_CHOICE:
             assert text == "" and "⚠" in keep.message.value
             return
         assert parse_configuration_string(text) == dict(
@@ -593,6 +602,51 @@ class PanelMachine(RuleBasedStateMachine):
                 == fields, "a refused string rewrote the settings"
         else:
             self._adopt(formed, settings)
+
+    # ---- a network given in code ----------------------------------------------------------
+
+    @rule(dataset=st.sampled_from(SMALL_DATASETS), hidden=st.sampled_from([0, 2, 3]),
+          kinds=st.sampled_from(ACTIVATIONS), seed=st.one_of(st.none(), st.integers(0, 3)),
+          weights=st.integers(0, 2**32 - 1), rate=st.sampled_from([0.5, 1, 0.25, 2.0]),
+          how=st.sampled_from(["ok", "ok", "ok", "nan weight", "not a network",
+                               "learning rate 0", "typed rate"]))
+    def show_a_network(self, dataset, hidden, kinds, seed, weights, rate, how):
+        """A network formed in code, its weights set by hand to round numbers, given to
+        ``panel.show_network``: the panel steps an exact copy (the model is a Stepper on
+        another), Reset comes back to it as given, and the given network never changes."""
+        data = load_dataset(dataset)
+        outputs = data.targets.shape[1]
+        network = Form_Network([hidden, outputs] if hidden else [outputs], data.inputs,
+                               data.targets, kinds, "sigmoid", seed=seed)
+        rng = np.random.default_rng(weights)
+        for layer in network.neural_layers:  # halves from -2 to 2, as a lesson sets them
+            layer.weights_matrix = rng.integers(-4, 5, layer.weights_matrix.shape) / 2
+            layer.bias_matrix = rng.integers(-2, 3, layer.bias_matrix.shape) / 2
+        if how == "nan weight":
+            network.neural_layers[-1].weights_matrix[0, 0] = math.nan
+        if how == "typed rate":  # None: the learning rate typed in the settings
+            rate = None
+            try:
+                parse_learning_rate(self.panel.controls.learning_rate.value)
+            except FluxError:
+                how = "bad typed rate"
+        given = "x" if how == "not a network" else network
+        shown = 0 if how == "learning rate 0" else rate
+        if how in ("ok", "typed rate"):
+            self.panel.show_network(given, shown)
+            rate = self.panel.stepper.learning_rate
+            assert self.panel.network is not network
+            self.given = (network, network.state.tobytes())
+            self._adopt(Stepper(copy.deepcopy(network), rate), self.panel.settings,
+                        formed=network.state.tobytes())
+            assert self.settings["dataset"] == NETWORK_CHOICE and self.settings["seed"] == seed
+            assert self.panel.controls.dataset_choice.value == NETWORK_CHOICE
+            assert "network given in code" in self.panel.narration.value
+        else:
+            refused(lambda: self.panel.show_network(given, shown), ConfigurationError,
+                    {"nan weight": "inf or nan in layer", "not a network":
+                     "needs a network made by Form_Network", "learning rate 0": "learning rate",
+                     "bad typed rate": "learning rate"}[how])
 
     # ---- broken networks and hints ----------------------------------------------------------
 
@@ -647,6 +701,8 @@ class PanelMachine(RuleBasedStateMachine):
         if self.model is None:
             assert self.panel.network is None
             return
+        if self.given is not None:  # the panel steps a copy: the given network stays
+            assert self.given[0].state.tobytes() == self.given[1]
         panel, model = self.panel.stepper, self.model
         assert panel.network.state.tobytes() == model.network.state.tobytes(), \
             "the panel's network differs from the replayed actions"

@@ -3,7 +3,9 @@
 The ``parse_*`` functions turn a text field into a value or raise
 :class:`~flux_widgets.errors.ConfigurationError`; :class:`Controls` holds the
 widgets and shows each message beside the field that caused it. Besides the
-bundled datasets, a learner can upload a CSV file of their own.
+bundled datasets, a learner can upload a CSV file of their own; a panel showing a
+network given in code (``Panel(network=…)``) offers that network's data too
+(:data:`NETWORK_CHOICE`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import ipywidgets as widgets
 
 from .. import palette
 from ..activations import ActivationType
-from ..datasets import DATASET_NAMES, DATASETS, load_dataset, parse_csv
+from ..datasets import DATASET_NAMES, DATASETS, Dataset, load_dataset, parse_csv
+from ..network import predicted_class
 from ..errors import ConfigurationError, DataError, FluxError
 from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, learning_rate_note,  # noqa: F401
                       parse_init_scale, parse_layer_sizes, parse_learning_rate, parse_seed,
@@ -23,11 +26,13 @@ from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, learning_rate_note,  # n
 from ..session import _number_text, parse_activations
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
-           "Controls", "CSV_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
+           "Controls", "CSV_CHOICE", "NETWORK_CHOICE", "MAX_LAYER_SIZE", "MAX_UPLOAD_BYTES"]
 
 CSV_CHOICE = "csv"
 _CSV_LABEL = "Your CSV file…"  # the bundled datasets' labels are in their records
 UPLOAD_CSV = "Upload CSV…"  # the upload button (ipywidgets adds the count of files chosen)
+NETWORK_CHOICE = "network"  # the data of a network given in code (Panel(network=…))
+_NETWORK_LABEL = "Your network's data (given in code)"
 
 
 def _activations_text(kinds):
@@ -46,8 +51,9 @@ class Controls:
     ``dataset()`` returns the chosen :class:`~flux_widgets.datasets.Dataset`.
     Choosing "Your CSV file…" (:data:`CSV_CHOICE`) shows ``csv_box``: the
     ``upload`` button, the ``label_column`` field and the ``standardize``
-    checkbox. ``message`` shows the first problem (or nothing); ``note`` says what a
-    typed learning rate or seed that is accepted but may surprise will do (see
+    checkbox. After :meth:`use_network_data` the dropdown also offers the data of a
+    network given in code (:data:`NETWORK_CHOICE`). ``message`` shows the first problem
+    (or nothing); ``note`` says what a typed learning rate or seed that is accepted but may surprise will do (see
     :func:`~flux_widgets.checks.learning_rate_note`). Nothing here touches a network,
     so an invalid value never disturbs the one on screen.
     """
@@ -114,6 +120,7 @@ class Controls:
         self.csv_box = widgets.HBox([self.upload, self.label_column, self.standardize,
                                      self.csv_note])
         self._parsed = None  # (key of the last parsed upload, its Dataset or DataError)
+        self._network_data = None  # the Dataset of NETWORK_CHOICE (use_network_data)
         self.box = widgets.VBox([
             widgets.HBox([self.dataset_choice, self.layers, self.input_note]),
             self.csv_box,
@@ -145,8 +152,9 @@ class Controls:
         """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments
         (``init_scale``: the weight scale, see :func:`~flux_widgets.network.Form_Network`).
 
-        ``"dataset"`` is the name of a bundled dataset, or ``"csv:<file name>"``
-        for an uploaded CSV file (ConfigurationError if none is uploaded yet).
+        ``"dataset"`` is the name of a bundled dataset, ``"csv:<file name>"``
+        for an uploaded CSV file (ConfigurationError if none is uploaded yet), or
+        :data:`NETWORK_CHOICE` for the data of the network given in code.
         """
         dataset = self.dataset_choice.value
         if dataset == CSV_CHOICE:
@@ -158,8 +166,9 @@ class Controls:
                 "init_scale": parse_init_scale(self.init_scale.value)}
 
     def set_values(self, settings):
-        """Show ``settings`` (as :meth:`values` returns them, a bundled dataset) in the fields;
-        without ``init_scale`` the weight scale shown is 1."""
+        """Show ``settings`` (as :meth:`values` returns them, a bundled dataset or
+        :data:`NETWORK_CHOICE` after :meth:`use_network_data`) in the fields; without
+        ``init_scale`` the weight scale shown is 1, a seed of ``None`` (not known) is empty."""
         hidden = settings["hidden"]
         with self.box.hold_sync():
             self.dataset_choice.value = settings["dataset"]
@@ -170,7 +179,7 @@ class Controls:
                 self.hidden.value, self.per_layer.value = hidden, ""
             self.output.value = settings["output"]
             self.learning_rate.value = _number_text(settings["learning_rate"])
-            self.seed.value = str(settings["seed"])
+            self.seed.value = "" if settings["seed"] is None else str(settings["seed"])
             self.init_scale.value = _number_text(settings.get("init_scale", 1.0))
 
     def dataset(self):
@@ -193,6 +202,8 @@ class Controls:
             CSV file the kit can use (the message names the file and, where it
             applies, the line and the column); a bundled file that is damaged.
         """
+        if self.dataset_choice.value == NETWORK_CHOICE:
+            return self._network_data
         if self.dataset_choice.value != CSV_CHOICE:
             return load_dataset(self.dataset_choice.value)
         upload = self._uploaded_file()
@@ -216,6 +227,26 @@ class Controls:
         if isinstance(self._parsed[1], DataError):
             raise self._parsed[1]
         return self._parsed[1]
+
+    def use_network_data(self, network):
+        """Offer the data of ``network`` (given in code) as the dataset :data:`NETWORK_CHOICE`,
+        "Your network's data (given in code)": Form network then forms a network from the
+        fields on those samples and targets. Its labels (for the output map's points) are
+        :func:`~flux_widgets.network.predicted_class` of the targets."""
+        inputs, targets = network.inputMatrix, network.outputMatrix
+        samples, features = inputs.shape
+        columns = targets.shape[1]
+        self._network_data = Dataset(
+            NETWORK_CHOICE, inputs, targets, predicted_class(targets),
+            tuple(f"x{i}" for i in range(features)),
+            tuple(f"class {i}" for i in range(max(2, columns))),
+            f"the data of the network given in code ({samples} samples, {features} inputs, "
+            f"{columns} target column{'s' * (columns != 1)}).")
+        options = list(self.dataset_choice.options)
+        if (_NETWORK_LABEL, NETWORK_CHOICE) not in options:
+            chosen = self.dataset_choice.value  # new options would choose the first one
+            self.dataset_choice.options = [*options, (_NETWORK_LABEL, NETWORK_CHOICE)]
+            self.dataset_choice.value = chosen
 
     def _uploaded_file(self):
         """The uploaded file: a dict with ``name`` and ``content`` (memoryview), among others."""

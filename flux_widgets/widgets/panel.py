@@ -14,9 +14,10 @@
 
 Every button asks the stepper for a step and then tells each view what changed. The
 panel computes no math of its own. Forming, loading or pasting a network shows it in
-the same views; nothing on the page is rebuilt. Re-running the cell that made a panel
-closes the old one (:meth:`Panel.close`, :mod:`.closing`): its training stops and its
-widgets close.
+the same views; nothing on the page is rebuilt. A network formed in code, its weights
+perhaps set by hand, is shown with ``Panel(network=net)`` or :meth:`Panel.show_network`.
+Re-running the cell that made a panel closes the old one (:meth:`Panel.close`,
+:mod:`.closing`): its training stops and its widgets close.
 
 For instructors: keyboard shortcuts (see ``KEYS``) work whenever the panel has keyboard
 focus (a click anywhere in it, or Tab; :mod:`.frontend` takes them there, so they never
@@ -26,6 +27,7 @@ presentation mode shows large type and diagram and hides the settings.
 
 from __future__ import annotations
 
+import copy
 import html
 
 import ipywidgets as widgets
@@ -33,15 +35,16 @@ import numpy as np
 
 from .. import palette
 from ..datasets import load_dataset
+from ..checks import learning_rate as check_learning_rate
 from ..errors import ConfigurationError, FluxError
-from ..network import Form_Network, check_network_memory
+from ..network import Form_Network, check_network, check_network_memory
 from ..stepper import STEPPER_COPIES, Stepper
 from . import diagram as diagram_module
 from ..predict import check_answer
 from ..presets import PRESETS, preset
 from .charts import CostChart
 from .closing import close_widgets, replace_the_panels_of_an_earlier_run
-from .controls import Controls, parse_learning_rate
+from .controls import NETWORK_CHOICE, Controls, parse_learning_rate
 from .diagram import NetworkDiagram
 from .frontend import PanelKeys
 from .hints import Hints, preset_question
@@ -104,33 +107,73 @@ def _check_panel_memory(layers, data_shape):
                               "network as formed for Reset, the last step for Step back)")
 
 
+GIVEN_NOT_KEPT = (
+    "this network was given in code (Panel(network=…) or show_network), and its weights may "
+    "have been set by hand: a configuration string, and a saved session, describe only a "
+    "network formed from a bundled dataset and a seed, so this one cannot be shared or saved "
+    "here. In a code cell, save_network(panel.network, 'my_network.npz') keeps it (and "
+    "load_network reads it back)")
+GIVEN_DATA_NOT_KEPT = (
+    "this network was formed on the data of a network given in code, not on a bundled "
+    "dataset: a configuration string, and a saved session, describe only a network formed "
+    "from a bundled dataset, so this one cannot be shared or saved here. In a code cell, "
+    "save_network(panel.network, 'my_network.npz') keeps it")
+
+
+def _given_network(network, learning_rate, caller):
+    """Check a network given in code and copy it: ``(copy, learning rate)``.
+
+    ConfigurationError, with a message for the learner, for something that is no network
+    of Form_Network's, a bad learning rate, a network too large for the panel's copies
+    (:func:`_check_panel_memory`) or one holding inf or nan."""
+    check_network(caller, network)
+    learning_rate = (parse_learning_rate(learning_rate) if isinstance(learning_rate, str)
+                     else check_learning_rate(learning_rate))
+    _check_panel_memory(network.layers_vector[1:], network.inputMatrix.shape)
+    for number, layer in enumerate(network.neural_layers, start=1):
+        for name, matrix in layer.matrices.items():
+            if not np.isfinite(matrix).all():
+                raise ConfigurationError(
+                    f"the network holds inf or nan in layer {number}'s {name}, and the panel "
+                    "shows only a network of finite numbers: set finite values there (or "
+                    "form the network again), then show it")
+    return copy.deepcopy(network), learning_rate
+
+
 class Panel(widgets.VBox):
     """Controls, step buttons, narration, and the views: tables, diagram, chart, output map,
     inspector.
 
     The arguments are the starting settings (the seed's parity network by default).
-    ``panel.network`` and ``panel.stepper`` are the engine objects on screen. The views
+    ``network``: a network formed in code (``Form_Network``, its weights perhaps set by
+    hand) to show instead, stepped with ``learning_rate`` (see :meth:`show_network`; the
+    other settings then come from it). ``panel.network`` and ``panel.stepper`` are the
+    engine objects on screen. The views
     are in ``panel.views`` (see :mod:`flux_widgets.widgets.view`): each is told when a
     network replaces the one on screen and when a step changes it.
     """
 
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
-                 output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0, init_scale=1.0):
+                 output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0, init_scale=1.0,
+                 network=None):
         super().__init__()
         # what close() needs, set first: a panel whose constructor raises is closed too
         self.controls = self.keep = self.training = self._keys = None
-        self.network = self.stepper = self.settings = None
+        self.network = self.stepper = self.settings = self._given = None
         self.views, self._parts = [], []
         try:
             self._build(dataset, layers, hidden, output, learning_rate, seed, predict_seed,
-                        init_scale)
+                        init_scale, network)
         except BaseException:
             self.close()
             raise
         replace_the_panels_of_an_earlier_run(self)
 
     def _build(self, dataset, layers, hidden, output, learning_rate, seed, predict_seed,
-               init_scale):
+               init_scale, network):
+        if network is not None:  # checked (and copied) before any widget is made
+            given = _given_network(network, learning_rate, "Panel(network=...)")
+            learning_rate = given[1]
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed, init_scale)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
@@ -181,7 +224,9 @@ class Panel(widgets.VBox):
         self.broken.observe(lambda change: change["new"] and
                             self._from_user(self.load_preset, change["new"]), "value")
         self._layout()
-        if not self.form_network():  # show the settings and the message, to put them right
+        if network is not None:
+            self._show_given(*given)
+        elif not self.form_network():  # show the settings and the message, to put them right
             self.children = [self._style, self.setup]
 
     def _make_views(self, predict_seed=0):
@@ -258,6 +303,9 @@ class Panel(widgets.VBox):
         """``(stepper, settings, predictions)`` on screen, for saving and sharing;
         ``predictions`` is predict mode's score ``(right, asked)``."""
         self._require_network()
+        if self.settings["dataset"] == NETWORK_CHOICE:
+            raise ConfigurationError(GIVEN_NOT_KEPT if self.stepper is self._given
+                                     else GIVEN_DATA_NOT_KEPT)
         return self.stepper, self.settings, (self.predicting.right, self.predicting.asked)
 
     # ---- forming ---------------------------------------------------------
@@ -281,6 +329,52 @@ class Panel(widgets.VBox):
         self.controls.clear_error()
         self._show(stepper, settings, f"Formed {network.describe()} on {data.description} "
                                       "Press <b>Step</b> to compute the first matrix.")
+
+    def show_network(self, network, learning_rate=None):
+        """Show ``network``, formed in code (``Form_Network``, its weights and biases perhaps
+        set by hand), and step it with ``learning_rate`` (``None``: the one typed in the
+        settings). Returns the panel's network.
+
+        The panel steps an exact copy (``copy.deepcopy``), so ``network`` itself is never
+        changed; ``panel.network`` is the copy on screen, and every step gives the very
+        numbers ``Forward_Pass``, ``Back_Propagation`` and ``Update_Parameters`` give on
+        ``network``. Reset comes back to ``network`` as it was when given; Step back works
+        as for any network. The settings show its layers, activations, seed (empty if not
+        known), weight scale and learning rate, and the dataset "Your network's data (given
+        in code)": Form network forms a new network from the settings on its samples and
+        targets. It cannot be shared as a configuration string or saved as a session (the
+        Save, load and share box says so); ``save_network(panel.network, path)`` keeps it.
+
+        Raises ConfigurationError, and the network on screen stays, for something that is
+        not a network made by Form_Network, a bad learning rate, a network too large for
+        the panel's copies or one holding inf or nan, and while training runs.
+        """
+        if self.training.running:
+            raise ConfigurationError("stop the training first (Esc), then show another network")
+        if learning_rate is None:
+            learning_rate = self.controls.learning_rate.value
+        self._show_given(*_given_network(network, learning_rate, "show_network"))
+        return self.network
+
+    def _show_given(self, network, learning_rate):
+        """Show ``network`` (checked and copied by :func:`_given_network`), its settings in
+        the fields."""
+        kinds = network.hidden_activations
+        settings = {"layers": list(network.layers_vector[1:]),
+                    "hidden": (self.controls.hidden.value if not kinds else kinds[0]
+                               if len(set(kinds)) == 1 else list(kinds)),
+                    "output": network.output_activation, "learning_rate": learning_rate,
+                    "dataset": NETWORK_CHOICE, "seed": network.seed,
+                    "init_scale": network.init_scale}
+        stepper = Stepper(network, learning_rate)
+        self.controls.use_network_data(network)
+        self.controls.set_values(settings)
+        self.controls.clear_error()
+        self._given = stepper
+        self._show(stepper, settings,
+                   f"Showing the network given in code: {network.describe()}, with its weights "
+                   "and biases as they were given (Reset comes back to them). Press "
+                   "<b>Step</b> to compute the first matrix.")
 
     def _show(self, stepper, settings, narration):
         """Put ``stepper``'s network on screen, formed from ``settings``; say ``narration``.
