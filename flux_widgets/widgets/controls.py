@@ -53,9 +53,9 @@ class Controls:
     ``upload`` button, the ``label_column`` field and the ``standardize``
     checkbox. After :meth:`use_network_data` the dropdown also offers the data of a
     network given in code (:data:`NETWORK_CHOICE`). ``message`` shows the first problem
-    (or nothing); ``note`` says what a typed learning rate or seed that is accepted but may surprise will do (see
-    :func:`~flux_widgets.checks.learning_rate_note`). Nothing here touches a network,
-    so an invalid value never disturbs the one on screen.
+    (or nothing); ``note`` says what a typed learning rate or seed that is accepted but
+    may surprise will do (see :func:`~flux_widgets.checks.learning_rate_note`). Nothing
+    here touches a network, so an invalid value never disturbs the one on screen.
     """
 
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
