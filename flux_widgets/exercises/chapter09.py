@@ -2,23 +2,31 @@
 
 The output layer's ``dC_dy``, a layer's ``dC_dw`` from its factors, a hidden
 layer's ``dC_dy`` from the layer after it, and one hidden layer's whole
-backward step. All four are functions, checked on outputs, matrices and
-networks made inside the check (several samples N, several outputs k,
-activations whose slope h' is not 1).
+backward step. Then the capstone: the whole ``Back_Propagation`` of any network
+(5), and a gradient checker by central differences (6). All six are functions,
+checked on outputs, matrices and networks made inside the check (several
+samples N, several outputs k, activations whose slope h' is not 1).
 """
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from ..activations import ActivationType, derivative
+from ..costs import mean_squared_error_and_dC_dy
+from ..derivation import (check_gradients, finite_difference, finite_difference_report,
+                          relative_difference)
+from ..errors import ConfigurationError
 from ..layer import Neural_Layer
 from ..matrix import Matrix_Mean_Squared_Error
-from ..network import Back_Propagation
-from .cases import random_network, wiped
-from .checking import Exercise, Mistake
+from ..network import Back_Propagation, _back_propagation, network_cost
+from .cases import random_network, twin, wiped
+from .checking import Exercise, Feedback, Mistake, _brief, _matches
 
-__all__ = ["EXERCISES", "output_dC_dy", "weight_gradient", "hidden_dC_dy", "backward_step"]
+__all__ = ["EXERCISES", "output_dC_dy", "weight_gradient", "hidden_dC_dy", "backward_step",
+           "back_propagation", "gradient_checker", "yours_or_solution"]
 
 # Where the cost's 1/N lives, said wherever a slip puts it elsewhere.
 _ONE_N = ("the cost's 1/N lives in the output layer's ∂C/∂y = (2/N)(y − t), and every later "
@@ -279,4 +287,362 @@ def backward_step():
         ])
 
 
-EXERCISES = (output_dC_dy, weight_gradient, hidden_dC_dy, backward_step)
+
+# --------------------------------------------------------------------------
+# 5. The capstone: Back_Propagation, every layer, any depth and activation.
+# --------------------------------------------------------------------------
+
+_NAMES = ("dC_dy", "dh_da", "dC_da", "dC_dw", "dC_db")
+
+
+def _key(number, name):
+    return f"layer {number}'s {name}"
+
+
+def _capstone_cases(rng):
+    """(network,): after Forward_Pass only, every backward matrix wiped (nan).
+
+    Seven networks, one to three hidden layers, N from 1 to 8 (N = 1 twice), k = 1 to 4
+    outputs (k > 1 in all but one); every activation of ActivationType is the output
+    activation of one network and a hidden activation of others (case i: output
+    activation i, hidden activations i + 1, i + 2, …).
+    """
+    kinds = list(ActivationType)
+    cases = []
+    for index, (N, k, depth) in enumerate(((1, 3, 1), (5, 2, 2), (8, 4, 3), (3, 1, 2),
+                                           (1, 2, 3), (6, 3, 1), (4, 2, 2))):
+        kind = kinds[index % len(kinds)]
+        hidden = [kinds[(index + 1 + j) % len(kinds)] for j in range(depth)]
+        network = random_network(rng, inputs=(2, 4), hidden=((2, 5),) * depth, outputs=(k, k),
+                                 samples=(N, N), hidden_activation=hidden,
+                                 output_activation=kind, passes="forward")
+        cases.append((wiped(network, *(f"{name}_matrix" for name in _NAMES)),))
+    return cases
+
+
+def _backward(network, slip=None, at=None):
+    """Every layer's five matrices, first layer to last, as a list of dicts, from the named
+    matrices of the forward pass; ``slip`` (one of the exercise's mistakes) made in the
+    layers numbered ``at`` (every layer when ``None``)."""
+    layers = network.neural_layers
+    N, last = network.sample_size, len(layers)
+    result = [None] * last
+    dC_da_next = None
+    for number in range(last, 0, -1):
+        layer = layers[number - 1]
+
+        def on(name, number=number):
+            return slip == name and (at is None or number in at)
+
+        x, y = layer.input_matrix, layer.activated_output_matrix
+        if number == last:
+            scale = 2.0 if on("no_N") else 2 / y.size if on("mean") else 2 / N
+            dC_dy = scale * (y - network.outputMatrix)
+        else:
+            dC_dy = dC_da_next @ layers[number].weights_matrix.T
+        dh_da = _h_prime(layer)
+        dC_da = dC_dy if on("no_h_prime") else dC_dy * dh_da
+        inputs = x * _h_prime(layers[number - 2]) if on("seed_factor") and number > 1 else x
+        dC_dw = dC_da.T @ inputs if on("transposed") else inputs.T @ dC_da
+        if on("bias_axis"):
+            dC_db = dC_da.sum(axis=1, keepdims=True)
+        else:
+            dC_db = dC_da.sum(axis=0, keepdims=not on("bias_1d"))
+        if on("twice_N"):
+            dC_dw, dC_db = dC_dw / N, dC_db / N
+        result[number - 1] = dict(zip(_NAMES, (dC_dy, dh_da, dC_da, dC_dw, dC_db)))
+        dC_da_next = dC_da
+    return result
+
+
+def _flat(answer, count):
+    """``({layer's name: matrix}, None)`` in Back_Propagation's order (last layer first) from a
+    list of ``count`` layers, first to last, each a dict or a tuple of the five; or
+    ``(None, why not)``."""
+    names = ", ".join(_NAMES)
+    if not isinstance(answer, (list, tuple)) or len(answer) != count:
+        return None, (f"your function should return a list with one entry per layer, first to "
+                      f"last ({count} here), each a dict with the keys {names} (or a tuple in "
+                      f"that order); it returned {_brief(answer)}")
+    flat = {}
+    for number in range(count, 0, -1):
+        item = answer[number - 1]
+        if isinstance(item, dict):
+            parts = {str(key).removesuffix("_matrix"): value for key, value in item.items()}
+            if set(parts) != set(_NAMES):
+                return None, (f"layer {number}'s entry has the keys "
+                              f"{', '.join(map(str, item))}; it should have exactly {names}")
+        elif isinstance(item, (list, tuple)) and len(item) == len(_NAMES):
+            parts = dict(zip(_NAMES, item))
+        else:
+            return None, (f"layer {number}'s entry should be a dict with the keys {names} (or "
+                          f"a tuple in that order); it is {_brief(item)}")
+        flat.update({_key(number, name): parts[name] for name in _NAMES})
+    return flat, None
+
+
+def _engine_backward(network):
+    """The right answer: Back_Propagation on a twin, its matrices in its order; three
+    gradients are checked against central differences of the cost first."""
+    engine = twin(network)
+    Back_Propagation(engine)
+    layers = engine.neural_layers
+    for number, parameter, name in ((1, "weights", "dC_dw_matrix"),
+                                    (len(layers), "weights", "dC_dw_matrix"),
+                                    (len(layers), "bias", "dC_db_matrix")):
+        stored = layers[number - 1].matrices[name][0, 0]
+        numeric = finite_difference(engine, number, parameter, 0, 0)
+        if "agrees" not in finite_difference_report(numeric, stored, engine.cost):
+            raise ConfigurationError(f"layer {number}'s {name}[0, 0] = {stored:.10g} differs "
+                                     f"from its central difference {numeric:.10g}")
+    return {_key(number, name): layers[number - 1].matrices[f"{name}_matrix"].copy()
+            for number in range(len(layers), 0, -1) for name in _NAMES}
+
+
+class _LayerByLayer(Exercise):
+    """A function exercise whose answer is five matrices per layer (list, first to last).
+
+    The answer is compared matrix by matrix in Back_Propagation's order, so the feedback
+    names the first wrong matrix; when it is what one of the known slips gives in that
+    layer alone (the matrices before it right), the slip is named too, and for a wrong
+    dC_dw or dC_db the central difference of the cost at its first wrong entry is shown.
+    """
+
+    def __init__(self, *arguments, slips, **keywords):
+        super().__init__(*arguments, **keywords)
+        self._slips = slips          # [(slip, message)]
+
+    def _run(self, function, case):
+        refusal, answer = super()._run(function, case)
+        if refusal is not None or answer is None:
+            return refusal, answer
+        flat, problem = _flat(answer, len(case[0].neural_layers))
+        if problem:
+            return Feedback(False, f"{self.title}: {problem} (for {_brief(case[0])})"), None
+        return None, flat
+
+    def _wrong(self, mistake, cases):
+        return [None if wrong is None else _flat(wrong, len(case[0].neural_layers))[0]
+                for wrong, case in zip(super()._wrong(mistake, cases), cases)]
+
+    def _check_function(self, function):
+        feedback = super()._check_function(function)
+        if feedback or not callable(function) \
+                or any(mistake.message in feedback.message for mistake in self.mistakes):
+            return feedback                  # right, refused, or a known mistake named
+        for case in self.cases():
+            refusal, answer = self._run(function, case)
+            if refusal is not None or answer is None:
+                return feedback
+            right = self._reference(case)
+            wrong = [key for key in right
+                     if not _matches(answer[key], right[key], self.rtol, self.atol)]
+            if wrong:
+                text, _, hint = feedback.message.partition("\nHint: ")
+                return Feedback(False, text + self._diagnosis(case, answer, wrong[0])
+                                + (f"\nHint: {hint}" if hint else ""))
+        return feedback  # pragma: no cover
+
+    def _diagnosis(self, case, answer, key):
+        network = case[0]
+        number, name = next((n, m) for n in range(1, len(network.neural_layers) + 1)
+                            for m in _NAMES if _key(n, m) == key)
+        lines = [f"\n{key} is the first wrong matrix in Back_Propagation's order (last layer "
+                 "first): every matrix before it is right."]
+        for slip, message in self._slips:
+            local = _flat(_backward(copy.deepcopy(network), slip, at={number}),
+                          len(network.neural_layers))[0]
+            if _matches(answer[key], local[key], self.rtol, self.atol):
+                lines.append(f"Likely: {message}")
+                break
+        mine, right = np.asarray(answer[key], dtype=float), self._reference(case)[key]
+        if name in ("dC_dw", "dC_db") and mine.shape == right.shape \
+                and np.isfinite(mine).all():
+            i, j = map(int, np.argwhere(~np.isclose(mine, right, rtol=self.rtol,
+                                                    atol=self.atol))[0])
+            numeric = finite_difference(twin(network), number,
+                                        "weights" if name == "dC_dw" else "bias", i, j)
+            lines.append(f"A central difference of the cost, (C(w + ε) − C(w − ε)) / 2ε, "
+                         f"gives {numeric:.6g} for its entry [{i}, {j}]; yours is "
+                         f"{mine[i, j]:.6g}.")
+        return "\n".join(lines)
+
+
+_CAPSTONE_SLIPS = [
+    ("transposed", "dC_dw is transposed (dC_daᵀ · x, n_out x n_in): it has the shape of "
+                   "weights_matrix, n_in x n_out, so it is xᵀ · dC_da"),
+    ("no_h_prime", "h'(a) is missing: you used dC_dy as dC_da; dC_da = dC_dy ⊙ dh_da, and "
+                   "dC_dw, dC_db and the layers below are built on it"),
+    ("seed_factor", "dC_dw has the seed's §4.2 extra factor: you multiplied the input "
+                    "x = h_A by h'(a_A) of the layer below; a weight multiplies its input, so "
+                    "∂a/∂W is x alone, and h'(a_A) belongs to the layer below's own dC_da"),
+    ("no_N", "the output layer's dC_dy has no 1/N: C = (1/N) Σ_n Σ_j (y − t)², so "
+             "dC_dy = (2/N)(y − t); " + _ONE_N),
+    ("mean", "the output layer's dC_dy divides by N·k, the number of entries (as np.mean "
+             "does): the seed's cost divides by the number of samples N only, so "
+             "dC_dy = (2/N)(y − t)"),
+    ("twice_N", "dC_dw and dC_db are divided by N again: " + _ONE_N + "; the samples' "
+                "shares of dC_dw and dC_db are added, not averaged"),
+    ("bias_axis", "dC_db is added up along each row (axis=1, over the neurons): the bias of "
+                  "neuron j adds up its column j of dC_da over the samples (axis=0), a 1 x n "
+                  "row like bias_matrix"),
+    ("bias_1d", "dC_db has the right numbers as a 1-D array: it is a 1 x n row like "
+                "bias_matrix (sum(axis=0, keepdims=True))"),
+]
+
+
+def back_propagation():
+    """5. ``my_back_propagation(network)``: after Forward_Pass, every layer's ``dC_dy``,
+    ``dh_da``, ``dC_da``, ``dC_dw`` and ``dC_db``, as a list (first layer to last) of dicts
+    with those keys (or tuples in that order), for any depth and activation."""
+    def with_slip(slip):
+        return lambda network: _backward(network, slip)
+
+    return _LayerByLayer(
+        "5. the whole backward pass", _engine_backward,
+        cases=_capstone_cases, function_name="my_back_propagation",
+        forbid=[Back_Propagation, _back_propagation, Neural_Layer.compute_output_dC_dy,
+                Neural_Layer.compute_hidden_dC_dy, Neural_Layer.Dh_Da_Function,
+                Neural_Layer.compute_dC_da, Neural_Layer.compute_dC_dw,
+                Neural_Layer.compute_dC_db, mean_squared_error_and_dC_dy, check_gradients,
+                finite_difference],
+        slips=_CAPSTONE_SLIPS,
+        hint="Walk the layers from the last to the first, as Back_Propagation does. The last "
+             "layer's dC_dy is (2/N)(y − t) from its activated_output_matrix and "
+             "network.outputMatrix; a hidden layer's is the next layer's dC_da · its "
+             "weights_matrixᵀ. Then dh_da = h'(a) of the layer's own activation (derivative("
+             "layer.activation, a, h, np.empty_like(a)), with a = weight_input_bias_matrix and "
+             "h = activated_output_matrix), dC_da = dC_dy ⊙ dh_da, dC_dw = input_matrixᵀ · "
+             "dC_da, dC_db = the column sums of dC_da (1 x n). Store each layer's five at its "
+             "place in the list, first layer first.",
+        solution="def my_back_propagation(network):\n"
+                 "    layers = network.neural_layers\n"
+                 "    results = [None] * len(layers)\n"
+                 "    for number in range(len(layers), 0, -1):          # last layer first\n"
+                 "        layer = layers[number - 1]\n"
+                 "        a, h = layer.weight_input_bias_matrix, layer.activated_output_matrix\n"
+                 "        if number == len(layers):\n"
+                 "            dC_dy = 2 / network.sample_size * (h - network.outputMatrix)\n"
+                 "        else:\n"
+                 "            dC_dy = results[number][\"dC_da\"] @ layers[number].weights_matrix.T\n"
+                 "        dh_da = fw.activations.derivative(layer.activation, a, h, np.empty_like(a))\n"
+                 "        dC_da = dC_dy * dh_da\n"
+                 "        results[number - 1] = {\"dC_dy\": dC_dy, \"dh_da\": dh_da, \"dC_da\": dC_da,\n"
+                 "                               \"dC_dw\": layer.input_matrix.T @ dC_da,\n"
+                 "                               \"dC_db\": dC_da.sum(axis=0, keepdims=True)}\n"
+                 "    return results",
+        mistakes=[Mistake(message, with_slip(slip)) for slip, message in _CAPSTONE_SLIPS])
+
+
+# --------------------------------------------------------------------------
+# 6. A gradient checker: central differences of the cost.
+# --------------------------------------------------------------------------
+
+def _checker_cases(rng):
+    """(network, layer, eps, analytic): smooth networks (no kink, no gradient exactly 0), a
+    layer counted from 1, ε from 1e-3 to 1e-2 (so that a one-sided difference or a weight
+    not put back is off by far more than the tolerance), and an ``analytic`` dC_dw to check:
+    the engine's (right), the seed's §4.2 rule's, or the engine's times 0.7."""
+    cases = []
+    for kind, eps in (("right", 1e-3), ("seed", 5e-3), ("scaled", 1e-2), ("right", 2e-3),
+                      ("seed", 1e-3)):
+        depth = int(rng.integers(1, 3))
+        network = random_network(rng, inputs=(2, 4), hidden=((2, 4),) * depth, outputs=(2, 3),
+                                 samples=(3, 8),
+                                 hidden_activation=[_SMOOTH[rng.integers(len(_SMOOTH))]
+                                                    for _ in range(depth)],
+                                 output_activation=(ActivationType.SIGMOID,
+                                                    ActivationType.LINEAR)[rng.integers(2)],
+                                 passes="forward")
+        layers = len(network.neural_layers)
+        number = int(rng.integers(2, layers + 1)) if kind == "seed" else \
+            int(rng.integers(1, layers + 1))
+        analytic = _backward(network, "seed_factor" if kind == "seed" else None)[number - 1]
+        analytic = analytic["dC_dw"] * (0.7 if kind == "scaled" else 1.0)
+        cases.append((network, number, eps, analytic))
+    return cases
+
+
+def _checker(network, layer, eps, analytic, *, one_sided=False, restore=True, divisor=2.0,
+             denominator="max"):
+    """``{"estimate": …, "relative_error": …}``, with the exercise's slips switched on."""
+    W = network.neural_layers[layer - 1].weights_matrix
+    estimate = np.empty_like(W)
+    for (i, j), w in np.ndenumerate(W.copy()):
+        W[i, j] = w + eps
+        up = network_cost(network)
+        W[i, j] = w if one_sided else w - eps
+        down = network_cost(network)
+        if restore:
+            W[i, j] = w
+        estimate[i, j] = (up - down) / ((1.0 if one_sided else divisor) * eps)
+    difference = np.abs(estimate - analytic)
+    scale = {"max": np.maximum(np.abs(estimate), np.abs(analytic)), "none": 1.0,
+             "analytic": np.abs(analytic)}[denominator]
+    return {"estimate": estimate, "relative_error": difference / scale}
+
+
+def gradient_checker():
+    """6. ``my_gradient_check(network, layer, eps, analytic)``: the central differences
+    ``(C(W[i, j] + ε) − C(W[i, j] − ε)) / 2ε`` of every weight of layer ``layer`` (from 1),
+    and their relative errors ``|estimate − analytic| / max(|estimate|, |analytic|)``
+    against a given ``analytic`` dC_dw; both n_in x n_out."""
+    def with_slip(**slip):
+        return lambda network, layer, eps, analytic: _checker(network, layer, eps, analytic,
+                                                               **slip)
+
+    return Exercise(
+        "6. a gradient checker", _checker,
+        cases=_checker_cases, function_name="my_gradient_check",
+        forbid=[Back_Propagation, _back_propagation, finite_difference, check_gradients,
+                relative_difference, finite_difference_report],
+        hint="For each entry (i, j) of the layer's weights_matrix (a view into the network: "
+             "writing W[i, j] = … changes the network): remember w = W[i, j]; set w + ε and "
+             "take the cost (fw.network_cost(network)), set w − ε and take the cost, put w "
+             "back; the estimate is the difference of the two costs over 2ε. Then the "
+             "relative error, entry by entry: |estimate − analytic| divided by the larger of "
+             "|estimate| and |analytic| (np.maximum).",
+        solution="def my_gradient_check(network, layer, eps, analytic):\n"
+                 "    W = network.neural_layers[layer - 1].weights_matrix\n"
+                 "    estimate = np.zeros_like(W)\n"
+                 "    for (i, j), w in np.ndenumerate(W.copy()):\n"
+                 "        W[i, j] = w + eps\n"
+                 "        up = fw.network_cost(network)\n"
+                 "        W[i, j] = w - eps\n"
+                 "        down = fw.network_cost(network)\n"
+                 "        W[i, j] = w                                   # put it back\n"
+                 "        estimate[i, j] = (up - down) / (2 * eps)\n"
+                 "    error = np.abs(estimate - analytic)\n"
+                 "    return estimate, error / np.maximum(np.abs(estimate), np.abs(analytic))",
+        mistakes=[
+            Mistake("that is the one-sided difference (C(w + ε) − C(w)) / ε: its error "
+                    "shrinks like ε; the central difference (C(w + ε) − C(w − ε)) / 2ε is off "
+                    "by about ε² only", with_slip(one_sided=True)),
+            Mistake("you did not put each weight back: after measuring C(w − ε), set "
+                    "W[i, j] = w again, or every later entry is measured on a network whose "
+                    "earlier weights are off by −ε", with_slip(restore=False)),
+            Mistake("you divided by ε: the two costs are measured 2ε apart (at w + ε and "
+                    "w − ε), so the slope is their difference over 2ε", with_slip(divisor=1.0)),
+            Mistake("your relative error is the absolute difference |estimate − analytic|: "
+                    "divide it by the larger of |estimate| and |analytic|, so that it means the "
+                    "same for a gradient of 1e-5 and one of 10", with_slip(denominator="none")),
+            Mistake("you divided by |analytic| only: the relative error here divides by the "
+                    "larger of |estimate| and |analytic| (np.maximum), so it is symmetric and "
+                    "never above 2", with_slip(denominator="analytic")),
+        ])
+
+
+def yours_or_solution(exercise, function, *arguments):
+    """``(function, "yours")`` when ``function`` answers ``arguments`` (returns something other
+    than None), else ``(the exercise's official solution, "the official solution")``: the
+    cells after an exercise run before the learner has done it."""
+    if callable(function) and function(*copy.deepcopy(arguments)) is not None:
+        return function, "yours"
+    import flux_widgets
+    scope = {"np": np, "fw": flux_widgets}
+    exec(compile(str(exercise.solution()), "<solution>", "exec"), scope)  # the kit's own text
+    return scope[exercise.function_name], "the official solution"
+
+
+EXERCISES = (output_dC_dy, weight_gradient, hidden_dC_dy, backward_step, back_propagation,
+             gradient_checker)
