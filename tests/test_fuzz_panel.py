@@ -670,8 +670,9 @@ class PanelMachine(RuleBasedStateMachine):
     @rule()
     def show_hint_answer(self):
         hints = self.panel.hints
-        self.press(hints.show_button)
-        if hints.current is not None and hints.switch.value:
+        self.press(hints.show_button)  # (hidden while predict mode's question waits)
+        if hints.current is not None and hints.switch.value and \
+                self.panel.predicting.question is None:
             assert hints.revealed and hints.current.answer in html.unescape(hints.answer.value)
 
 
