@@ -48,7 +48,7 @@ class Hints(View):
         self.widget.add_class("flux-hint")
         self.show_button.on_click(lambda _: self.show_answer())
         self.switch.observe(lambda _: self._refresh(), "value")
-        self._draw()
+        self.redraw()
 
     # ---- the view interface ----------------------------------------------
 
@@ -67,7 +67,7 @@ class Hints(View):
         in place of any other; it stays until its answer is shown."""
         self.current, self.revealed = symptom, False
         self.answered.discard(symptom.key)
-        self._draw()
+        self.redraw()
 
     def show_answer(self):
         """Reveal the answer of the question on screen; returns it (``None`` if there is no
@@ -76,7 +76,7 @@ class Hints(View):
             return None
         self.revealed = True
         self.answered.add(self.current.key)
-        self._draw()
+        self.redraw()
         return self.current.answer
 
     def set_on(self, on):
@@ -87,11 +87,10 @@ class Hints(View):
     def _refresh(self):
         """Pose the first question the state raises that was not answered; keep an
         unanswered preset's question, and an answer shown while nothing new comes up."""
-        if self.stepper is None or not self.switch.value:
-            self._draw()
-            return
-        if self.current is not None and self.current.kind == "preset" and not self.revealed:
-            self._draw()
+        preset_waits = (self.current is not None and self.current.kind == "preset"
+                        and not self.revealed)
+        if self.stepper is None or not self.switch.value or preset_waits:
+            self.redraw()
             return
         fresh = [symptom for symptom in diagnose(self.stepper)
                  if symptom.key not in self.answered]
@@ -103,13 +102,11 @@ class Hints(View):
             self.current, self.revealed = fresh[0], False
         elif not self.revealed:
             self.current = None
-        self._draw()
+        self.redraw()
 
     def redraw(self):
-        """Draw again: another question on screen came or went (see ``waiting``)."""
-        self._draw()
-
-    def _draw(self):
+        """Draw the question on screen (again when another question came or went: see
+        ``waiting``)."""
         symptom = self.current if self.switch.value and not self.waiting() else None
         shown = "flex" if symptom is not None else "none"
         self.widget.layout.display = shown

@@ -241,8 +241,8 @@ class Panel(widgets.VBox):
         self.cost_chart = CostChart(*CHART_SIZE[:2])
         self.output_map = OutputMapView()
         self.inspector = Inspector(self.diagram, self.tables, self)
-        self.views = [self.predicting, self.hints, self.just_computed, self.tables, self.diagram, self.cost_chart,
-                      self.output_map, self.inspector]
+        self.views = [self.predicting, self.hints, self.just_computed, self.tables,
+                      self.diagram, self.cost_chart, self.output_map, self.inspector]
         # the widgets the lessons press and read, by their names on the panel
         self.chart = self.cost_chart.figure
         self.info, self.weight_value = self.inspector.info, self.inspector.weight_value
