@@ -221,7 +221,8 @@ def _layer_computations(network, index, learning_rate_of):
             layer.compute_dC_dw),
         "dC_db_matrix": (
             "dC_db_matrix = column sums of dC_da_matrix",
-            f"∂C/∂b = Σ over the {samples} samples of ∂C/∂a  [1x{a.shape[1]}]",
+            f"∂C/∂b = Σ over the {samples} sample{'s' * (samples != 1)} of ∂C/∂a  "
+            f"[1x{a.shape[1]}]",
             layer.compute_dC_db),
         "weights_matrix": (
             "weights_matrix = weights_matrix − η·dC_dw_matrix",

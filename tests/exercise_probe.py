@@ -14,6 +14,12 @@
 (d) for a single-number exercise, every wrong answer tried whose feedback says
     "constant factor".
 
+A worksheet (numbers done by hand, each checked on its own) is copied when every one of its
+blanks can be filled from what the lesson holds; a blank of two or more entries that can
+be filled so is reported on its own (a matrix does not match by accident, while a single
+number may, at a worksheet's loose tolerance). Its known mistakes are tried one blank at a
+time, the other blanks holding the official solution's numbers.
+
 ``tests/test_exercises_adversary.py`` runs it on every lesson.
 """
 
@@ -27,7 +33,7 @@ import types
 import numpy as np
 
 import flux_widgets
-from flux_widgets.exercises import Choice, Exercise, Feedback
+from flux_widgets.exercises import Choice, Exercise, Feedback, Worksheet
 from flux_widgets.exercises.checking import _like, _matches
 
 ENGINE_MODULES = ("matrix", "activations", "network", "derivation", "datasets", "layer")
@@ -54,7 +60,8 @@ def collect(namespace):
         if id(value) in seen or depth > MAX_DEPTH:
             return
         seen.add(id(value))
-        if isinstance(value, (Exercise, Choice, Feedback, types.ModuleType, type)):
+        if isinstance(value, (Exercise, Choice, Worksheet, Feedback, types.ModuleType,
+                              type)):
             return
         if isinstance(value, np.ndarray):
             if value.dtype.kind in "iuf" and value.ndim <= 2:
@@ -151,16 +158,58 @@ def _solution_answer(exercise, namespace):
     return scope["answer"]
 
 
+def _constant_factor(check, value):
+    """The messages that say "constant factor" of a single number ``value`` scaled wrongly."""
+    messages = []
+    for wrong in (value * 1.19, value * 0.8, value * 2, value * 0.5, -value, 0.0,
+                  value + 1, value - 0.0001 * (abs(value) + 1)):
+        feedback = check(wrong)
+        if "constant factor" in feedback.message:
+            messages.append(feedback.message)
+    return messages
+
+
+def probe_worksheet(sheet, report, solution, arrays):
+    """The worksheet part of :func:`probe_one` (see the module docstring)."""
+    sources = {name: [where for where, candidate in candidates_for(blank.expected, arrays)
+                      if _matches(candidate, blank.expected, sheet.rtol, sheet.atol)]
+               for name, blank in sheet.blanks.items()}
+    if all(sources.values()):
+        report["copies"].append("every blank: " + "; ".join(
+            f"{name} from {found[0]}" for name, found in sources.items()))
+    report["copies"] += [f"{name} from {found[0]}" for name, found in sources.items()
+                         if found and sheet.blanks[name].expected.size > 1]
+    for name, blank in sheet.blanks.items():
+        for mistake in blank.mistakes:
+            feedback = sheet.check({**solution, name: mistake.wrong})
+            differs = not _matches(mistake.wrong, blank.expected, sheet.rtol, sheet.atol)
+            report["mistakes"].append({"message": mistake.message, "differs": differs,
+                                       "named": not feedback and mistake.message in feedback.message,
+                                       "feedback": feedback.message})
+        if blank.expected.size == 1:
+            report["constant_factor"] += _constant_factor(
+                lambda wrong, name=name: sheet.check({**solution, name: wrong}),
+                float(blank.expected.ravel()[0]))
+    return report
+
+
 def probe_one(exercise, namespace, arrays, functions):
-    report = {"title": exercise.title, "kind": "choice" if isinstance(exercise, Choice) else
-              "function" if exercise.is_function else "value", "copies": [], "mistakes": [],
+    kind = "choice" if isinstance(exercise, Choice) else "worksheet" if isinstance(
+        exercise, Worksheet) else "function" if exercise.is_function else "value"
+    report = {"title": exercise.title, "kind": kind, "copies": [], "mistakes": [],
               "constant_factor": [], "hint": bool(str(exercise.hint).strip()),
               "numbered": exercise.title.split(".")[0].isdigit()}
+    solution = None
     try:
-        feedback = exercise.check(_solution_answer(exercise, namespace))
+        solution = _solution_answer(exercise, namespace)
+        feedback = exercise.check(solution)
         report["solution"] = {"ok": bool(feedback), "message": feedback.message}
     except Exception as error:
         report["solution"] = {"ok": False, "message": f"{type(error).__name__}: {error}"}
+
+    if kind == "worksheet":
+        return probe_worksheet(exercise, report, solution if isinstance(solution, dict) else {},
+                               arrays)
 
     if report["kind"] == "choice":
         for mistake in exercise.mistakes:
@@ -184,12 +233,8 @@ def probe_one(exercise, namespace, arrays, functions):
                                        "named": not feedback and mistake.message in feedback.message,
                                        "feedback": feedback.message})
         if expected.size == 1:
-            value = float(expected.ravel()[0])
-            for wrong in (value * 1.19, value * 0.8, value * 2, value * 0.5, -value, 0.0,
-                          value + 1, value - 0.0001 * (abs(value) + 1)):
-                feedback = exercise.check(wrong)
-                if "constant factor" in feedback.message:
-                    report["constant_factor"].append(feedback.message)
+            report["constant_factor"] += _constant_factor(exercise.check,
+                                                          float(expected.ravel()[0]))
         return report
 
     cases = exercise.cases()
@@ -224,7 +269,7 @@ def probe(namespace):
     """The report of every exercise in ``namespace`` (a lesson's globals after Run All)."""
     exercises, seen = [], set()
     for name, value in namespace.items():
-        if isinstance(value, (Exercise, Choice)) and id(value) not in seen:
+        if isinstance(value, (Exercise, Choice, Worksheet)) and id(value) not in seen:
             seen.add(id(value))
             exercises.append(value)
     arrays, functions = collect(namespace)

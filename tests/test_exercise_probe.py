@@ -125,3 +125,25 @@ def test_hidden_networks_are_not_in_the_namespace():
 def _quiet():
     with np.errstate(all="ignore"):
         yield
+
+
+def test_a_worksheet_is_copied_only_when_the_notebook_holds_its_numbers():
+    """The network on paper, run forward and backward in the notebook, hands over every blank
+    of chapters 4 and 9's worksheets (and a matrix blank alone is a copy); the network on
+    paper formed but not run hands over nothing."""
+    from flux_widgets.exercises import chapter04, chapter09, paper
+
+    run = paper.network()
+    fw.Forward_Pass(run)
+    fw.Back_Propagation(run)
+    for make in (chapter04.paper_forward, chapter09.paper_backward):
+        sheet = make()
+        solution = str(sheet.solution())
+        copied = report_of({"net": run, "sheet": sheet, "np": np}, sheet.title)
+        assert any(where.startswith("every blank") for where in copied["copies"]), sheet.title
+        assert any(where.startswith("h1 from") or where.startswith("dC_dw1 from")
+                   for where in copied["copies"]), copied["copies"]
+        fresh = report_of({"net": paper.network(), "sheet": sheet, "np": np,
+                           "paper": paper}, sheet.title)
+        assert fresh["copies"] == [] and fresh["solution"]["ok"], solution
+        assert fresh["mistakes"] and all(m["named"] and m["differs"] for m in fresh["mistakes"])

@@ -5,8 +5,9 @@ Run, from the repository root: ``python -m tools.answer_key [--out answer_key.md
 current folder; that file is for the instructor and is not part of the repository).
 
 Each lesson runs top to bottom on a fresh kernel, as a learner would run it; then every
-exercise the lesson made (:class:`~flux_widgets.exercises.Exercise` and
-:class:`~flux_widgets.exercises.Choice` objects in its namespace) gives its title, its hint
+exercise the lesson made (:class:`~flux_widgets.exercises.Exercise`,
+:class:`~flux_widgets.exercises.Choice` and :class:`~flux_widgets.exercises.Worksheet` objects
+in its namespace) gives its title, its hint
 and its solution. The key is made from the exercises themselves, so it is right for the
 lessons as they are, and the lessons learners open hold no solution.
 """
@@ -26,10 +27,10 @@ MARK = "FLUX-ANSWER-KEY:"
 # run in the lesson's kernel after its last cell: every exercise it made, as JSON
 _COLLECT = f"""
 import json as _json
-from flux_widgets.exercises import Choice as _Choice, Exercise as _Exercise
+from flux_widgets.exercises import Choice as _Choice, Exercise as _Exercise, Worksheet as _Sheet
 _found = {{}}
 for _value in list(globals().values()):
-    if isinstance(_value, (_Exercise, _Choice)):
+    if isinstance(_value, (_Exercise, _Choice, _Sheet)):
         _found[_value.title] = {{"hint": getattr(_value, "hint", ""),
                                 "solution": str(_value.solution())}}
 print({MARK!r} + _json.dumps(_found))

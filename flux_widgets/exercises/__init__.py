@@ -15,9 +15,10 @@ copied (``tests/test_exercises_adversary.py`` checks that for every lesson).
 
 import importlib
 
-from .checking import Choice, Exercise, Feedback, Mistake, SolutionText, compare
+from .checking import Blank, Choice, Exercise, Feedback, Mistake, SolutionText, Worksheet, compare
 
-__all__ = ["Choice", "Exercise", "Feedback", "Mistake", "SolutionText", "compare", "chapter"]
+__all__ = ["Blank", "Choice", "Exercise", "Feedback", "Mistake", "SolutionText", "Worksheet",
+           "compare", "chapter"]
 
 
 def chapter(number):

@@ -1,4 +1,5 @@
-"""Chapter 04's exercises: layer 2 by hand, a forward pass, the cost of a shrug, new readings."""
+"""Chapter 04's exercises: layer 2 by hand, a forward pass, the cost of a shrug, new readings,
+and the forward pass of the network on paper (:mod:`.paper`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import numpy as np
 from ..activations import LEAKY_SLOPE, ActivationType, activate
 from ..errors import ConfigurationError
 from ..network import Form_Network, Forward_Pass, Predict
-from .checking import Exercise, Mistake
+from . import paper
+from .checking import Blank, Exercise, Mistake, Worksheet
 
-__all__ = ["EXERCISES", "second_layer_a", "forward", "shrug_cost", "new_readings"]
+__all__ = ["EXERCISES", "second_layer_a", "forward", "shrug_cost", "new_readings",
+           "paper_forward"]
 
 
 def _leaky_relu(a):
@@ -199,4 +202,54 @@ def new_readings(network, readings):
         ])
 
 
-EXERCISES = (second_layer_a, forward, shrug_cost, new_readings)
+def paper_forward():
+    """5. The forward pass of the network on paper (:mod:`.paper`), by hand: x·W1, a1, h1,
+    h1·W2, y and the cost C."""
+    m, x, t = paper.worked(), paper.INPUTS, paper.TARGETS
+    (W1, b1), (W2, b2) = paper.PARAMETERS[1], paper.PARAMETERS[2]
+    linear_y = "the output layer is LINEAR here, h(a) = a, so y = a2: no sigmoid at the output"
+    return Worksheet("5. the network on paper: forward", [
+        Blank("xW1", "x·W1, 1 x 2", m["xW1"], [
+            Mistake("you multiplied by W1's transpose: entry j of x·W1 is the row x times "
+                    "column j of W1 (the weights into hidden neuron j)", x @ W1.T)]),
+        Blank("a1", "a1 = x·W1 + b1, 1 x 2", m["a1"], [
+            Mistake("that is x·W1: the bias is still to be added, a1 = x·W1 + b1", m["xW1"]),
+            Mistake("you used W1's transpose (x·W1ᵀ + b1): entry j of x·W1 is x times column "
+                    "j of W1", x @ W1.T + b1)]),
+        Blank("h1", "h1 = σ(a1), 1 x 2", m["h1"], [
+            Mistake("that is a1 itself: the hidden layer applies the sigmoid, h1 = σ(a1) = "
+                    "1/(1 + e^(−a1))", m["a1"]),
+            Mistake("that is σ(x·W1), without the bias: σ acts on a1 = x·W1 + b1",
+                    paper.sigmoid(m["xW1"])),
+            Mistake("that is σ′(a1), the sigmoid's slope σ(a)(1 − σ(a)); the layer's output is "
+                    "σ(a1) itself", m["dh_da1"]),
+            Mistake("that is σ(−a1): σ(a) = 1/(1 + e^(−a)), with a minus sign in the exponent",
+                    paper.sigmoid(-m["a1"]))]),
+        Blank("xW2", "h1·W2, 1 x 1", m["xW2"], [
+            Mistake("you used a1: layer 2's input is layer 1's output h1 = σ(a1), not its "
+                    "weighted sum", m["a1"] @ W2),
+            Mistake("you used the data x: layer 2's input is layer 1's output h1", x @ W2)]),
+        Blank("y", "y = a2 = h1·W2 + b2, 1 x 1", m["y"], [
+            Mistake("that is h1·W2: the bias b2 is still to be added", m["xW2"]),
+            Mistake(f"that is σ(a2): {linear_y}", paper.sigmoid(m["a2"])),
+            Mistake("you used a1 in place of h1: layer 2's input is h1 = σ(a1)",
+                    m["a1"] @ W2 + b2)]),
+        Blank("C", "C = (1/N) Σ (y − t)², with N = 1 and t = 1", m["C"], [
+            Mistake("that is y − t: the cost squares the error, C = (y − t)²", m["y"] - t),
+            Mistake("that is t − y: the cost squares the error, C = (y − t)²", t - m["y"]),
+            Mistake("that is ½(y − t)²: some books put a ½ in the cost; the kit's (the seed's) "
+                    "is (1/N) Σ (y − t)², without it", m["C"] / 2)]),
+    ], hint="Follow the panel's three computations per layer: x·W (row times each column), "
+            "+ b, then the activation (σ(a) = 1/(1 + e^(−a)) in layer 1, nothing in layer 2); "
+            "σ(0) = 0.5 exactly, and keep four digits of σ(1).",
+       solution="answer = {\n"
+                "    \"xW1\": [[1*2 + 2*(-1.5), 1*1 + 2*(-0.5)]],  # [[-1, 0]]\n"
+                "    \"a1\": [[-1 + 1, 0 + 1]],                      # [[0, 1]]\n"
+                "    \"h1\": [[0.5, 1 / (1 + np.exp(-1))]],          # [[0.5, 0.7311]]\n"
+                "    \"xW2\": 0.5*3 + 0.7311*(-1),                   # 0.7689\n"
+                "    \"y\": 0.7689 - 0.25,                           # 0.5189\n"
+                "    \"C\": (0.5189 - 1) ** 2,                       # 0.2314\n"
+                "}")
+
+
+EXERCISES = (second_layer_a, forward, shrug_cost, new_readings, paper_forward)

@@ -1,5 +1,6 @@
 """Chapter 07's exercises: ELU's derivative, the exact rule for ∂C/∂w_AB, a stack of linear
-layers as one matrix, and which rule the measurement supports.
+layers as one matrix, which rule the measurement supports, and both rules by hand on the
+network on paper (:mod:`.paper`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from ..derivation import check_gradients, derive_weight_gradient, finite_differe
 from ..layer import Neural_Layer
 from ..network import Back_Propagation, Forward_Pass, Predict, network_cost
 from .cases import random_network, wiped
-from .checking import Choice, Exercise, Mistake
+from . import paper
+from .checking import Blank, Choice, Exercise, Mistake, Worksheet
 
-__all__ = ["EXERCISES", "elu_derivative", "exact_rule", "one_linear_map", "which_rule"]
+__all__ = ["EXERCISES", "elu_derivative", "exact_rule", "one_linear_map", "which_rule",
+           "paper_rule"]
 
 
 def _elu_cases(rng):
@@ -198,4 +201,46 @@ def which_rule(network, layer, A, B):
                  "not with the seed's rule")
 
 
-EXERCISES = (elu_derivative, exact_rule, one_linear_map, which_rule)
+def paper_rule():
+    """5. The network on paper (:mod:`.paper`), by hand: ∂C/∂a of the output, the exact rule
+    for the two weights into the output (W2, 2 x 1) and what the seed's §4.2 rule gives."""
+    m, t = paper.worked(), paper.TARGETS
+    dC_da2, h1 = m["dC_da2"], m["h1"]
+    seed = ("the seed's §4.2 rule, with the extra factor h'(a) of the hidden neuron: the "
+            "weight multiplies h_A, so ∂a_out/∂w = h_A, and h'(a_A) belongs to ∂C/∂a_A, one "
+            "layer further back")
+    return Worksheet("5. the network on paper: the rule of §4.2", [
+        Blank("dC_da2", "∂C/∂a of the output neuron, 1 x 1", dC_da2, [
+            Mistake("that is y − t: ∂C/∂y = (2/N)(y − t), the 2 comes from the square",
+                    m["y"] - t),
+            Mistake("the sign: ∂C/∂y = (2/N)(y − t), and y is below t here, so it is negative",
+                    2 * (t - m["y"])),
+            Mistake("that is t − y: ∂C/∂y = (2/N)(y − t), the 2 from the square and y − t in "
+                    "that order", t - m["y"])]),
+        Blank("dC_dw2", "∂C/∂W2 by the exact rule, 2 x 1 (row j: the weight from hidden "
+                        "neuron j)", m["dC_dw2"], [
+            Mistake(f"that is {seed}", m["seed_dC_dw2"]),
+            Mistake("you used a1, the hidden neurons' weighted sums: the weight multiplies "
+                    "their outputs h1 = σ(a1)", m["a1"].T @ dC_da2),
+            Mistake("you left out the 2 of ∂C/∂y = (2/N)(y − t)", h1.T @ (m["y"] - t)),
+            Mistake("you gave a row (1 x 2): ∂C/∂W2 has W2's shape, 2 x 1, one row per hidden "
+                    "neuron", m["dC_dw2"].T)]),
+        Blank("seed_dC_dw2", "the same two weights by the seed's §4.2 rule, 2 x 1",
+              m["seed_dC_dw2"], [
+            Mistake("that is the exact rule: the seed's §4.2 formula multiplies by h'(a) of "
+                    "the hidden neuron as well (σ'(0) = 1/4 for neuron 1)", m["dC_dw2"]),
+            Mistake("you multiplied by σ(a) = h, not by its slope h'(a) = σ(a)(1 − σ(a))",
+                    (h1 * h1).T @ dC_da2),
+            Mistake("you gave a row (1 x 2): like ∂C/∂W2, 2 x 1, one row per hidden neuron",
+                    m["seed_dC_dw2"].T)]),
+    ], hint="∂C/∂a of the output is (2/N)(y − t) times h' = 1 (a linear output). The exact "
+            "rule for the weight from hidden neuron j is ∂C/∂a_out · h_j; the seed's multiplies "
+            "that by h'(a_j) = σ(a_j)(1 − σ(a_j)).",
+       solution="answer = {\n"
+                "    \"dC_da2\": 2 * (0.5189 - 1),              # -0.9621\n"
+                "    \"dC_dw2\": [[-0.9621 * 0.5], [-0.9621 * 0.7311]],\n"
+                "    \"seed_dC_dw2\": [[-0.9621 * 0.5 * 0.25], [-0.9621 * 0.7311 * 0.1966]],\n"
+                "}")
+
+
+EXERCISES = (elu_derivative, exact_rule, one_linear_map, which_rule, paper_rule)

@@ -2,10 +2,12 @@
 
 The output layer's ``dC_dy``, a layer's ``dC_dw`` from its factors, a hidden
 layer's ``dC_dy`` from the layer after it, and one hidden layer's whole
-backward step. Then the capstone: the whole ``Back_Propagation`` of any network
-(5), and a gradient checker by central differences (6). All six are functions,
-checked on outputs, matrices and networks made inside the check (several
-samples N, several outputs k, activations whose slope h' is not 1).
+backward step: functions, checked on outputs, matrices and networks made inside
+the check (several samples N, several outputs k, activations whose slope h' is
+not 1). Then the whole backward pass of the network on paper by hand (5, a
+:class:`~.checking.Worksheet` on :mod:`.paper`), and the capstone: the whole
+``Back_Propagation`` of any network (6), and a gradient checker by central
+differences (7).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from ..errors import ConfigurationError
 from ..layer import Neural_Layer
 from ..matrix import Matrix_Mean_Squared_Error
 from ..network import Back_Propagation, _back_propagation, network_cost
+from . import paper
 from .cases import random_network, twin, wiped
-from .checking import Exercise, Feedback, Mistake, _brief, _matches
+from .checking import Blank, Exercise, Feedback, Mistake, Worksheet, _brief, _matches
 
 __all__ = ["EXERCISES", "output_dC_dy", "weight_gradient", "hidden_dC_dy", "backward_step",
-           "back_propagation", "gradient_checker", "yours_or_solution"]
+           "paper_backward", "back_propagation", "gradient_checker", "yours_or_solution"]
 
 # Where the cost's 1/N lives, said wherever a slip puts it elsewhere.
 _ONE_N = ("the cost's 1/N lives in the output layer's ∂C/∂y = (2/N)(y − t), and every later "
@@ -287,9 +290,89 @@ def backward_step():
         ])
 
 
+# --------------------------------------------------------------------------
+# 5. The backward pass of the network on paper, by hand.
+# --------------------------------------------------------------------------
+
+def paper_backward():
+    """5. The whole backward pass of the network on paper (:mod:`.paper`), by hand: the ten
+    matrices the panel's ten backward clicks compute, layer 2 then layer 1."""
+    m, x, t = paper.worked(), paper.INPUTS, paper.TARGETS
+    W2 = paper.PARAMETERS[2][0]
+    half = m["y"] - t                       # (y − t), the 2 of ∂C/∂y left out
+    no_h = "h'(a1) is missing: ∂C/∂a1 = ∂C/∂h1 ⊙ h'(a1), the sigmoid lies between a1 and h1"
+    return Worksheet("5. the network on paper: backward", [
+        Blank("dC_dy2", "∂C/∂y = (2/N)(y − t), 1 x 1", m["dC_dy2"], [
+            Mistake("that is y − t: ∂C/∂y = (2/N)(y − t), the 2 comes from the square", half),
+            Mistake("the sign: ∂C/∂y = (2/N)(y − t), negative here (y is below t)", -m["dC_dy2"])]),
+        Blank("dh_da2", "h'(a2) of the linear output, 1 x 1", m["dh_da2"], [
+            Mistake("that is a2 (a linear layer's h(a) = a); dh_da is its slope", m["a2"]),
+            Mistake("that is σ'(a2): the output layer is LINEAR here, h(a) = a, with slope 1",
+                    paper.sigmoid(m["a2"]) * (1 - paper.sigmoid(m["a2"]))),
+            Mistake("h(a) = a has slope 1, not 0 (0 is a constant's slope)", 0.0)]),
+        Blank("dC_da2", "∂C/∂a2 = ∂C/∂y ⊙ h'(a2), 1 x 1", m["dC_da2"], [
+            Mistake("you left out the 2 of ∂C/∂y = (2/N)(y − t)", half),
+            Mistake("you multiplied by a2, not by h'(a2) = 1", m["dC_dy2"] * m["a2"])]),
+        Blank("dC_dw2", "∂C/∂W2 = h1ᵀ · ∂C/∂a2, 2 x 1", m["dC_dw2"], [
+            Mistake("that is the seed's §4.2 rule, with the extra factor h'(a1): a2 depends on "
+                    "W2 through h1 only, and h'(a1) belongs to ∂C/∂a1", m["seed_dC_dw2"]),
+            Mistake("you used a1: layer 2's input is h1 = σ(a1)", m["a1"].T @ m["dC_da2"]),
+            Mistake("you used the data x: layer 2's input is layer 1's output h1",
+                    x.T @ m["dC_da2"]),
+            Mistake("you gave ∂C/∂a2 · h1, a row (1 x 2): ∂C/∂W2 has W2's shape, 2 x 1 "
+                    "(h1ᵀ · ∂C/∂a2)", m["dC_dw2"].T)]),
+        Blank("dC_db2", "∂C/∂b2, the column sums of ∂C/∂a2, 1 x 1", m["dC_db2"], [
+            Mistake("you left out the 2 of ∂C/∂y = (2/N)(y − t)", half),
+            Mistake("you multiplied by b2: a2 = h1·W2 + b2 changes one for one with b2, so "
+                    "∂C/∂b2 is ∂C/∂a2 itself (summed over the samples)",
+                    m["dC_da2"] * paper.PARAMETERS[2][1])]),
+        Blank("dC_dy1", "∂C/∂h1 = ∂C/∂a2 · W2ᵀ, 1 x 2", m["dC_dy1"], [
+            Mistake("that is ∂C/∂a1 already: ∂C/∂h1 comes before the sigmoid's slope",
+                    m["dC_da1"]),
+            Mistake("you left out the 2 of ∂C/∂y = (2/N)(y − t)", half @ W2.T),
+            Mistake("you multiplied by h1 as well: ∂C/∂h1 = ∂C/∂a2 · W2ᵀ, the weights only",
+                    m["dC_dy1"] * m["h1"])]),
+        Blank("dh_da1", "h'(a1) = σ(a1)(1 − σ(a1)), 1 x 2", m["dh_da1"], [
+            Mistake("that is h1 = σ(a1): dh_da is its slope, σ(a1)(1 − σ(a1))", m["h1"]),
+            Mistake("that is σ'(h1), the slope at h1: it is taken at a1, σ(a1)(1 − σ(a1)) = "
+                    "h1(1 − h1)", paper.sigmoid(m["h1"]) * (1 - paper.sigmoid(m["h1"]))),
+            Mistake("σ'(a) = σ(a)(1 − σ(a)), not a(1 − a)", m["a1"] * (1 - m["a1"]))]),
+        Blank("dC_da1", "∂C/∂a1 = ∂C/∂h1 ⊙ h'(a1), 1 x 2", m["dC_da1"], [
+            Mistake(f"that is ∂C/∂h1: {no_h}", m["dC_dy1"]),
+            Mistake("h'(a1) twice: ∂C/∂a1 = ∂C/∂h1 ⊙ h'(a1), once",
+                    m["dC_dy1"] * m["dh_da1"] ** 2),
+            Mistake("you multiplied by h1 = σ(a1), not by its slope h'(a1)",
+                    m["dC_dy1"] * m["h1"])]),
+        Blank("dC_dw1", "∂C/∂W1 = xᵀ · ∂C/∂a1, 2 x 2", m["dC_dw1"], [
+            Mistake("you gave the transpose: row i of ∂C/∂W1 is input i, column j hidden "
+                    "neuron j, like W1 (xᵀ · ∂C/∂a1)", m["dC_dw1"].T),
+            Mistake(f"{no_h} (you used ∂C/∂h1)", x.T @ m["dC_dy1"]),
+            Mistake("you used h1, the layer's output: ∂C/∂W1 takes the layer's input x",
+                    m["h1"].T @ m["dC_da1"])]),
+        Blank("dC_db1", "∂C/∂b1, the column sums of ∂C/∂a1, 1 x 2", m["dC_db1"], [
+            Mistake(f"{no_h} (you used ∂C/∂h1)", m["dC_dy1"]),
+            Mistake("you added over the neurons: ∂C/∂b1 has one entry per neuron (1 x 2), the "
+                    "sum over the samples (the rows)", m["dC_da1"].sum())]),
+    ], hint="Layer 2 first, as the panel does: ∂C/∂y, h', ∂C/∂a = ∂C/∂y ⊙ h', ∂C/∂W = "
+            "(input)ᵀ · ∂C/∂a, ∂C/∂b = column sums of ∂C/∂a; then layer 1 from ∂C/∂h1 = "
+            "∂C/∂a2 · W2ᵀ. σ'(0) = 0.25, σ'(1) ≈ 0.1966.",
+       solution="answer = {\n"
+                "    \"dC_dy2\": 2 * (0.5189 - 1),                     # -0.9621\n"
+                "    \"dh_da2\": 1.0,                                  # linear output\n"
+                "    \"dC_da2\": -0.9621 * 1.0,\n"
+                "    \"dC_dw2\": [[0.5 * -0.9621], [0.7311 * -0.9621]],   # h1ᵀ · dC_da2\n"
+                "    \"dC_db2\": -0.9621,\n"
+                "    \"dC_dy1\": [[-0.9621 * 3, -0.9621 * -1]],         # dC_da2 · W2ᵀ\n"
+                "    \"dh_da1\": [[0.25, 0.7311 * (1 - 0.7311)]],\n"
+                "    \"dC_da1\": [[-2.8864 * 0.25, 0.9621 * 0.1966]],\n"
+                "    \"dC_dw1\": [[1 * -0.7216, 1 * 0.1892],            # xᵀ · dC_da1\n"
+                "               [2 * -0.7216, 2 * 0.1892]],\n"
+                "    \"dC_db1\": [[-0.7216, 0.1892]],\n"
+                "}")
+
 
 # --------------------------------------------------------------------------
-# 5. The capstone: Back_Propagation, every layer, any depth and activation.
+# 6. The capstone: Back_Propagation, every layer, any depth and activation.
 # --------------------------------------------------------------------------
 
 _NAMES = ("dC_dy", "dh_da", "dC_da", "dC_dw", "dC_db")
@@ -492,14 +575,14 @@ _CAPSTONE_SLIPS = [
 
 
 def back_propagation():
-    """5. ``my_back_propagation(network)``: after Forward_Pass, every layer's ``dC_dy``,
+    """6. ``my_back_propagation(network)``: after Forward_Pass, every layer's ``dC_dy``,
     ``dh_da``, ``dC_da``, ``dC_dw`` and ``dC_db``, as a list (first layer to last) of dicts
     with those keys (or tuples in that order), for any depth and activation."""
     def with_slip(slip):
         return lambda network: _backward(network, slip)
 
     return _LayerByLayer(
-        "5. the whole backward pass", _engine_backward,
+        "6. the whole backward pass", _engine_backward,
         cases=_capstone_cases, function_name="my_back_propagation",
         forbid=[Back_Propagation, _back_propagation, Neural_Layer.compute_output_dC_dy,
                 Neural_Layer.compute_hidden_dC_dy, Neural_Layer.Dh_Da_Function,
@@ -535,7 +618,7 @@ def back_propagation():
 
 
 # --------------------------------------------------------------------------
-# 6. A gradient checker: central differences of the cost.
+# 7. A gradient checker: central differences of the cost.
 # --------------------------------------------------------------------------
 
 def _checker_cases(rng):
@@ -583,7 +666,7 @@ def _checker(network, layer, eps, analytic, *, one_sided=False, restore=True, di
 
 
 def gradient_checker():
-    """6. ``my_gradient_check(network, layer, eps, analytic)``: the central differences
+    """7. ``my_gradient_check(network, layer, eps, analytic)``: the central differences
     ``(C(W[i, j] + ε) − C(W[i, j] − ε)) / 2ε`` of every weight of layer ``layer`` (from 1),
     and their relative errors ``|estimate − analytic| / max(|estimate|, |analytic|)``
     against a given ``analytic`` dC_dw; both n_in x n_out."""
@@ -592,7 +675,7 @@ def gradient_checker():
                                                                **slip)
 
     return Exercise(
-        "6. a gradient checker", _checker,
+        "7. a gradient checker", _checker,
         cases=_checker_cases, function_name="my_gradient_check",
         forbid=[Back_Propagation, _back_propagation, finite_difference, check_gradients,
                 relative_difference, finite_difference_report],
@@ -647,5 +730,5 @@ def yours_or_solution(exercise, function, *arguments):
     return _OFFICIAL[exercise.function_name], "the official solution"
 
 
-EXERCISES = (output_dC_dy, weight_gradient, hidden_dC_dy, backward_step, back_propagation,
-             gradient_checker)
+EXERCISES = (output_dC_dy, weight_gradient, hidden_dC_dy, backward_step, paper_backward,
+             back_propagation, gradient_checker)

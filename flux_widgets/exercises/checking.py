@@ -10,6 +10,8 @@ Three kinds of exercise, one interface (``exercise.check(answer)`` returns a
   called on **hidden cases** made inside the check (``cases(rng)``: other
   sizes, other N, other seeds) and compared with the reference on each.
 * :class:`Choice`: the learner states a conclusion, one of a few words.
+* :class:`Worksheet`: the learner fills in several numbers computed by hand
+  (:class:`Blank`), and each is checked on its own.
 
 A wrong answer is compared with the exercise's **known mistakes**
 (:class:`Mistake`: the wrong answer a typical slip gives from the same
@@ -41,20 +43,22 @@ import numpy as np
 
 from ..errors import ConfigurationError
 
-__all__ = ["Feedback", "compare", "Mistake", "Exercise", "Choice", "SolutionText"]
+__all__ = ["Feedback", "compare", "Mistake", "Exercise", "Choice", "Blank", "Worksheet",
+           "SolutionText"]
 
 MAX_LISTED = 5  # entries listed when many are off
 MAX_SHOWN_ARGUMENTS = 3  # arguments of a case named in the feedback
 
 
 class Feedback:
-    """The result of a check: ``ok`` (also its truth value) and a ``message`` to read.
+    """The result of a check: ``ok`` (also its truth value) and a ``message`` to read;
+    ``named`` when the message names a known mistake.
 
     Shown as a coloured line in a notebook (``_repr_html_``), as text elsewhere.
     """
 
-    def __init__(self, ok, message):
-        self.ok, self.message = bool(ok), message
+    def __init__(self, ok, message, named=False):
+        self.ok, self.message, self.named = bool(ok), message, named
 
     def __bool__(self):
         return self.ok
@@ -273,6 +277,18 @@ def _entries_off(array, expected, close, name, reveal):
     return "\n".join(lines)
 
 
+def _judged(answer, expected, mistakes, name, rtol, atol):
+    """The :class:`Feedback` on one value: right, a known mistake (``feedback.named``), or
+    what differs (never the right value itself)."""
+    feedback = compare(answer, expected, name=name, rtol=rtol, atol=atol, reveal=False)
+    if feedback or answer is None:
+        return feedback
+    for mistake in mistakes:
+        if _matches(answer, mistake.wrong, rtol, atol):
+            return Feedback(False, f"{name}: {mistake.message}", named=True)
+    return feedback
+
+
 # --------------------------------------------------------------------------
 # Running the learner's function.
 # --------------------------------------------------------------------------
@@ -413,14 +429,9 @@ class Exercise:
                                    "matrices may hold the answer. Compute it yourself: run the "
                                    "cell that makes the exercise again, then answer from the "
                                    "matrices the question names.")
-        feedback = compare(answer, self.expected, name=self.title, rtol=self.rtol,
-                           atol=self.atol, reveal=False)
-        if feedback or answer is None:
-            return feedback
-        for mistake in self.mistakes:
-            if _matches(answer, mistake.wrong, self.rtol, self.atol):
-                return Feedback(False, f"{self.title}: {mistake.message}")
-        if self.hint:
+        feedback = _judged(answer, self.expected, self.mistakes, self.title, self.rtol,
+                           self.atol)
+        if not (feedback or feedback.named or answer is None) and self.hint:
             feedback.message += f"\nHint: {self.hint}"
         return feedback
 
@@ -568,6 +579,94 @@ class Choice:
 
     def __repr__(self):
         return f"Choice({self.title!r}, {list(self.options)})"
+
+
+class Blank:
+    """One number (or small matrix) of a :class:`Worksheet`: its ``name`` (the key the
+    learner answers under), what it is (``label``, e.g. ``"x·W1 (1 x 2)"``), the right
+    value and the known mistakes (:class:`Mistake` with values).
+    """
+
+    def __init__(self, name, label, expected, mistakes=()):
+        self.name, self.label = name, label
+        self.expected = _expected_numbers(expected, f"the blank {name!r}")
+        self.mistakes = list(mistakes)
+        for mistake in self.mistakes:
+            mistake.wrong = _expected_numbers(mistake.wrong,
+                                              f"the blank {name!r}'s mistake {mistake.message!r}")
+
+    def __repr__(self):
+        return f"Blank({self.name!r}, {len(self.mistakes)} known mistakes)"
+
+
+class Worksheet:
+    """An exercise done with pencil and paper: several numbers, each checked on its own.
+
+    The learner answers with a dict ``{blank name: number or matrix}``; every blank is
+    judged like a value :class:`Exercise` (right; a known mistake, named; or what differs,
+    without the right value), blanks not given yet are listed as waiting, so the sheet can
+    be checked as it is filled in. It is right when every blank is. ``rtol`` is loose
+    enough for numbers carried by hand with four significant digits.
+
+    Parameters
+    ----------
+    title : str
+        Starts with the exercise's number.
+    blanks : list of Blank
+        In the order they are computed.
+    hint, solution : str
+        As for :class:`Exercise`; the solution sets ``answer`` to the dict.
+    """
+
+    def __init__(self, title, blanks, *, hint, solution, rtol=1e-3, atol=1e-6):
+        self.title, self.hint, self._solution = title, hint, solution
+        self.blanks = {blank.name: blank for blank in blanks}
+        if len(self.blanks) != len(blanks) or not blanks:
+            raise ConfigurationError(f"{title}: a worksheet needs blanks with different names")
+        self.rtol, self.atol = rtol, atol
+        self.mistakes = [mistake for blank in blanks for mistake in blank.mistakes]
+
+    def check(self, answer):
+        """Judge every blank of ``answer`` (a dict); returns one :class:`Feedback`."""
+        names = ", ".join(f"{name!r}" for name in self.blanks)
+        if answer is None or isinstance(answer, dict) and all(
+                answer.get(name) is None for name in self.blanks) and set(answer) <= set(
+                self.blanks):
+            return Feedback(False, f"{self.title}: no answer yet (replace each None with your "
+                                   f"number: {names})")
+        if not isinstance(answer, dict):
+            return Feedback(False, f"{self.title}: answer with a dict of your numbers, "
+                                   f"{{name: value}}, for the names {names}; got "
+                                   f"{type(answer).__name__}")
+        unknown = [name for name in answer if name not in self.blanks]
+        if unknown:
+            return Feedback(False, f"{self.title}: {unknown[0]!r} is not one of the numbers "
+                                   f"asked for ({names})")
+        judged = {name: _judged(answer.get(name), blank.expected, blank.mistakes, name,
+                                self.rtol, self.atol)
+                  for name, blank in self.blanks.items()}
+        right = sum(map(bool, judged.values()))
+        if right == len(judged):
+            return Feedback(True, f"{self.title}: all {right} numbers are right")
+        waiting = [name for name in judged if answer.get(name) is None]
+        lines = [f"{self.title}: {right} of {len(judged)} right"
+                 + (f", {len(waiting)} not answered yet" if waiting else "")]
+        lines += [f"  ✓ {name}" if feedback else f"  · {name}: not answered yet"
+                  if name in waiting else f"  ✗ {feedback.message}"
+                  for name, feedback in judged.items()]
+        wrong = [name for name, feedback in judged.items() if not feedback and name not in waiting]
+        if wrong and not all(judged[name].named for name in wrong):
+            lines.append(f"Hint: {self.hint}")
+        if len(wrong) > 1:
+            lines.append(f"Start with {wrong[0]}: the numbers after it are computed from it.")
+        return Feedback(False, "\n".join(lines))
+
+    def solution(self):
+        """The solution, as text to read."""
+        return SolutionText(self._solution)
+
+    def __repr__(self):
+        return f"Worksheet({self.title!r}, {len(self.blanks)} numbers)"
 
 
 class SolutionText(str):

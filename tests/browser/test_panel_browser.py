@@ -494,3 +494,49 @@ def test_a_broken_network_asks_its_question_and_badges_dead_neurons(app, jupyter
     panel.locator(".flux-diagram").first.scroll_into_view_if_needed()
     screenshot(page, "broken_dead_relu_1366x768")
     assert_no_widget_errors(page)
+
+
+PAPER_CELL = ("import flux_widgets as fw\n"
+              "from flux_widgets.exercises import paper\n"
+              "fw.Panel(network=paper.network(), learning_rate=0.5)")
+
+
+@pytest.mark.parametrize("app", ["lab"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+def test_the_network_on_paper_steps_to_the_hand_numbers(app, size, jupyter, page, tmp_path):
+    """The lessons' network on paper (chapters 4, 7, 9) in ``Panel(network=...)``: sixteen
+    Step clicks in the browser (six forward, ten backward), one computation each; the
+    first backward click says the hand cost, the tables then show layer 1's dC_dw to the
+    four digits the worksheets ask for, and nothing went wrong."""
+    import nbformat
+
+    from flux_widgets.exercises import paper
+    from flux_widgets.widgets.tables import SIGNIFICANT_FIGURES, significant_text
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAPER_CELL)])
+    path = tmp_path / "paper.ipynb"
+    nbformat.write(notebook, path)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    panel = page.locator(".flux-panel").first
+    narration = panel.locator(".flux-narration").first
+    step = panel.locator("button:has-text('Step')").first
+    worked = paper.worked()
+    for click in range(16):
+        said = narration.inner_text()
+        step.click()
+        page.wait_for_function("([before]) => document.querySelector('.flux-narration')"
+                               ".innerText !== before", arg=[said], timeout=20_000)
+        if click == 6:   # the first backward click: the cost and dC_dy
+            assert f"C = {worked['C']:.6f}" in narration.inner_text(), narration.inner_text()
+    texts = [significant_text(value, SIGNIFICANT_FIGURES) for value in worked["dC_dw1"].ravel()]
+    tables = panel.locator(".flux-tables").first
+    page.wait_for_function(
+        "([texts]) => { const t = document.querySelector('.flux-panel .flux-tables');"
+        " return t && texts.every(x => t.innerText.includes(x)); }", arg=[texts],
+        timeout=20_000)
+    assert "dC_db_matrix" in narration.inner_text(), narration.inner_text()
+    assert all(text in tables.inner_text() for text in texts), texts
+    panel.scroll_into_view_if_needed()
+    screenshot(page, f"paper_network_{size[0]}x{size[1]}")
+    assert_no_widget_errors(page)
