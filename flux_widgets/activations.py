@@ -9,7 +9,9 @@ Adding an activation is adding a member with its record;
 ``h`` and ``h'`` are applied element by element to a matrix ``a`` (N x n, the
 pre-activation ``weight_input_bias_matrix``) and written into ``out`` (same
 shape). All are numerically stable: no overflow warning and a finite result
-for any finite ``a`` (tested for ``|a|`` up to 1e4).
+for any finite ``a`` (tested for ``|a|`` up to 1e4). The one exception to "element by
+element" is SOFTMAX, an output layer's activation: each row of ``h`` is a probability
+distribution over the row's ``a`` (see :class:`Activation`'s ``elementwise``).
 
 ELU is written with α = 1, the leaky slope is 0.01 (``LEAKY_SLOPE``).
 
@@ -107,6 +109,34 @@ def _derivative_elu(a, h, out):
 
 
 # --------------------------------------------------------------------------
+# Softmax: h(a)[n, j] = e^(a[n, j]) / Σ_k e^(a[n, k]), row by row.
+# --------------------------------------------------------------------------
+
+def _softmax(a, out):
+    """Each row of ``a`` to probabilities, the row's largest entry subtracted first (so
+    e^(…) ≤ 1 never overflows, and the largest probability of a row is ≥ 1/n)."""
+    np.subtract(a, a.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def _softmax_diagonal(a, h, out):
+    """The diagonal of softmax's Jacobian, ``∂h_j/∂a_j = h_j (1 − h_j)`` (N x n)."""
+    _derivative_sigmoid(a, h, out)
+
+
+def _softmax_backward(a, h, dC_dh, out):
+    """``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · h_k (δ_kj − h_j) = h_j (∂C/∂h_j − Σ_k ∂C/∂h_k h_k)``:
+    the row of ∂C/∂h times the whole Jacobian (N x n), without forming it."""
+    np.multiply(dC_dh, h, out=out)
+    weighted = out.sum(axis=1, keepdims=True)
+    np.subtract(dC_dh, weighted, out=out)
+    out *= h
+    return out
+
+
+# --------------------------------------------------------------------------
 # The record and the members.
 # --------------------------------------------------------------------------
 
@@ -135,12 +165,16 @@ class Activation:
     elementwise : bool
         True: ``h(a)[n, j]`` depends on ``a[n, j]`` alone, so ``h'(a)`` is one
         number per entry (N x n) and the layer computes
-        ``∂C/∂a = ∂C/∂h ⊙ h'(a)``. Every activation today is element by
-        element. The place for one that is not (softmax, whose ``h'`` is a
-        Jacobian, N x n x n): ``elementwise=False`` and a field
-        ``backward(a, h, dC_dh, out)`` writing
-        ``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · ∂h[n, k]/∂a[n, j]`` (N x n) directly,
-        which ``Neural_Layer.compute_dC_da`` then calls in place of ``dh_da``.
+        ``∂C/∂a = ∂C/∂h ⊙ h'(a)``. False for SOFTMAX, whose ``h'`` is a Jacobian
+        (n x n per sample, not diagonal): ``dh_da`` then writes its diagonal, for the
+        tables, and ``backward`` is what the layer uses.
+    backward : function(a, h, dC_dh, out) or None
+        For an activation that is not element by element: writes
+        ``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · ∂h[n, k]/∂a[n, j]`` (N x n), which
+        ``Neural_Layer.compute_dC_da`` calls in place of ``dC_dy ⊙ dh_da``.
+    output_only : bool
+        True for an activation only an output layer may have (SOFTMAX: it makes a row
+        of probabilities, and needs at least two outputs).
     """
 
     name: str
@@ -153,6 +187,8 @@ class Activation:
     init_gain: float
     output_range: tuple
     elementwise: bool = True
+    backward: Callable | None = None
+    output_only: bool = False
 
     @property
     def bounded(self):
@@ -207,6 +243,14 @@ class ActivationType(enum.Enum):
         r"h(a) = \begin{cases} a & \text{if } a > 0 \\ e^{a} - 1 & \text{otherwise} \end{cases}",
         r"h'(a) = \begin{cases} 1 & \text{if } a > 0 \\ e^{a} & \text{otherwise} \end{cases}",
         init_gain=HE_GAIN, output_range=(-1.0, math.inf))
+    SOFTMAX = Activation(
+        "softmax", _softmax, _softmax_diagonal,
+        "h(a)_j = e^(a_j) / Σ_k e^(a_k)",
+        "∂h_j/∂a_k = h_j·(δ_jk − h_k); dh_da holds the diagonal h_j·(1 − h_j)",
+        r"h(a)_j = \frac{e^{a_j}}{\sum_k e^{a_k}}",
+        r"\frac{\partial h_j}{\partial a_k} = h_j \left(\delta_{jk} - h_k\right)",
+        init_gain=LECUN_GAIN, output_range=(0.0, 1.0), elementwise=False,
+        backward=_softmax_backward, output_only=True)
 
     def __new__(cls, record):
         member = object.__new__(cls)
@@ -230,6 +274,11 @@ class ActivationType(enum.Enum):
                     return member
         names = ", ".join(m.name for m in cls)
         raise ConfigurationError(f"unknown activation {value!r}; choose one of {names}")
+
+    @classmethod
+    def hidden(cls):
+        """The activations a hidden layer may have (every one but the output-only ones)."""
+        return [member for member in cls if not member.record.output_only]
 
     @property
     def formula(self):
