@@ -23,14 +23,13 @@ check straddling 0 will disagree with either choice.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import math
 from typing import Callable
 
 import numpy as np
 
-from .errors import ConfigurationError
 from .matrix import _RECORDERS, record_operation
+from .records import RecordEnum
 
 __all__ = ["Activation", "ActivationType", "LEAKY_SLOPE", "HE_GAIN", "LECUN_GAIN", "activate",
            "derivative"]
@@ -196,7 +195,7 @@ class Activation:
         return all(math.isfinite(end) for end in self.output_range)
 
 
-class ActivationType(enum.Enum):
+class ActivationType(RecordEnum, noun="activation", by_name=True):
     """The seed's activation types, plus ELU; each member's ``record`` is its :class:`Activation`.
 
     A member's value is its record's ``name`` (``ActivationType.RELU.value == "relu"``).
@@ -251,29 +250,6 @@ class ActivationType(enum.Enum):
         r"\frac{\partial h_j}{\partial a_k} = h_j \left(\delta_{jk} - h_k\right)",
         init_gain=LECUN_GAIN, output_range=(0.0, 1.0), elementwise=False,
         backward=_softmax_backward, output_only=True)
-
-    def __new__(cls, record):
-        member = object.__new__(cls)
-        member._value_ = record.name
-        member.record = record
-        return member
-
-    # Members are singletons compared by identity, so hashing by identity is
-    # exact, and much faster than Enum's hash (written in Python) on a hot path.
-    __hash__ = object.__hash__
-
-    @classmethod
-    def parse(cls, value):
-        """Accept an ``ActivationType`` or its name in any case (``"Leaky_ReLU"``, ``"sigmoid"``)."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if key in (member.value, member.name.lower()):
-                    return member
-        names = ", ".join(m.name for m in cls)
-        raise ConfigurationError(f"unknown activation {value!r}; choose one of {names}")
 
     @classmethod
     def hidden(cls):

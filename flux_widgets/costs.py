@@ -30,13 +30,12 @@ derivative, simplified (see :func:`cross_entropy_dC_da`).
 from __future__ import annotations
 
 import dataclasses
-import enum
 from typing import Callable
 
 import numpy as np
 
-from .errors import ConfigurationError
 from .matrix import Matrix_Mean_Squared_Error, Matrix_Scalar_Multiply
+from .records import RecordEnum
 
 __all__ = ["Cost", "CostType", "MSE", "CROSS_ENTROPY", "mean_squared_error_and_dC_dy",
            "cross_entropy_cost", "cross_entropy_and_dC_dy", "cross_entropy_dC_da"]
@@ -119,6 +118,9 @@ MSE = Cost(
 # Cross-entropy, from the logits a.
 # --------------------------------------------------------------------------
 
+_EXP_CAP = 709.0  # e^709 ≈ 8.2e307, the largest power of e well inside float64
+
+
 def _softplus(a):
     """log(1 + e^a) for any finite a, without overflow: max(a, 0) + log1p(e^(−|a|))."""
     return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
@@ -157,19 +159,23 @@ def cross_entropy_and_dC_dy(y, t, dC_dy, a=None, activation=None):
         sigmoid:  ∂C/∂y = (−t / y + (1 − t) / (1 − y)) / N  (a term is 0 where its t is)
 
     with 1/p = e^(−log p), 1/y = 1 + e^(−a) and 1/(1 − y) = 1 + e^a from the logits. These
-    are large where an output is confidently wrong (finite while |a| < 709); the layer
-    never multiplies them by h'(a), which is tiny there: ∂C/∂a comes from y and t
-    directly (:func:`cross_entropy_dC_da`). Returns C.
+    are large where an output is confidently wrong; the layer never multiplies them by
+    h'(a), which is tiny there: ∂C/∂a comes from y and t directly
+    (:func:`cross_entropy_dC_da`). Where the true value is beyond float64 (a probability
+    below e^(−709): a logit 709 below its row's largest, or |a| > 709 for a sigmoid) the
+    exponent is capped at 709, so ∂C/∂y stays a finite (if enormous) number and a saturated
+    network keeps learning. Returns C.
     """
     N = a.shape[0]
     with np.errstate(over="ignore", invalid="ignore"):
         if _categorical(activation):
             log_p = _log_softmax(a)
-            np.copyto(dC_dy, np.where(t != 0, -t * np.exp(-log_p), 0.0))
+            np.copyto(dC_dy, np.where(t != 0, -t * np.exp(np.minimum(-log_p, _EXP_CAP)), 0.0))
             cost = float(-np.sum(t * log_p)) / N
         else:
-            against_one = np.where(t != 1, (1.0 - t) * (1.0 + np.exp(a)), 0.0)
-            against_zero = np.where(t != 0, t * (1.0 + np.exp(-a)), 0.0)
+            against_one = np.where(t != 1, (1.0 - t) * (1.0 + np.exp(np.minimum(a, _EXP_CAP))),
+                                   0.0)
+            against_zero = np.where(t != 0, t * (1.0 + np.exp(np.minimum(-a, _EXP_CAP))), 0.0)
             np.subtract(against_one, against_zero, out=dC_dy)
             cost = float(np.sum(t * _softplus(-a) + (1.0 - t) * _softplus(a))) / N
     dC_dy /= N
@@ -208,27 +214,8 @@ CROSS_ENTROPY = Cost(
                r"\frac{\partial C}{\partial a} = \frac{1}{N} \left(y - t\right)"))
 
 
-class CostType(enum.Enum):
+class CostType(RecordEnum, noun="cost"):
     """The costs a network can be formed with; each member's ``record`` is its :class:`Cost`."""
 
     MSE = MSE
     CROSS_ENTROPY = CROSS_ENTROPY
-
-    def __new__(cls, record):
-        member = object.__new__(cls)
-        member._value_ = record.name
-        member.record = record
-        return member
-
-    @classmethod
-    def parse(cls, value):
-        """Accept a ``CostType`` or its name in any case (``"MSE"``, ``"cross-entropy"``)."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if key == member.value:
-                    return member
-        names = ", ".join(member.value for member in cls)
-        raise ConfigurationError(f"unknown cost {value!r}; choose one of {names}")

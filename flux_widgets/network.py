@@ -213,7 +213,11 @@ def _hidden_activations(hidden_activation, hidden_count):
                 f"{len(hidden_activation)} hidden activations were given for "
                 f"{hidden_count} hidden layers; give one per hidden layer or a single one")
         return [ActivationType.parse(a) for a in hidden_activation]
-    return [ActivationType.parse(hidden_activation)] * hidden_count
+    kind = ActivationType.parse(hidden_activation)
+    if kind.record.output_only:   # refused even with no hidden layer to give it to
+        raise ConfigurationError(f"{kind.name} is an output layer's activation; choose "
+                                 "another hidden activation")
+    return [kind] * hidden_count
 
 
 def _check_cost(cost_type, activations, targets):
@@ -457,6 +461,10 @@ _ITERATION = (
 # The last layer's dC_dy_matrix (written with the cost) reads its output y and the targets
 # t (the network's outputMatrix, named with layer None), not the next layer.
 _OUTPUT_DC_DY_READS = ((0, "activated_output_matrix"), (None, "outputMatrix"))
+# dC_da when it is not dC_dy ⊙ dh_da: from the cost, (y − t)/N, it reads y and t; through a
+# whole Jacobian (softmax), dC_dy and h.
+_DC_DA_FROM_COST_READS = _OUTPUT_DC_DY_READS
+_DC_DA_JACOBIAN_READS = ((0, "dC_dy_matrix"), (0, "activated_output_matrix"))
 _READS = {writes: reads for _, _, computations in _ITERATION for writes, reads in computations}
 
 
@@ -480,7 +488,7 @@ def iteration_computations(network):
     return order
 
 
-def computation_operands(layer, writes):
+def computation_operands(layer, writes, network=None):
     """The matrices the computation of layer ``layer`` (from 1) that writes ``writes`` (as
     in :func:`iteration_computations`) reads: ``[(layer number, name), ...]``, in the
     order its formula names them; the targets t are ``(None, "outputMatrix")``.
@@ -490,9 +498,18 @@ def computation_operands(layer, writes):
     layer's ``dC_da_matrix`` and ``weights_matrix``; the last layer's ``("cost",
     "dC_dy_matrix")``, ``C`` and ``dC_dy = (2/N)(y − t)``, reads its
     ``activated_output_matrix`` y and the targets; an update ``W ← W − η·dC_dw`` reads W
-    (before the update) and ``dC_dw_matrix``.
+    (before the update) and ``dC_dw_matrix``. ``dC_da = dC_dy ⊙ dh_da`` reads those two,
+    unless ``network`` is given and its layer computes ∂C/∂a otherwise: from the cost
+    (cross-entropy, ``(y − t)/N``: y and the targets) or through softmax's whole Jacobian
+    (``dC_dy`` and h).
     """
     reads = _OUTPUT_DC_DY_READS if writes[0] == "cost" else _READS[tuple(writes)]
+    if network is not None and tuple(writes) == ("dC_da_matrix",):
+        own = network.neural_layers[layer - 1]
+        if own.dC_da_from_cost:
+            reads = _DC_DA_FROM_COST_READS
+        elif not own.dC_da_is_product:
+            reads = _DC_DA_JACOBIAN_READS
     return [(None if offset is None else layer + offset, name) for offset, name in reads]
 
 

@@ -81,13 +81,18 @@ _SESSION_MIGRATIONS = {1: _add_predictions}
 # ---- What a learner types (the numbers: flux_widgets.checks).
 
 def parse_activations(text):
-    """``"Leaky_ReLU"`` → an ActivationType; ``"tanh, relu"`` → a list, one per layer."""
+    """``"Leaky_ReLU"`` → an ActivationType; ``"tanh, relu"`` → a list, one per layer: hidden
+    layers' activations (an output-only one, softmax, is refused)."""
     text = str(text).strip()
     parts = [part.strip() for part in text.split(",")]
     if "" in parts:
         raise ConfigurationError(f"'{text}' has an empty activation; type one name such as "
                                  "leaky_relu, or one per hidden layer such as tanh, relu")
     kinds = [ActivationType.parse(part) for part in parts]
+    for kind in kinds:
+        if kind.record.output_only:
+            raise ConfigurationError(f"{kind.name} is an output layer's activation; choose "
+                                     "another hidden activation")
     return kinds[0] if len(kinds) == 1 else kinds
 
 
@@ -204,9 +209,11 @@ def parse_configuration_string(text):
     for part in optional:   # each at most once, in the order of _OPTIONAL
         label = part.partition("=")[0].strip().lower()
         if label not in labels:
+            how = (f"'{part}' is out of order or given twice" if label in _OPTIONAL
+                   else f"'{part}' is not one of them")
             raise ConfigurationError(f"after the seed a configuration string can only have "
                                      f"{' and '.join(f'{name}=…' for name in _OPTIONAL)}, in "
-                                     f"that order, each once; '{part}' is not one of them")
+                                     f"that order, each once; {how}")
         labels = labels[labels.index(label) + 1:]
         key, what, parse = _OPTIONAL[label]
         settings[key] = parse(_labelled(part, label, what))

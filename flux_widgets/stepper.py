@@ -321,7 +321,14 @@ class Stepper:
 
     @property
     def mse_values(self):
+        """The cost of each completed iteration (the seed's name: with cross-entropy, those
+        are cross-entropies; :attr:`cost_label` says which)."""
         return self.curve.mse_values
+
+    @property
+    def cost_label(self):
+        """What the curve's values are: ``"MSE"`` or ``"cross-entropy"``."""
+        return self.network.cost_type.record.label
 
     @property
     def iteration_points(self):

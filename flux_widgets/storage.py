@@ -86,6 +86,7 @@ def _add_cost_type(meta):
 # the checksum is checked on the description as saved (CONTRIBUTING.md, "Changing a saved
 # format"; tests/fixtures/saved keeps files of every version)
 _MIGRATIONS = {1: _add_init_scale, 2: _add_cost_type}
+_INTRODUCED = {2: "init_scale", 3: "cost_type"}  # version -> the entry it added
 MAX_META_BYTES = 16 * 1024 ** 2
 _ARRAYS = ("inputs", "targets", "state")
 _MEMBERS = ("meta", *_ARRAYS)
@@ -354,6 +355,10 @@ def _parse_meta(path, raw):
         raise StorageError(f"{path} was saved by a newer or other version of FLUX (file "
                            f"format version {version!r}); this kit reads versions 1 to "
                            f"{VERSION}: update flux-widgets to load it")
+    early = [key for since, key in _INTRODUCED.items() if since > version and key in meta]
+    if early:   # a migration would overwrite it: a file of that version never had it
+        raise StorageError(f"{path}: the description (meta) of a version {version} file has "
+                           f"{', '.join(early)}, which only later versions have")
     saved = meta
     while meta["version"] < VERSION:  # an older file is migrated, never refused
         meta = _MIGRATIONS[meta["version"]](dict(meta))

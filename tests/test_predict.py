@@ -13,7 +13,7 @@ from flux_widgets.errors import ConfigurationError
 from flux_widgets.predict import KINDS, NEAR_ZERO, ask, grade
 from flux_widgets.stepper import Stepper
 
-ACTIVATIONS = list(ActivationType)
+ACTIVATIONS = ActivationType.hidden()
 
 
 def stepper_for(hidden=ActivationType.TANH, output=ActivationType.SIGMOID, seed=3,

@@ -156,7 +156,7 @@ class CostChart(View):
     def network_replaced(self, stepper):
         """Show the curve of ``stepper`` (usually empty) from scratch, scale chosen again,
         named for the network's cost (MSE, cross-entropy)."""
-        label = stepper.network.cost_type.record.label
+        label = stepper.cost_label
         if label != self._label:
             self._label = label
             with self.figure.hold_sync():
