@@ -289,6 +289,24 @@ class Neural_Layer:
         return derivative(self.activation, self.weight_input_bias_matrix,
                           self.activated_output_matrix, self.dh_da_matrix)
 
+    def matrix_notes(self):
+        """What a named matrix holds where it differs from the module's table, in words:
+        ``{name: note}`` (empty for the seed's MSE with an element-by-element activation).
+        Shown beside the matrices by the panel's tables."""
+        notes = {}
+        kind = self.activation.name
+        if not self.activation.record.elementwise:
+            notes["dh_da_matrix"] = (f"the diagonal h(1 − h) of {kind}'s Jacobian "
+                                     "∂h_j/∂a_k = h_j(δ_jk − h_k), for reading")
+            notes["dC_da_matrix"] = f"∂C/∂h times {kind}'s whole Jacobian"
+        if self.dC_da_from_cost:
+            gradient = self.cost.gradient_formula(self.activation).split(";")[0]
+            notes["dC_dy_matrix"] = f"∂C/∂y of {self.cost.label}: {gradient}"
+            notes["dh_da_matrix"] = notes.get("dh_da_matrix", "h'(a)") + ": dC_da does not use it"
+            notes["dC_da_matrix"] = ("(y − t)/N from y and t: ∂C/∂y times h' simplified, "
+                                     "exact where ∂C/∂y is huge and h' tiny")
+        return notes
+
     @property
     def dC_da_from_cost(self):
         """Whether ``dC_da`` comes from the cost directly (the last layer, cross-entropy)."""

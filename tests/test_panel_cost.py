@@ -135,3 +135,24 @@ def test_a_saturated_softmax_output_gives_a_finite_cost_and_step():
         assert np.abs(logits).max() > 40   # e^-40: a probability that rounds to 0 or 1
     finally:
         panel.close()
+
+
+def test_the_layer_says_what_its_matrices_hold_and_the_tables_show_it(softmax_panel):
+    output = softmax_panel.network.neural_layers[-1]
+    notes = output.matrix_notes()
+    assert set(notes) == {"dC_dy_matrix", "dh_da_matrix", "dC_da_matrix"}
+    assert "∂C/∂p = −t/(N·p)" in notes["dC_dy_matrix"]
+    assert "diagonal" in notes["dh_da_matrix"] and "does not use it" in notes["dh_da_matrix"]
+    assert "(y − t)/N" in notes["dC_da_matrix"]
+    assert softmax_panel.network.neural_layers[0].matrix_notes() == {}   # tanh, hidden
+    tables = next(view for view in softmax_panel.views if hasattr(view, "max_rows"))
+    tables.show(layer=2)
+    shown = html.unescape(tables.html.value)
+    assert all(note in shown for note in notes.values())
+    assert shown.count("flux-matrix-note") == 3
+    mse = fw.Form_Network([4, 3], fw.load_dataset("iris").inputs, fw.load_dataset("iris").targets,
+                          "tanh", "softmax", seed=2)   # MSE through softmax's Jacobian
+    assert set(mse.neural_layers[-1].matrix_notes()) == {"dh_da_matrix", "dC_da_matrix"}
+    plain = fw.Form_Network([4, 1], fw.load_dataset("parity4").inputs,
+                            fw.load_dataset("parity4").targets, seed=0)
+    assert all(layer.matrix_notes() == {} for layer in plain.neural_layers)   # the seed's

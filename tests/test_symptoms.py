@@ -428,3 +428,21 @@ def test_symptoms_and_presets_need_no_widgets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+
+def test_a_saturated_cross_entropy_output_is_not_a_symptom():
+    """With cross-entropy a sigmoid output whose h′ is below 0.01 still learns (∂C/∂a is
+    (y − t)/N, not ∂C/∂h·h′): no "saturated" question; the same network under MSE has one."""
+    found = {}
+    for cost in ("mse", "cross_entropy"):
+        rng = np.random.default_rng(0)
+        network = Form_Network([3, 1], rng.normal(size=(6, 3)),
+                               (rng.random((6, 1)) > 0.5).astype(float), "tanh", "sigmoid",
+                               seed=1, cost=cost)
+        network.neural_layers[1].bias_matrix = [[40.0]]   # σ(a) rounds toward 1: h′ < 1e-17
+        stepper = Stepper(network, 0.5)
+        to_end_of_backward(stepper)
+        assert np.abs(network.neural_layers[1].dh_da_matrix).max() < SATURATED_BELOW
+        found[cost] = neuron_states(stepper).get((2, 0))
+    assert found == {"mse": "saturated", "cross_entropy": None}
