@@ -9,7 +9,9 @@ Adding an activation is adding a member with its record;
 ``h`` and ``h'`` are applied element by element to a matrix ``a`` (N x n, the
 pre-activation ``weight_input_bias_matrix``) and written into ``out`` (same
 shape). All are numerically stable: no overflow warning and a finite result
-for any finite ``a`` (tested for ``|a|`` up to 1e4).
+for any finite ``a`` (tested for ``|a|`` up to 1e4). The one exception to "element by
+element" is SOFTMAX, an output layer's activation: each row of ``h`` is a probability
+distribution over the row's ``a`` (see :class:`Activation`'s ``elementwise``).
 
 ELU is written with α = 1, the leaky slope is 0.01 (``LEAKY_SLOPE``).
 
@@ -21,14 +23,13 @@ check straddling 0 will disagree with either choice.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import math
 from typing import Callable
 
 import numpy as np
 
-from .errors import ConfigurationError
 from .matrix import _RECORDERS, record_operation
+from .records import RecordEnum
 
 __all__ = ["Activation", "ActivationType", "LEAKY_SLOPE", "HE_GAIN", "LECUN_GAIN", "activate",
            "derivative"]
@@ -107,6 +108,34 @@ def _derivative_elu(a, h, out):
 
 
 # --------------------------------------------------------------------------
+# Softmax: h(a)[n, j] = e^(a[n, j]) / Σ_k e^(a[n, k]), row by row.
+# --------------------------------------------------------------------------
+
+def _softmax(a, out):
+    """Each row of ``a`` to probabilities, the row's largest entry subtracted first (so
+    e^(…) ≤ 1 never overflows, and the largest probability of a row is ≥ 1/n)."""
+    np.subtract(a, a.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def _softmax_diagonal(a, h, out):
+    """The diagonal of softmax's Jacobian, ``∂h_j/∂a_j = h_j (1 − h_j)`` (N x n)."""
+    _derivative_sigmoid(a, h, out)
+
+
+def _softmax_backward(a, h, dC_dh, out):
+    """``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · h_k (δ_kj − h_j) = h_j (∂C/∂h_j − Σ_k ∂C/∂h_k h_k)``:
+    the row of ∂C/∂h times the whole Jacobian (N x n), without forming it."""
+    np.multiply(dC_dh, h, out=out)
+    weighted = out.sum(axis=1, keepdims=True)
+    np.subtract(dC_dh, weighted, out=out)
+    out *= h
+    return out
+
+
+# --------------------------------------------------------------------------
 # The record and the members.
 # --------------------------------------------------------------------------
 
@@ -135,12 +164,16 @@ class Activation:
     elementwise : bool
         True: ``h(a)[n, j]`` depends on ``a[n, j]`` alone, so ``h'(a)`` is one
         number per entry (N x n) and the layer computes
-        ``∂C/∂a = ∂C/∂h ⊙ h'(a)``. Every activation today is element by
-        element. The place for one that is not (softmax, whose ``h'`` is a
-        Jacobian, N x n x n): ``elementwise=False`` and a field
-        ``backward(a, h, dC_dh, out)`` writing
-        ``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · ∂h[n, k]/∂a[n, j]`` (N x n) directly,
-        which ``Neural_Layer.compute_dC_da`` then calls in place of ``dh_da``.
+        ``∂C/∂a = ∂C/∂h ⊙ h'(a)``. False for SOFTMAX, whose ``h'`` is a Jacobian
+        (n x n per sample, not diagonal): ``dh_da`` then writes its diagonal, for the
+        tables, and ``backward`` is what the layer uses.
+    backward : function(a, h, dC_dh, out) or None
+        For an activation that is not element by element: writes
+        ``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · ∂h[n, k]/∂a[n, j]`` (N x n), which
+        ``Neural_Layer.compute_dC_da`` calls in place of ``dC_dy ⊙ dh_da``.
+    output_only : bool
+        True for an activation only an output layer may have (SOFTMAX: it makes a row
+        of probabilities, and needs at least two outputs).
     """
 
     name: str
@@ -153,6 +186,8 @@ class Activation:
     init_gain: float
     output_range: tuple
     elementwise: bool = True
+    backward: Callable | None = None
+    output_only: bool = False
 
     @property
     def bounded(self):
@@ -160,7 +195,7 @@ class Activation:
         return all(math.isfinite(end) for end in self.output_range)
 
 
-class ActivationType(enum.Enum):
+class ActivationType(RecordEnum, noun="activation", by_name=True):
     """The seed's activation types, plus ELU; each member's ``record`` is its :class:`Activation`.
 
     A member's value is its record's ``name`` (``ActivationType.RELU.value == "relu"``).
@@ -207,29 +242,19 @@ class ActivationType(enum.Enum):
         r"h(a) = \begin{cases} a & \text{if } a > 0 \\ e^{a} - 1 & \text{otherwise} \end{cases}",
         r"h'(a) = \begin{cases} 1 & \text{if } a > 0 \\ e^{a} & \text{otherwise} \end{cases}",
         init_gain=HE_GAIN, output_range=(-1.0, math.inf))
-
-    def __new__(cls, record):
-        member = object.__new__(cls)
-        member._value_ = record.name
-        member.record = record
-        return member
-
-    # Members are singletons compared by identity, so hashing by identity is
-    # exact, and much faster than Enum's hash (written in Python) on a hot path.
-    __hash__ = object.__hash__
+    SOFTMAX = Activation(
+        "softmax", _softmax, _softmax_diagonal,
+        "h(a)_j = e^(a_j) / Σ_k e^(a_k)",
+        "∂h_j/∂a_k = h_j·(δ_jk − h_k); dh_da holds the diagonal h_j·(1 − h_j)",
+        r"h(a)_j = \frac{e^{a_j}}{\sum_k e^{a_k}}",
+        r"\frac{\partial h_j}{\partial a_k} = h_j \left(\delta_{jk} - h_k\right)",
+        init_gain=LECUN_GAIN, output_range=(0.0, 1.0), elementwise=False,
+        backward=_softmax_backward, output_only=True)
 
     @classmethod
-    def parse(cls, value):
-        """Accept an ``ActivationType`` or its name in any case (``"Leaky_ReLU"``, ``"sigmoid"``)."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if key in (member.value, member.name.lower()):
-                    return member
-        names = ", ".join(m.name for m in cls)
-        raise ConfigurationError(f"unknown activation {value!r}; choose one of {names}")
+    def hidden(cls):
+        """The activations a hidden layer may have (every one but the output-only ones)."""
+        return [member for member in cls if not member.record.output_only]
 
     @property
     def formula(self):

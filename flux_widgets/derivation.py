@@ -124,11 +124,29 @@ class GradientDerivation:
 
 
 def _dC_dy_rule(network, number, column):
+    layer = network.neural_layers[number - 1]
+    if layer.dC_da_from_cost:
+        return (f"∂C/∂a_{column}[n] = (y[n, {column}] − t[n, {column}])/N, N = "
+                f"{network.sample_size} ({layer.cost.label} with a {layer.activation.name} "
+                "output: ∂C/∂y times h' simplified)")
+    if not layer.dC_da_is_product:
+        return (f"∂C/∂a_{column}[n] = h_{column}[n]·(∂C/∂h_{column}[n] − Σ_k ∂C/∂h_k[n]·h_k[n]) "
+                f"({layer.activation.name}'s whole Jacobian)")
     if number == len(network.neural_layers):
         return (f"∂C/∂h_{column}[n] = (2/N)·(y[n, {column}] − t[n, {column}]), "
                 f"N = {network.sample_size} (output layer)")
     return (f"∂C/∂h_{column}[n] = Σ_k ∂C/∂a_k[n] · W[{column}, k] of layer {number + 1} "
             f"(every neuron k that neuron {column} feeds)")
+
+
+def _gradient_factors(layer, j):
+    """``(columns, names, formula)``: the per-sample factors of ∂C/∂a[:, j] (N each):
+    ``∂C/∂h · h'(a)`` where the layer computes it so, else ``∂C/∂a`` itself."""
+    m = layer.matrices
+    if layer.dC_da_is_product:
+        return ([m["dC_dy_matrix"][:, j], m["dh_da_matrix"][:, j]],
+                (f"∂C/∂h[n,{j}]", f"h'(a[n,{j}])"), f"∂C/∂h[n,{j}] · h'(a[n,{j}])")
+    return [m["dC_da_matrix"][:, j]], (f"∂C/∂a[n,{j}]",), f"∂C/∂a[n,{j}]"
 
 
 def derive_weight_gradient(network, layer, row, column):
@@ -140,14 +158,14 @@ def derive_weight_gradient(network, layer, row, column):
     current = _layer(network, layer)
     m = current.matrices
     i, j = _index(m["weights_matrix"], "weights_matrix", row, column)
-    factors = np.column_stack([m["input_matrix"][:, i], m["dC_dy_matrix"][:, j],
-                               m["dh_da_matrix"][:, j]])
+    columns, names, formula = _gradient_factors(current, j)
+    factors = np.column_stack([m["input_matrix"][:, i], *columns])
     stored = float(m["dC_dw_matrix"][i, j])
     products, total = _products(network, layer, "dC_dw_matrix", factors, stored)
     return GradientDerivation(
         title=f"Layer {layer}: ∂C/∂W[{i}, {j}] (weight from input {i} to neuron {j})",
-        formula=f"∂C/∂W[{i},{j}] = Σ_n x[n,{i}] · ∂C/∂h[n,{j}] · h'(a[n,{j}])",
-        factor_names=(f"x[n,{i}]", f"∂C/∂h[n,{j}]", f"h'(a[n,{j}])"),
+        formula=f"∂C/∂W[{i},{j}] = Σ_n x[n,{i}] · {formula}",
+        factor_names=(f"x[n,{i}]", *names),
         factors=factors, products=products, total=total,
         stored=stored, dC_dy_rule=_dC_dy_rule(network, layer, j))
 
@@ -157,13 +175,14 @@ def derive_bias_gradient(network, layer, column):
     current = _layer(network, layer)
     m = current.matrices
     _, j = _index(m["bias_matrix"], "bias_matrix", 0, column)
-    factors = np.column_stack([m["dC_dy_matrix"][:, j], m["dh_da_matrix"][:, j]])
+    columns, names, formula = _gradient_factors(current, j)
+    factors = np.column_stack(columns)
     stored = float(m["dC_db_matrix"][0, j])
     products, total = _products(network, layer, "dC_db_matrix", factors, stored)
     return GradientDerivation(
         title=f"Layer {layer}: ∂C/∂b[{j}] (bias of neuron {j})",
-        formula=f"∂C/∂b[{j}] = Σ_n ∂C/∂h[n,{j}] · h'(a[n,{j}])",
-        factor_names=(f"∂C/∂h[n,{j}]", f"h'(a[n,{j}])"),
+        formula=f"∂C/∂b[{j}] = Σ_n {formula}",
+        factor_names=names,
         factors=factors, products=products, total=total,
         stored=stored, dC_dy_rule=_dC_dy_rule(network, layer, j))
 

@@ -25,6 +25,13 @@ The layer also names the helper matrices of the seed's operations:
 which read the same cells again or in the other order without copying them,
 exactly what the seed's ``Matrix_Broadcast`` and ``Matrix_Transpose`` produce.
 
+The table is for the seed's cost, MSE. With cross-entropy (:data:`~.costs.CROSS_ENTROPY`)
+the last layer's ``dC_dy_matrix`` holds that cost's ∂C/∂y, and its ``dC_da_matrix`` is
+``(y − t)/N`` from y and t directly: ∂C/∂y ⊙ h'(a) simplified (for a softmax output, the
+whole Jacobian's product). With a SOFTMAX output, whose Jacobian is not diagonal,
+``dh_da_matrix`` holds the Jacobian's diagonal ``h(1 − h)``, for the tables; ∂C/∂a is
+never ``∂C/∂h ⊙ dh_da`` there (see :meth:`Neural_Layer.compute_dC_da`).
+
 Each matrix is allocated once and then only written in place; assigning to one
 (``layer.weights_matrix = W``) copies the values in after checking the shape.
 """
@@ -176,15 +183,21 @@ class Neural_Layer:
         them out in one block of memory).
     activation : ActivationType
         ``h``, the activation of these neurons.
+    cost : Cost
+        The network's cost record (:mod:`~flux_widgets.costs`); only the last layer's
+        backward pass uses it. MSE by default.
+    target : ndarray, N x n_out, or None
+        The targets t, given to the last layer when its cost computes ∂C/∂a directly.
     """
 
-    def __init__(self, input_matrix, matrices, activation):
+    def __init__(self, input_matrix, matrices, activation, cost=MSE, target=None):
         self.matrices = _named_matrices(input_matrix, matrices)
         # Each is also a plain attribute, layer.weights_matrix: the formulas below read
         # them so, and a plain attribute is the fastest thing Python looks up.
         for name, matrix in self.matrices.items():
             object.__setattr__(self, name, matrix)
         self.activation = ActivationType.parse(activation)
+        self.cost, self.target = cost, target
         self._joined_update = _side_by_side(self.matrices)
 
     def __setattr__(self, name, value):
@@ -245,13 +258,16 @@ class Neural_Layer:
     # ---- backward ------------------------------------------------------
 
     def compute_output_dC_dy(self, target):
-        """Last layer: the cost ``C = (1/N) Σ (h − t)²`` and ``dC_dy = ∂C/∂h = (2/N) · (h − t)``.
+        """Last layer: the cost C and ``dC_dy = ∂C/∂h``, by the layer's cost record.
 
-        The cost is the seed's mean squared error, :data:`~flux_widgets.costs.MSE`.
-        Shapes: ``target`` and ``dC_dy`` are N x n_out. Returns C.
+        The seed's mean squared error (:data:`~flux_widgets.costs.MSE`, the default):
+        ``C = (1/N) Σ (h − t)²`` and ``∂C/∂h = (2/N) · (h − t)``; cross-entropy: see
+        :mod:`~flux_widgets.costs`. Shapes: ``target`` and ``dC_dy`` are N x n_out.
+        Returns C.
         """
         m = self.matrices
-        return MSE.cost_and_dC_dy(m["activated_output_matrix"], target, m["dC_dy_matrix"])
+        return self.cost.cost_and_dC_dy(m["activated_output_matrix"], target, m["dC_dy_matrix"],
+                                        m["weight_input_bias_matrix"], self.activation)
 
     def compute_hidden_dC_dy(self, next_layer):
         """Hidden layer: ``dC_dy = ∂C/∂h = next.dC_da · next.weightsᵀ``.
@@ -273,8 +289,51 @@ class Neural_Layer:
         return derivative(self.activation, self.weight_input_bias_matrix,
                           self.activated_output_matrix, self.dh_da_matrix)
 
+    def matrix_notes(self):
+        """What a named matrix holds where it differs from the module's table, in words:
+        ``{name: note}`` (empty for the seed's MSE with an element-by-element activation).
+        Shown beside the matrices by the panel's tables."""
+        notes = {}
+        kind = self.activation.name
+        if not self.activation.record.elementwise:
+            notes["dh_da_matrix"] = (f"the diagonal h(1 − h) of {kind}'s Jacobian "
+                                     "∂h_j/∂a_k = h_j(δ_jk − h_k), for reading")
+            notes["dC_da_matrix"] = f"∂C/∂h times {kind}'s whole Jacobian"
+        if self.dC_da_from_cost:
+            gradient = self.cost.gradient_formula(self.activation).split(";")[0]
+            notes["dC_dy_matrix"] = f"∂C/∂y of {self.cost.label}: {gradient}"
+            notes["dh_da_matrix"] = notes.get("dh_da_matrix", "h'(a)") + ": dC_da does not use it"
+            notes["dC_da_matrix"] = ("(y − t)/N from y and t: ∂C/∂y times h' simplified, "
+                                     "exact where ∂C/∂y is huge and h' tiny")
+        return notes
+
+    @property
+    def dC_da_from_cost(self):
+        """Whether ``dC_da`` comes from the cost directly (the last layer, cross-entropy)."""
+        return self.target is not None and self.cost.dC_da is not None
+
+    @property
+    def dC_da_is_product(self):
+        """Whether ``dC_da = dC_dy ⊙ dh_da`` entry by entry (MSE, or a hidden layer, with an
+        element-by-element activation): what a derivation of one gradient entry shows."""
+        return self.activation.record.elementwise and not self.dC_da_from_cost
+
     def compute_dC_da(self):
-        """``dC_da = dC_dy ⊙ dh_da``: ``∂C/∂a[n, j] = ∂C/∂h[n, j] · h'(a[n, j])`` (N x n_out)."""
+        """``dC_da = dC_dy ⊙ dh_da``: ``∂C/∂a[n, j] = ∂C/∂h[n, j] · h'(a[n, j])`` (N x n_out).
+
+        Two exceptions. The last layer of a cost that gives ∂C/∂a directly (cross-entropy,
+        with :attr:`target` set): ``(h − t)/N``, that product simplified. An activation that
+        is not element by element (softmax): the row of ∂C/∂h times the whole Jacobian,
+        ``∂C/∂a[n, j] = Σ_k ∂C/∂h[n, k] · ∂h_k/∂a_j`` (its record's ``backward``).
+        """
+        if self.dC_da_from_cost:
+            return self.cost.dC_da(self.activated_output_matrix, self.target,
+                                   self.weight_input_bias_matrix, self.activation,
+                                   self.dC_da_matrix)
+        record = self.activation.record
+        if not record.elementwise:
+            return record.backward(self.weight_input_bias_matrix, self.activated_output_matrix,
+                                   self.dC_dy_matrix, self.dC_da_matrix)
         return Matrix_Hadamard_Product(self.dC_da_matrix, self.dC_dy_matrix, self.dh_da_matrix)
 
     def compute_dC_dw(self):

@@ -1,10 +1,12 @@
 """The network: ``Form_Network``, ``Forward_Pass``, ``Back_Propagation``, ``Learn``, ``Predict``.
 
-The cost is the seed's mean squared error over N samples and k outputs::
+The cost is, by default, the seed's mean squared error over N samples and k outputs::
 
     C = (1/N) · Σ_n Σ_j (y[n, j] − t[n, j])²
 
-and every gradient the network stores is the exact gradient of that C.
+or cross-entropy (``Form_Network(..., cost="cross_entropy")``, with a softmax or a
+sigmoid output; :mod:`~flux_widgets.costs`), and every gradient the network stores is the
+exact gradient of its C.
 
 Memory: all matrices a network owns (parameters first, then everything the
 passes write) are views into one float64 block, ``network.state``. Copying
@@ -34,7 +36,7 @@ from . import checks
 from .activations import ActivationType, activate
 from .checks import MAX_NETWORK_BYTES, number_text
 from .checks import learning_rate as check_learning_rate
-from .costs import MSE
+from .costs import CostType
 from .errors import ConfigurationError, DataError, NonFiniteError
 from .layer import PARAMETER_NAMES, Neural_Layer, matrix_shapes
 from .matrix import Matrix_Add, Matrix_Broadcast, Matrix_Multiply, _matrix_key
@@ -74,10 +76,12 @@ class Neural_Layer_Information:
         The seed the weights were drawn with.
     init_scale : float
         The weight scale s the weights were drawn with (1: He/LeCun; see module docs).
+    cost_type : CostType
+        The cost C is (``CostType.MSE``, the seed's, or ``CostType.CROSS_ENTROPY``).
     """
 
     def __init__(self, neural_layers, layers_vector, inputMatrix, outputMatrix, state,
-                 parameter_size, seed, init_scale):
+                 parameter_size, seed, init_scale, cost_type=CostType.MSE):
         self.neural_layers = neural_layers
         self.layers_vector = layers_vector
         self.sample_size = inputMatrix.shape[0]
@@ -87,6 +91,7 @@ class Neural_Layer_Information:
         self.parameters = state[:parameter_size]
         self.seed = seed
         self.init_scale = init_scale
+        self.cost_type = cost_type
         self.cost = math.nan
         self.iteration = 0
 
@@ -114,13 +119,16 @@ class Neural_Layer_Information:
 
     def describe(self):
         """``'4(implicit)-8-4-1, hidden LEAKY_RELU, output SIGMOID, 16 samples'``, followed
-        by ``', initial weights ×5'`` when the weight scale is not 1."""
+        by ``', initial weights ×5'`` when the weight scale is not 1 and ``', cost
+        cross-entropy'`` when the cost is not the seed's MSE."""
         sizes = "-".join(str(n) for n in self.layers_vector[1:])
         hidden = sorted({a.name for a in self.hidden_activations}) or ["none"]
         scaled = "" if self.init_scale == 1 else \
             f", initial weights ×{number_text(self.init_scale)}"
+        cost = "" if self.cost_type is CostType.MSE else f", cost {self.cost_type.record.label}"
         return (f"{self.layers_vector[0]}(implicit)-{sizes}, hidden {'/'.join(hidden)}, "
-                f"output {self.output_activation.name}, {self.sample_size} samples{scaled}")
+                f"output {self.output_activation.name}, {self.sample_size} samples{scaled}"
+                f"{cost}")
 
     def __repr__(self):
         return f"Neural_Layer_Information({self.describe()})"
@@ -157,7 +165,7 @@ class Neural_Layer_Information:
         """
         copied = Form_Network(self.layers_vector[1:], self.inputMatrix, self.outputMatrix,
                               self.hidden_activations or ActivationType.LEAKY_RELU,
-                              self.output_activation, seed=0)
+                              self.output_activation, seed=0, cost=self.cost_type)
         copied.restore(self.snapshot())
         copied.seed, copied.init_scale = self.seed, self.init_scale
         memo[id(self)] = copied
@@ -205,7 +213,42 @@ def _hidden_activations(hidden_activation, hidden_count):
                 f"{len(hidden_activation)} hidden activations were given for "
                 f"{hidden_count} hidden layers; give one per hidden layer or a single one")
         return [ActivationType.parse(a) for a in hidden_activation]
-    return [ActivationType.parse(hidden_activation)] * hidden_count
+    kind = ActivationType.parse(hidden_activation)
+    if kind.record.output_only:   # refused even with no hidden layer to give it to
+        raise ConfigurationError(f"{kind.name} is an output layer's activation; choose "
+                                 "another hidden activation")
+    return [kind] * hidden_count
+
+
+def _check_cost(cost_type, activations, targets):
+    """ConfigurationError or DataError unless the cost, the activations and the targets
+    go together: an output-only activation (softmax) in the output layer alone, with at
+    least two outputs; cross-entropy with a softmax or a sigmoid output, and targets it
+    can read as probabilities."""
+    for number, activation in enumerate(activations[:-1], start=1):
+        if activation.record.output_only:
+            raise ConfigurationError(f"hidden layer {number} cannot use {activation.name}: it "
+                                     "is an output layer's activation; choose another one")
+    output = activations[-1]
+    if output.record.output_only and targets.shape[1] < 2:
+        raise ConfigurationError(f"a {output.name} output needs at least 2 outputs (one per "
+                                 "class); with one output, use SIGMOID")
+    record = cost_type.record
+    if record.output_activations is not None and output.value not in record.output_activations:
+        allowed = " or ".join(name.upper() for name in record.output_activations)
+        raise ConfigurationError(f"the cost {record.label} needs a {allowed} output, not "
+                                 f"{output.name}")
+    if cost_type is CostType.CROSS_ENTROPY:
+        if targets.min() < 0 or targets.max() > 1:
+            raise DataError(f"cross-entropy needs targets between 0 and 1 (probabilities); "
+                            f"they go from {number_text(targets.min())} to "
+                            f"{number_text(targets.max())}")
+        sums = targets.sum(axis=1)
+        if output is ActivationType.SOFTMAX and not np.allclose(sums, 1.0, rtol=0, atol=1e-9):
+            row = int(np.argmax(np.abs(sums - 1.0)))
+            raise DataError(f"cross-entropy with a SOFTMAX output needs each target row to sum "
+                            f"to 1 (one class per sample, one-hot); row {row} sums to "
+                            f"{number_text(sums[row])}")
 
 
 def _layer_shapes(layers_vector, samples):
@@ -239,7 +282,8 @@ def check_network_memory(layers_vector, samples, copies=1, kept=None,
 
 def Form_Network(layers, input_matrix, output_matrix,
                  hidden_activation=ActivationType.LEAKY_RELU,
-                 output_activation=ActivationType.SIGMOID, seed=None, init_scale=1.0):
+                 output_activation=ActivationType.SIGMOID, seed=None, init_scale=1.0,
+                 cost="mse"):
     """Build a network ready for ``Forward_Pass`` (the seed's ``Form_Network``).
 
     Parameters
@@ -262,6 +306,10 @@ def Form_Network(layers, input_matrix, output_matrix,
     init_scale : float
         The weight scale s, a number with 0 < s ≤ 1,000: every initial weight is s times
         the He/LeCun one, ``W ~ Normal(0, (s·gain)² / n_in)`` (see module docs).
+    cost : CostType or name
+        ``"mse"`` (the seed's mean squared error, the default) or ``"cross_entropy"``
+        (with a SOFTMAX output, each target row summing to 1, or a SIGMOID output, targets
+        between 0 and 1); see :mod:`~flux_widgets.costs`.
 
     Returns
     -------
@@ -280,6 +328,8 @@ def Form_Network(layers, input_matrix, output_matrix,
             f"layer size {targets.shape[1]}")
     activations = _hidden_activations(hidden_activation, len(sizes) - 1)
     activations.append(ActivationType.parse(output_activation))
+    cost_type = CostType.parse(cost)
+    _check_cost(cost_type, activations, targets)
     seed = checks.seed(seed)
     init_scale = checks.init_scale(init_scale)
 
@@ -308,11 +358,13 @@ def Form_Network(layers, input_matrix, output_matrix,
         matrices["weights_matrix"][...] = rng.standard_normal(layer_shapes["weights_matrix"]) \
             * (init_scale * gain / math.sqrt(n_in))  # 1.0 · gain is gain: s = 1 is exact
         matrices["bias_matrix"][...] = INITIAL_BIAS
-        layer = Neural_Layer(layer_input, matrices, activation)
+        last = len(neural_layers) == len(shapes) - 1
+        layer = Neural_Layer(layer_input, matrices, activation, cost_type.record,
+                             targets if last and cost_type.record.dC_da else None)
         neural_layers.append(layer)
         layer_input = layer.activated_output_matrix
     return Neural_Layer_Information(neural_layers, layers_vector, inputs, targets, state,
-                                    parameter_size, seed, init_scale)
+                                    parameter_size, seed, init_scale, cost_type)
 
 
 # --------------------------------------------------------------------------
@@ -409,6 +461,10 @@ _ITERATION = (
 # The last layer's dC_dy_matrix (written with the cost) reads its output y and the targets
 # t (the network's outputMatrix, named with layer None), not the next layer.
 _OUTPUT_DC_DY_READS = ((0, "activated_output_matrix"), (None, "outputMatrix"))
+# dC_da when it is not dC_dy ⊙ dh_da: from the cost, (y − t)/N, it reads y and t; through a
+# whole Jacobian (softmax), dC_dy and h.
+_DC_DA_FROM_COST_READS = _OUTPUT_DC_DY_READS
+_DC_DA_JACOBIAN_READS = ((0, "dC_dy_matrix"), (0, "activated_output_matrix"))
 _READS = {writes: reads for _, _, computations in _ITERATION for writes, reads in computations}
 
 
@@ -432,7 +488,7 @@ def iteration_computations(network):
     return order
 
 
-def computation_operands(layer, writes):
+def computation_operands(layer, writes, network=None):
     """The matrices the computation of layer ``layer`` (from 1) that writes ``writes`` (as
     in :func:`iteration_computations`) reads: ``[(layer number, name), ...]``, in the
     order its formula names them; the targets t are ``(None, "outputMatrix")``.
@@ -442,9 +498,18 @@ def computation_operands(layer, writes):
     layer's ``dC_da_matrix`` and ``weights_matrix``; the last layer's ``("cost",
     "dC_dy_matrix")``, ``C`` and ``dC_dy = (2/N)(y − t)``, reads its
     ``activated_output_matrix`` y and the targets; an update ``W ← W − η·dC_dw`` reads W
-    (before the update) and ``dC_dw_matrix``.
+    (before the update) and ``dC_dw_matrix``. ``dC_da = dC_dy ⊙ dh_da`` reads those two,
+    unless ``network`` is given and its layer computes ∂C/∂a otherwise: from the cost
+    (cross-entropy, ``(y − t)/N``: y and the targets) or through softmax's whole Jacobian
+    (``dC_dy`` and h).
     """
     reads = _OUTPUT_DC_DY_READS if writes[0] == "cost" else _READS[tuple(writes)]
+    if network is not None and tuple(writes) == ("dC_da_matrix",):
+        own = network.neural_layers[layer - 1]
+        if own.dC_da_from_cost:
+            reads = _DC_DA_FROM_COST_READS
+        elif not own.dC_da_is_product:
+            reads = _DC_DA_JACOBIAN_READS
     return [(None if offset is None else layer + offset, name) for offset, name in reads]
 
 
@@ -565,12 +630,17 @@ def Predict(network, new_input):
     if rows.shape[1] != network.layers_vector[0]:
         raise DataError(f"new_input has {rows.shape[1]} columns but the network takes "
                         f"{network.layers_vector[0]} inputs")
+    return _pass_rows(network, rows)[1]
+
+
+def _pass_rows(network, rows):
+    """``(a, h)`` of the last layer for the rows ``rows`` (M x n_in), in new matrices."""
     for layer in network.neural_layers:
         weighted = Matrix_Multiply(None, rows, layer.weights_matrix)
         bias = Matrix_Broadcast(None, layer.bias_matrix, *weighted.shape)
-        rows = activate(layer.activation, Matrix_Add(weighted, weighted, bias),
-                        np.empty_like(weighted))
-    return rows
+        a = Matrix_Add(weighted, weighted, bias)
+        rows = activate(layer.activation, a, np.empty_like(weighted))
+    return a, rows
 
 
 def predicted_class(outputs):
@@ -603,4 +673,5 @@ def predicted_class(outputs):
 def network_cost(network):
     """The cost C of the network's current parameters, computed without touching its matrices."""
     check_network("network_cost", network)
-    return MSE.cost(Predict(network, network.inputMatrix), network.outputMatrix)
+    a, y = _pass_rows(network, network.inputMatrix)
+    return network.cost_type.record.cost(y, network.outputMatrix, a, network.output_activation)

@@ -148,19 +148,37 @@ def _grade_sign(network, question, answer):
     elif question.matrix == "dC_db_matrix":
         why = derive_bias_gradient(network, layer, column).text(max_samples=6)
     else:
-        dC_dy, dh_da = m["dC_dy_matrix"][row, column], m["dh_da_matrix"][row, column]
-        why = (f"∂C/∂a[{row},{column}] = ∂C/∂h[{row},{column}] · h'(a[{row},{column}]) = "
-               f"{_g(dC_dy)} · {_g(dh_da)} = {_g(value)}"
-               + (": the sign of ∂C/∂h, since h' ≥ 0 here." if dh_da >= 0
-                  else " (this h' is negative here)."))
+        why = _dC_da_why(network, layer, row, column, value)
     truth = _sign(value)
     return Verdict(answer == truth, answer, f"{truth} ({_g(value)})", why)
+
+
+def _dC_da_why(network, layer, row, column, value):
+    """How ``dC_da[row, column]`` of ``layer`` came about, with its numbers."""
+    m, own = _matrices(network, layer), network.neural_layers[layer - 1]
+    where = f"[{row},{column}]"
+    if own.dC_da_from_cost:
+        y, t = m["activated_output_matrix"][row, column], network.outputMatrix[row, column]
+        return (f"∂C/∂a{where} = (y − t)/N = ({_g(y)} − {_g(t)})/{network.sample_size} = "
+                f"{_g(value)} ({own.cost.label} with a {own.activation.name} output): the "
+                "sign of y − t.")
+    if not own.dC_da_is_product:
+        dC_dh, h = m["dC_dy_matrix"][row], m["activated_output_matrix"][row]
+        return (f"∂C/∂a{where} = h_{column}·(∂C/∂h_{column} − Σ_k ∂C/∂h_k·h_k) = "
+                f"{_g(h[column])}·({_g(dC_dh[column])} − {_g(float(dC_dh @ h))}) = {_g(value)} "
+                f"({own.activation.name}'s whole Jacobian).")
+    dC_dy, dh_da = m["dC_dy_matrix"][row, column], m["dh_da_matrix"][row, column]
+    return (f"∂C/∂a{where} = ∂C/∂h{where} · h'(a{where}) = {_g(dC_dy)} · {_g(dh_da)} = "
+            f"{_g(value)}" + (": the sign of ∂C/∂h, since h' ≥ 0 here." if dh_da >= 0
+                              else " (this h' is negative here)."))
 
 
 # ---- vanishing ---------------------------------------------------------------
 
 def _make_vanishing(network, stepper, computation, rng):
     layer = computation.layer
+    if not network.neural_layers[layer - 1].dC_da_is_product:
+        return None   # softmax, or cross-entropy's output: ∂C/∂a is not ∂C/∂h · h'(a)
     a = _matrices(network, layer)["weight_input_bias_matrix"]
     entry = _pick_entry(rng, a.shape)
     kind = network.neural_layers[layer - 1].activation
@@ -218,7 +236,9 @@ def _value_why(network, layer, name, row, column):
     if name == "activated_output_matrix":
         kind = network.neural_layers[layer - 1].activation
         h = float(m["activated_output_matrix"][row, column])
-        text = f"{kind.formula} = {_g(h)} at a = {_g(a)}, where " + text
+        at = f"a = {_g(a)}" if kind.record.elementwise else \
+            f"the row a = [{', '.join(map(_g, m['weight_input_bias_matrix'][row]))}]"
+        text = f"{kind.formula} = {_g(h)} at {at}, where " + text
     return text
 
 

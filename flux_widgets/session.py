@@ -5,10 +5,11 @@ is the format, the dataset, the layer sizes after the implicit input layer, the
 hidden activation (one for all hidden layers, or one per hidden layer:
 ``tanh,relu``), the output activation, the learning rate and the seed,
 separated by ``:``; spaces around parts, commas and ``=``, and case, are ignored.
-An 8th part after the seed, ``scale=5``, is the weight scale the network was formed
-with (:func:`~flux_widgets.network.Form_Network`'s ``init_scale``); without it the
-scale is 1, and a string is written with it only when the scale is not 1, so every
-string of FLUX 0.1 still reads, and is still written, as it was.
+After the seed come two optional parts, in this order: ``scale=5``, the weight scale the
+network was formed with (:func:`~flux_widgets.network.Form_Network`'s ``init_scale``;
+without it the scale is 1), and ``cost=cross_entropy``, its cost (without it the seed's
+MSE). A string is written with each only when it is not the default, so every string of
+FLUX 0.1 still reads, and is still written, as it was.
 
 A session file is a network saved by :func:`~flux_widgets.storage.save_network`
 with ::
@@ -40,6 +41,7 @@ import numpy as np
 
 from . import checks
 from .activations import ActivationType
+from .costs import CostType
 from .checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, number_text, parse_init_scale,
                      parse_layer_sizes, parse_learning_rate, parse_seed, parse_whole_number)
 from .datasets import DATASET_NAMES
@@ -58,6 +60,9 @@ PREFIX = "flux1"
 EXAMPLE = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
 # the settings a configuration string needs; "init_scale" may be missing (scale 1)
 _SETTINGS = ("layers", "hidden", "output", "learning_rate", "dataset", "seed")
+# the optional parts after the seed, in order: label -> (setting, what it is, its parser)
+_OPTIONAL = {"scale": ("init_scale", "weight scale", parse_init_scale),
+             "cost": ("cost", "cost", CostType.parse)}
 _SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
                  "session_version", "predictions")
 SESSION_VERSION = 2
@@ -76,13 +81,18 @@ _SESSION_MIGRATIONS = {1: _add_predictions}
 # ---- What a learner types (the numbers: flux_widgets.checks).
 
 def parse_activations(text):
-    """``"Leaky_ReLU"`` → an ActivationType; ``"tanh, relu"`` → a list, one per layer."""
+    """``"Leaky_ReLU"`` → an ActivationType; ``"tanh, relu"`` → a list, one per layer: hidden
+    layers' activations (an output-only one, softmax, is refused)."""
     text = str(text).strip()
     parts = [part.strip() for part in text.split(",")]
     if "" in parts:
         raise ConfigurationError(f"'{text}' has an empty activation; type one name such as "
                                  "leaky_relu, or one per hidden layer such as tanh, relu")
     kinds = [ActivationType.parse(part) for part in parts]
+    for kind in kinds:
+        if kind.record.output_only:
+            raise ConfigurationError(f"{kind.name} is an output layer's activation; choose "
+                                     "another hidden activation")
     return kinds[0] if len(kinds) == 1 else kinds
 
 
@@ -109,19 +119,22 @@ def configuration_string(settings):
     Parameters
     ----------
     settings : dict
-        As :meth:`Controls.values` returns them (activations may also be names); without
-        ``init_scale`` the weight scale is 1.
+        As :meth:`Controls.values` returns them (activations and the cost may also be
+        names); without ``init_scale`` the weight scale is 1, without ``cost`` the cost
+        is MSE.
 
     Returns
     -------
     str
-        Such as :data:`EXAMPLE`, with ``:scale=…`` at the end when the weight scale is not
-        1; :func:`parse_configuration_string` gives ``settings`` back.
+        Such as :data:`EXAMPLE`, with ``:scale=…`` when the weight scale is not 1 and
+        ``:cost=…`` when the cost is not MSE; :func:`parse_configuration_string` gives
+        ``settings`` back.
     """
     missing = [key for key in _SETTINGS if not isinstance(settings, dict) or key not in settings]
     if missing:
         raise ConfigurationError(f"the settings lack {', '.join(missing)}")
     scale = checks.init_scale(settings.get("init_scale", 1.0))
+    cost = CostType.parse(settings.get("cost", CostType.MSE))
     dataset, layers = str(settings["dataset"]).lower(), settings["layers"]
     if dataset not in DATASET_NAMES:  # such as "csv:marks.csv", a learner's own file
         raise ConfigurationError(f"'{dataset}' is not a bundled dataset; only those "
@@ -132,7 +145,8 @@ def configuration_string(settings):
                      _activation_text(settings["hidden"]), _activation_text(settings["output"]),
                      f"lr={_number_text(settings['learning_rate'])}",
                      f"seed={_number_text(settings['seed'])}",
-                     *([] if scale == 1 else [f"scale={_number_text(scale)}"])])
+                     *([] if scale == 1 else [f"scale={_number_text(scale)}"]),
+                     *([] if cost is CostType.MSE else [f"cost={cost.value}"])])
     parse_configuration_string(text)
     return text
 
@@ -151,15 +165,16 @@ def parse_configuration_string(text):
     Parameters
     ----------
     text : str
-        Such as :data:`EXAMPLE` (7 parts), or with the weight scale as an 8th part:
-        ``…:seed=0:scale=5``.
+        Such as :data:`EXAMPLE` (7 parts), and after the seed, optionally, the weight scale
+        and the cost in that order: ``…:seed=0:scale=5``, ``…:seed=0:cost=cross_entropy``,
+        ``…:seed=0:scale=5:cost=cross_entropy``.
 
     Returns
     -------
     dict
         As :meth:`Controls.values`: ``layers`` (list of int), ``hidden`` (ActivationType
         or one per hidden layer), ``output``, ``learning_rate``, ``dataset``, ``seed``,
-        ``init_scale`` (1.0 for a string of 7 parts).
+        ``init_scale`` (1.0 when not given), ``cost`` (a CostType; MSE when not given).
     """
     if not isinstance(text, str):
         raise ConfigurationError(f"a configuration string is text, not {type(text).__name__}")
@@ -172,11 +187,12 @@ def parse_configuration_string(text):
     if parts[0].lower() != PREFIX:
         raise ConfigurationError(f"a configuration string of this kit starts with '{PREFIX}:', "
                                  f"like {EXAMPLE}; this one starts with '{parts[0]}'")
-    if len(parts) not in (7, 8):
+    if not 7 <= len(parts) <= 7 + len(_OPTIONAL):
         raise ConfigurationError(f"the configuration string has {len(parts)} parts separated by "
-                                 f"':', but needs 7, like {EXAMPLE}, or 8 with the weight "
-                                 f"scale last, like {EXAMPLE}:scale=5")
-    _, dataset, layers, hidden, output, rate, seed, *scale = parts
+                                 f"':', but needs 7, like {EXAMPLE}, and after the seed at "
+                                 f"most the weight scale and the cost, like "
+                                 f"{EXAMPLE}:scale=5:cost=cross_entropy")
+    _, dataset, layers, hidden, output, rate, seed, *optional = parts
     if dataset.lower() not in DATASET_NAMES:
         raise ConfigurationError(f"unknown dataset '{dataset}'; choose one of "
                                  f"{', '.join(DATASET_NAMES)}")
@@ -188,15 +204,19 @@ def parse_configuration_string(text):
     settings = {"layers": layers, "hidden": hidden, "output": ActivationType.parse(output),
                 "learning_rate": parse_learning_rate(_labelled(rate, "lr", "learning rate")),
                 "dataset": dataset.lower(), "seed": parse_seed(_labelled(seed, "seed", "seed")),
-                "init_scale": 1.0}
-    if scale:
-        try:
-            typed = _labelled(scale[0], "scale", "weight scale")
-        except ConfigurationError as error:
-            raise ConfigurationError(f"the configuration string has 8 parts separated by ':', "
-                                     f"and the 8th, after the seed, can only be the weight "
-                                     f"scale: {error}") from None
-        settings["init_scale"] = parse_init_scale(typed)
+                "init_scale": 1.0, "cost": CostType.MSE}
+    labels = list(_OPTIONAL)
+    for part in optional:   # each at most once, in the order of _OPTIONAL
+        label = part.partition("=")[0].strip().lower()
+        if label not in labels:
+            how = (f"'{part}' is out of order or given twice" if label in _OPTIONAL
+                   else f"'{part}' is not one of them")
+            raise ConfigurationError(f"after the seed a configuration string can only have "
+                                     f"{' and '.join(f'{name}=…' for name in _OPTIONAL)}, in "
+                                     f"that order, each once; {how}")
+        labels = labels[labels.index(label) + 1:]
+        key, what, parse = _OPTIONAL[label]
+        settings[key] = parse(_labelled(part, label, what))
     return settings
 
 
@@ -229,7 +249,8 @@ def _describes(settings, network):
             and hidden == network.hidden_activations
             and settings["output"] is network.output_activation
             and settings["seed"] == network.seed
-            and settings["init_scale"] == network.init_scale)
+            and settings["init_scale"] == network.init_scale
+            and settings["cost"] is network.cost_type)
 
 
 def _score(right, asked):
@@ -348,7 +369,7 @@ def load_session(path):
                                      f"the network it holds ({network.describe()})")
         formed = Form_Network(settings["layers"], network.inputMatrix, network.outputMatrix,
                               settings["hidden"], settings["output"], seed=settings["seed"],
-                              init_scale=settings["init_scale"])
+                              init_scale=settings["init_scale"], cost=settings["cost"])
         stepper = Stepper(network, settings["learning_rate"])
         stepper.resume(extra["position"], extra["mse_values"], extra["iteration_points"],
                        formed=formed.snapshot())

@@ -37,7 +37,6 @@ from typing import Callable
 import numpy as np
 
 from . import checks
-from .costs import MSE
 from .curve import EMPTY_CURVE, CostCurve, CurveSnapshot
 from .errors import ConfigurationError, NonFiniteError
 from .layer import PARAMETER_NAMES
@@ -164,6 +163,21 @@ def _shape(matrix):
     return "x".join(str(n) for n in matrix.shape)
 
 
+def _dC_da_computation(layer, kind, a):
+    """What the computation of ``dC_da_matrix`` says (see Neural_Layer.compute_dC_da)."""
+    if layer.dC_da_from_cost:
+        description = (f"dC_da_matrix = (y − t)/N, from y and t: ∂C/∂y times h' simplified "
+                       f"({layer.cost.label} with a {kind.name} output)")
+        formula = layer.cost.gradient_formula(kind).split("; ")[-1]
+    elif not kind.record.elementwise:
+        description = (f"dC_da_matrix = dC_dy_matrix times {kind.name}'s whole Jacobian (not "
+                       "diagonal; dh_da_matrix holds its diagonal)")
+        formula = "∂C/∂a_j = h_j·(∂C/∂h_j − Σ_k ∂C/∂h_k·h_k)"
+    else:
+        description, formula = "dC_da_matrix = dC_dy_matrix ⊙ dh_da_matrix", "∂C/∂a = ∂C/∂h ⊙ h'(a)"
+    return description, f"{formula}  [{_shape(a)}]", layer.compute_dC_da
+
+
 def _layer_computations(network, index, learning_rate_of):
     """What each computation of layer ``index`` (0-based) says and runs:
     ``{the last name it writes: (description, formula, run)}``."""
@@ -177,12 +191,14 @@ def _layer_computations(network, index, learning_rate_of):
     kind = layer.activation
     input_name = "input_matrix" if index == 0 else f"input_matrix (= layer {index}'s output)"
 
+    cost = layer.cost
     if last:
         def cost_and_dC_dy():
             network.cost = layer.compute_output_dC_dy(network.outputMatrix)
 
-        dC_dy = (f"cost {MSE.formula} and dC_dy_matrix = ∂C/∂y",
-                 f"{MSE.gradient_formula}, N = {samples}  [{_shape(a)}]", cost_and_dC_dy)
+        dC_dy = (f"cost {cost.formula(kind)} and dC_dy_matrix = ∂C/∂y",
+                 f"{cost.gradient_formula(kind).split(';')[0]}, N = {samples}  [{_shape(a)}]",
+                 cost_and_dC_dy)
     else:
         following = layers[index + 1]
         w_next = following.weights_matrix
@@ -211,10 +227,7 @@ def _layer_computations(network, index, learning_rate_of):
             f"dh_da_matrix = h'(weight_input_bias_matrix), h = {kind.name}",
             f"{kind.derivative_formula}  [{_shape(a)}]",
             lambda: layer.Dh_Da_Function(last)),
-        "dC_da_matrix": (
-            "dC_da_matrix = dC_dy_matrix ⊙ dh_da_matrix",
-            f"∂C/∂a = ∂C/∂h ⊙ h'(a)  [{_shape(a)}]",
-            layer.compute_dC_da),
+        "dC_da_matrix": _dC_da_computation(layer, kind, a),
         "dC_dw_matrix": (
             "dC_dw_matrix = input_matrixᵀ · dC_da_matrix",
             f"∂C/∂W = xᵀ·∂C/∂a  [{x.shape[1]}x{x.shape[0]} · {_shape(a)} → {_shape(w)}]",
@@ -308,7 +321,14 @@ class Stepper:
 
     @property
     def mse_values(self):
+        """The cost of each completed iteration (the seed's name: with cross-entropy, those
+        are cross-entropies; :attr:`cost_label` says which)."""
         return self.curve.mse_values
+
+    @property
+    def cost_label(self):
+        """What the curve's values are: ``"MSE"`` or ``"cross-entropy"``."""
+        return self.network.cost_type.record.label
 
     @property
     def iteration_points(self):

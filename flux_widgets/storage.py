@@ -1,6 +1,6 @@
 """Save a network to one file and load it back exactly, trusting nothing in the file.
 
-The format (version 2) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
+The format (version 3) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
 holding exactly these four:
 
 ``inputs``
@@ -13,25 +13,27 @@ holding exactly these four:
 ``meta``
     a 0-d unicode array holding a JSON object::
 
-        {"format": "flux-network", "version": 2,
+        {"format": "flux-network", "version": 3,
          "layers_vector": [4, 8, 4, 1],
          "activations": ["LEAKY_RELU", "LEAKY_RELU", "SIGMOID"],
-         "seed": 1, "init_scale": 1.0, "iteration": 20, "cost": 0.24,
+         "seed": 1, "init_scale": 1.0, "cost_type": "mse", "iteration": 20, "cost": 0.24,
          "extra": {"position": 7, "learning_rate": 0.5},
          "sha256": "..."}
 
     ``activations`` has one name per layer, hidden layers first; ``seed`` and
     ``cost`` may be ``null`` (no seed; no cost before the first iteration);
     ``init_scale`` is the weight scale the network was formed with (a number
-    with 0 < s ≤ 1,000, see :func:`~flux_widgets.network.Form_Network`);
+    with 0 < s ≤ 1,000, see :func:`~flux_widgets.network.Form_Network`); ``cost_type``
+    the cost function (``"mse"`` or ``"cross_entropy"``, see :mod:`~flux_widgets.costs`);
     ``extra`` is whatever JSON object the caller saved with the network.
     ``sha256`` is the hex SHA-256 of the bytes of ``inputs``, ``targets`` and
     ``state`` (in that order, little-endian float64, C order) followed by
     ``json.dumps(meta_without_sha256, sort_keys=True)`` encoded as UTF-8.
 
 Version 1 (FLUX 0.1) had no ``init_scale``: its networks were all formed with
-scale 1, which is what a version 1 file is read with (``_MIGRATIONS``). Files are
-always written in the newest version.
+scale 1, which is what a version 1 file is read with; version 2 had no ``cost_type``:
+its networks all had the seed's MSE (``_MIGRATIONS``). Files are always written in the
+newest version.
 
 Loading reads only JSON and plain float64 arrays; a file holding Python
 objects (pickles) is refused before any of it is read, so nothing in a file is
@@ -58,6 +60,7 @@ import numpy as np
 
 from . import checks
 from .activations import ActivationType
+from .costs import CostType
 from .checks import MAX_FILE_BYTES
 from .errors import ConfigurationError, FluxError, StorageError
 from .network import (Form_Network, Neural_Layer_Information, check_network_memory,
@@ -66,7 +69,7 @@ from .network import (Form_Network, Neural_Layer_Information, check_network_memo
 __all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
 
 FORMAT = "flux-network"
-VERSION = 2
+VERSION = 3
 
 
 def _add_init_scale(meta):
@@ -74,15 +77,21 @@ def _add_init_scale(meta):
     return dict(meta, version=2, init_scale=1.0)
 
 
+def _add_cost_type(meta):
+    """Version 2 → 3: the cost function, which every network of version 2 had: MSE."""
+    return dict(meta, version=3, cost_type="mse")
+
+
 # version v -> a function turning the description (meta) of version v into that of v + 1;
 # the checksum is checked on the description as saved (CONTRIBUTING.md, "Changing a saved
 # format"; tests/fixtures/saved keeps files of every version)
-_MIGRATIONS = {1: _add_init_scale}
+_MIGRATIONS = {1: _add_init_scale, 2: _add_cost_type}
+_INTRODUCED = {2: "init_scale", 3: "cost_type"}  # version -> the entry it added
 MAX_META_BYTES = 16 * 1024 ** 2
 _ARRAYS = ("inputs", "targets", "state")
 _MEMBERS = ("meta", *_ARRAYS)
 _KEYS = ("format", "version", "layers_vector", "activations", "seed", "init_scale",
-         "iteration", "cost", "extra", "sha256")
+         "cost_type", "iteration", "cost", "extra", "sha256")
 _MB = 1024 ** 2
 
 
@@ -169,6 +178,7 @@ def save_network(network, path, extra=None):
             "activations": [layer.activation.name for layer in network.neural_layers],
             "seed": None if network.seed is None else int(network.seed),
             "init_scale": float(network.init_scale),
+            "cost_type": network.cost_type.value,
             "iteration": int(network.iteration),
             "cost": cost if math.isfinite(cost) else None,
             "extra": extra}
@@ -345,6 +355,10 @@ def _parse_meta(path, raw):
         raise StorageError(f"{path} was saved by a newer or other version of FLUX (file "
                            f"format version {version!r}); this kit reads versions 1 to "
                            f"{VERSION}: update flux-widgets to load it")
+    early = [key for since, key in _INTRODUCED.items() if since > version and key in meta]
+    if early:   # a migration would overwrite it: a file of that version never had it
+        raise StorageError(f"{path}: the description (meta) of a version {version} file has "
+                           f"{', '.join(early)}, which only later versions have")
     saved = meta
     while meta["version"] < VERSION:  # an older file is migrated, never refused
         meta = _MIGRATIONS[meta["version"]](dict(meta))
@@ -381,6 +395,9 @@ def _check_meta_values(path, meta):
         checks.init_scale(meta["init_scale"])
     except ConfigurationError as error:
         raise StorageError(f"{path}: init_scale is wrong: {error}") from None
+    if meta["cost_type"] not in [member.value for member in CostType]:
+        raise StorageError(f"{path}: unknown cost_type {meta['cost_type']!r}; FLUX knows "
+                           f"{', '.join(member.value for member in CostType)}")
     if not _whole(meta["iteration"]):
         raise StorageError(f"{path}: iteration should be a whole number ≥ 0, "
                            f"got {meta['iteration']!r}")
@@ -426,7 +443,8 @@ def load_network(path):
 
     Returns ``(network, extra)``: the network exactly as it was saved (every
     matrix bit for bit, the cost, the iteration count, the seed, the weight
-    scale and the activations; a file of version 1 has weight scale 1) and the
+    scale, the activations and the cost function; a file of version 1 has weight scale
+    1, one of version 1 or 2 the cost MSE) and the
     ``extra`` dict saved with it.
 
     Raises StorageError, and no other exception, for any file it cannot
@@ -451,7 +469,7 @@ def load_network(path):
     *hidden, output = meta["activations"]
     try:  # seed 0: the weights are the file's; the saved seed is only a label
         network = Form_Network(meta["layers_vector"][1:], inputs, targets, hidden, output,
-                               seed=0)
+                               seed=0, cost=meta["cost_type"])
     except FluxError as error:
         raise StorageError(f"{path}: the network cannot be rebuilt: {error}") from None
     np.copyto(network.state, state)

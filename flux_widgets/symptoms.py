@@ -71,11 +71,13 @@ def _names(network, number, neurons):
 def neuron_states(stepper):
     """``{(layer, neuron): "dead" or "saturated"}`` from each layer's ``dh_da_matrix`` (N x n)
     as last computed; ``layer`` counts from 1 (a diagram column), ``neuron`` is a column of
-    that layer's matrices. A layer whose ``dh_da_matrix`` is not computed yet has none."""
+    that layer's matrices. A layer whose ``dh_da_matrix`` is not computed yet has none, nor
+    one whose ∂C/∂a does not go through h'(a) (softmax; cross-entropy's output layer, where
+    a saturated output still learns: ∂C/∂a = (y − t)/N)."""
     states = {}
     for number, layer in enumerate(stepper.network.neural_layers, start=1):
         record = layer.activation.record
-        if not record.elementwise or not stepper.computed(number, "dh_da_matrix"):
+        if not layer.dC_da_is_product or not stepper.computed(number, "dh_da_matrix"):
             continue
         with np.errstate(invalid="ignore"):
             largest = np.abs(layer.dh_da_matrix).max(axis=0)

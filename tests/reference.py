@@ -56,7 +56,16 @@ def reference_activation(kind, a):
             ActivationType.SWISH: lambda: a * sigma,
             ActivationType.LINEAR: lambda: a.copy(),
             ActivationType.ELU: lambda: np.where(a > 0, a, np.exp(a) - 1.0),
+            ActivationType.SOFTMAX: lambda: _softmax_rows(a),
         }[kind]()
+
+
+def _softmax_rows(a):
+    """Softmax of each row (a 1-D array is one row), by the textbook formula e^a / Σ e^a on
+    a shifted by its row's largest entry (the same probabilities, without overflow)."""
+    rows = np.atleast_2d(a)
+    e = np.exp(rows - rows.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).reshape(np.shape(a))
 
 
 def reference_derivative(kind, a):
@@ -71,4 +80,5 @@ def reference_derivative(kind, a):
             ActivationType.SWISH: lambda: sigma + a * sigma * (1.0 - sigma),
             ActivationType.LINEAR: lambda: np.ones_like(a),
             ActivationType.ELU: lambda: np.where(a > 0, 1.0, np.exp(a)),
+            ActivationType.SOFTMAX: lambda: _softmax_rows(a) * (1.0 - _softmax_rows(a)),
         }[kind]()

@@ -1,9 +1,11 @@
 """Activation functions ``h(a)`` and derivatives ``h'(a)`` (``flux_widgets.activations``).
 
 Oracles: the textbook formulas written out here (leaky slope 0.01, ELU α = 1,
-swish ``a · σ(a)``), central finite differences of ``activate`` for the
-derivative (step 1e-6, away from the kink at 0), and Python's ``math`` for the
-exact left tail of σ. Results must be written in place into ``out``; no
+swish ``a · σ(a)``, softmax ``e^a / Σ e^a`` row by row), central finite
+differences of ``activate`` for the derivative (step 1e-6, away from the kink
+at 0; for SOFTMAX, whose ``h'`` is a Jacobian, one entry perturbed at a time:
+its diagonal against ``dh_da`` and the whole Jacobian against ``backward``), and
+Python's ``math`` for the exact left tail of σ. Results must be written in place into ``out``; no
 floating-point warning or flag may occur for any ``a`` in [-1e4, 1e4].
 """
 
@@ -70,13 +72,85 @@ def test_derivative_matches_reference_formula(a):
         assert np.allclose(got, reference_derivative(kind, a), rtol=1e-12, atol=1e-12), kind
 
 
+def entrywise_slope(kind, a):
+    """∂h[n, j]/∂a[n, j] by central differences, perturbing one entry of a at a time
+    (the Jacobian's diagonal; for an element-by-element h, the same as perturbing all)."""
+    slope = np.empty_like(a)
+    for index in np.ndindex(*a.shape):
+        up, down = a.copy(), a.copy()
+        up[index] += STEP
+        down[index] -= STEP
+        slope[index] = (run_activate(kind, up)[index]
+                        - run_activate(kind, down)[index]) / (2 * STEP)
+    return slope
+
+
+def jacobian_by_finite_differences(kind, a):
+    """``J[n, k, j] = ∂h[n, k]/∂a[n, j]`` (N x n x n) by central differences, one entry of a
+    perturbed at a time; a row of h depends on its own row of a only (checked here)."""
+    N, n = a.shape
+    jacobian = np.empty((N, n, n))
+    for row, column in np.ndindex(N, n):
+        up, down = a.copy(), a.copy()
+        up[row, column] += STEP
+        down[row, column] -= STEP
+        change = (run_activate(kind, up) - run_activate(kind, down)) / (2 * STEP)
+        others = np.delete(change, row, axis=0)
+        assert np.all(others == 0.0), "a row of h moved with another row's a"
+        jacobian[row, :, column] = change[row]
+    return jacobian
+
+
 @PROPERTY
 @given(a=matrices(-30.0, 30.0, max_side=6))
 def test_derivative_matches_central_finite_difference(a):
     a = np.where(np.abs(a) > 1e-3, a, 0.5)  # away from the kink at 0
     for kind in KINDS:
-        slope = (run_activate(kind, a + STEP) - run_activate(kind, a - STEP)) / (2 * STEP)
+        if kind.record.elementwise:  # h[n, j] depends on a[n, j] alone: perturb all at once
+            slope = (run_activate(kind, a + STEP) - run_activate(kind, a - STEP)) / (2 * STEP)
+        else:  # softmax: dh_da is the Jacobian's diagonal, one entry perturbed at a time
+            slope = entrywise_slope(kind, a)
         assert np.allclose(run_derivative(kind, a), slope, rtol=1e-6, atol=1e-6), kind
+
+
+@PROPERTY
+@given(a=matrices(-30.0, 30.0, max_side=5), seed=st.integers(0, 2**16))
+def test_backward_of_softmax_is_the_finite_difference_jacobian_product(a, seed):
+    """``backward(a, h, ∂C/∂h)[n, j] = Σ_k ∂C/∂h[n, k] · ∂h[n, k]/∂a[n, j]`` with the whole
+    Jacobian from central differences, and with the textbook one ``h_k (δ_kj − h_j)``."""
+    kind = ActivationType.SOFTMAX
+    dC_dh = np.random.default_rng(seed).normal(size=a.shape)
+    h = run_activate(kind, a)
+    got = kind.record.backward(a, h, dC_dh, np.full_like(a, np.nan))
+    jacobian = jacobian_by_finite_differences(kind, a)
+    assert np.allclose(got, np.einsum("nk,nkj->nj", dC_dh, jacobian), rtol=1e-6, atol=1e-6)
+    p = reference_activation(kind, a)
+    textbook = p[:, :, None] * (np.eye(a.shape[1])[None] - p[:, None, :])  # [n, k, j]
+    assert np.allclose(got, np.einsum("nk,nkj->nj", dC_dh, textbook), rtol=1e-10, atol=1e-12)
+    # its diagonal is what dh_da writes
+    diagonal = np.diagonal(textbook, axis1=1, axis2=2)
+    assert np.allclose(run_derivative(kind, a), diagonal, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
+def test_backward_is_given_exactly_when_h_is_not_element_by_element(kind):
+    """An element-by-element h has no ``backward`` (the layer multiplies ∂C/∂h ⊙ h'(a));
+    every other has one, which writes into ``out`` and leaves its inputs alone."""
+    record = kind.record
+    if record.elementwise:
+        assert record.backward is None
+        return
+    assert callable(record.backward)
+    assert len(inspect.signature(record.backward).parameters) == 4
+    a = np.linspace(-3.0, 3.0, 12).reshape(3, 4)
+    h = run_activate(kind, a)
+    dC_dh = np.arange(12.0).reshape(3, 4) - 5.0
+    before = a.copy(), h.copy(), dC_dh.copy()
+    out = np.full_like(a, np.nan)
+    assert record.backward(a, h, dC_dh, out) is out
+    assert np.all(np.isfinite(out))
+    for now, then in zip((a, h, dC_dh), before):
+        assert np.array_equal(now, then)
 
 
 @pytest.mark.parametrize("zero", [0.0, -0.0])
@@ -94,10 +168,32 @@ def test_derivative_at_exactly_zero(kind, expected, zero):
     assert run_derivative(kind, a)[0, 0] == expected
 
 
+@pytest.mark.parametrize("zero", [0.0, -0.0])
+@pytest.mark.parametrize("columns", [1, 2, 4])
+def test_softmax_derivative_at_exactly_zero(columns, zero):
+    """A row of n zeros: every probability 1/n, the Jacobian's diagonal (1/n)(1 − 1/n)."""
+    a = np.full((2, columns), zero)
+    assert np.all(run_activate(ActivationType.SOFTMAX, a) == 1.0 / columns)
+    assert np.allclose(run_derivative(ActivationType.SOFTMAX, a),
+                       (1.0 / columns) * (1.0 - 1.0 / columns), rtol=1e-15, atol=0)
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
-def test_activate_at_zero_is_zero_except_sigmoid(kind):
+def test_activate_at_zero_is_zero_except_sigmoid_and_softmax(kind):
+    """0 for every h but sigmoid (1/2) and softmax (1/n for n columns: here 1/3)."""
     got = run_activate(kind, np.zeros((2, 3)))
-    assert np.all(got == (0.5 if kind is ActivationType.SIGMOID else 0.0))
+    expected = {ActivationType.SIGMOID: 0.5, ActivationType.SOFTMAX: 1.0 / 3.0}.get(kind, 0.0)
+    assert np.all(got == expected)
+
+
+@PROPERTY
+@given(a=matrices(-1e4, 1e4))
+def test_softmax_rows_are_probability_distributions(a):
+    """Every entry in [0, 1], every row summing to 1, a row's largest a its largest h."""
+    h = run_activate(ActivationType.SOFTMAX, a)
+    assert np.all((h >= 0.0) & (h <= 1.0))
+    np.testing.assert_allclose(h.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    assert np.all(h[np.arange(a.shape[0]), a.argmax(axis=1)] == h.max(axis=1))
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
@@ -222,6 +318,9 @@ def test_parse_returns_a_member_unchanged(kind):
     ("Swish", ActivationType.SWISH),
     ("linear", ActivationType.LINEAR),
     ("ELU", ActivationType.ELU),
+    ("Softmax", ActivationType.SOFTMAX),
+    ("SOFTMAX", ActivationType.SOFTMAX),
+    (" softmax ", ActivationType.SOFTMAX),
 ])
 def test_parse_accepts_names_in_any_case(text, kind):
     assert ActivationType.parse(text) is kind
@@ -234,7 +333,7 @@ def test_parse_accepts_every_member_name_and_value(kind):
     assert ActivationType.parse(kind.value) is kind
 
 
-@pytest.mark.parametrize("value", ["softmax", "relux", "", "leaky", None, 3, 1.5],
+@pytest.mark.parametrize("value", ["softplus", "soft_max", "relux", "", "leaky", None, 3, 1.5],
                          ids=repr)
 def test_parse_refuses_unknown_names_listing_the_valid_ones(value):
     with pytest.raises(ConfigurationError) as caught:
@@ -246,11 +345,24 @@ def test_parse_refuses_unknown_names_listing_the_valid_ones(value):
         assert kind.name in message
 
 
+# How a record's formulas start: h(a) and h'(a) for an element-by-element h; for
+# softmax, entry j of a row and its Jacobian ∂h_j/∂a_k (h'(a) is not one number per entry).
+FORMULA_STARTS = {True: ("h(a) =", "h'(a) ="), False: ("h(a)_j =", "∂h_j/∂a_k =")}
+LATEX_STARTS = {True: ("h(a) =", "h'(a) ="),
+                False: ("h(a)_j =", r"\frac{\partial h_j}{\partial a_k} =")}
+
+
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
 def test_every_member_has_formula_texts(kind):
-    assert isinstance(kind.formula, str) and kind.formula.startswith("h(a) =")
+    start, derivative_start = FORMULA_STARTS[kind.record.elementwise]
+    assert isinstance(kind.formula, str) and kind.formula.startswith(start)
     assert isinstance(kind.derivative_formula, str)
-    assert kind.derivative_formula.startswith("h'(a) =")
+    assert kind.derivative_formula.startswith(derivative_start)
+
+
+def test_softmax_derivative_formula_says_dh_da_holds_the_diagonal():
+    text = ActivationType.SOFTMAX.derivative_formula
+    assert "δ_jk" in text and "diagonal" in text and "h_j·(1 − h_j)" in text
 
 
 def test_formulas_name_the_constants():
@@ -279,7 +391,8 @@ def test_activate_and_derivative_are_recorded():
 # --------------------------------------------------------------------------
 
 RECORD_FIELDS = {"name", "h", "dh_da", "formula", "derivative_formula", "formula_latex",
-                 "derivative_formula_latex", "init_gain", "output_range", "elementwise"}
+                 "derivative_formula_latex", "init_gain", "output_range", "elementwise",
+                 "backward", "output_only"}
 
 
 def assert_latex_of(latex, text):
@@ -309,10 +422,13 @@ def test_every_member_has_a_complete_record(kind):
     assert record.name == kind.value and isinstance(record.name, str)
     assert callable(record.h) and len(inspect.signature(record.h).parameters) == 2
     assert callable(record.dh_da) and len(inspect.signature(record.dh_da).parameters) == 3
-    for field, start in (("formula", "h(a) ="), ("derivative_formula", "h'(a) =")):
+    assert type(record.elementwise) is bool and type(record.output_only) is bool
+    starts = zip(("formula", "derivative_formula"), FORMULA_STARTS[record.elementwise],
+                 LATEX_STARTS[record.elementwise])
+    for field, start, latex_start in starts:
         text, latex = getattr(record, field), getattr(record, f"{field}_latex")
         assert isinstance(text, str) and text.startswith(start) and text == text.strip()
-        assert latex.startswith(start)
+        assert latex.startswith(latex_start)
         assert_latex_of(latex, text)
     assert (kind.formula, kind.derivative_formula) == (record.formula, record.derivative_formula)
     assert type(record.init_gain) is float and math.isfinite(record.init_gain)
@@ -320,8 +436,28 @@ def test_every_member_has_a_complete_record(kind):
     low, high = record.output_range
     assert isinstance(record.output_range, tuple) and len(record.output_range) == 2
     assert type(low) is float and type(high) is float and low < high
-    # the engine computes ∂C/∂a = ∂C/∂h ⊙ h'(a): every activation today is element by element
-    assert record.elementwise is True
+    # the engine computes ∂C/∂a = ∂C/∂h ⊙ h'(a) for an element-by-element h, and with the
+    # record's backward (the Jacobian product) for the others: softmax alone today
+    assert record.elementwise is (kind is not ActivationType.SOFTMAX)
+    if record.elementwise:
+        assert record.backward is None
+    else:
+        assert callable(record.backward)
+        assert len(inspect.signature(record.backward).parameters) == 4
+    # an output layer's alone: softmax, a row of probabilities
+    assert record.output_only is (kind is ActivationType.SOFTMAX)
+
+
+def test_hidden_lists_every_member_but_the_output_only_ones_in_order():
+    hidden = ActivationType.hidden()
+    assert hidden == [kind for kind in KINDS if kind is not ActivationType.SOFTMAX]
+    assert all(not kind.record.output_only for kind in hidden)
+    assert [kind for kind in KINDS if kind.record.output_only] == [ActivationType.SOFTMAX]
+
+
+def test_every_record_that_is_not_element_by_element_has_a_backward():
+    for kind in KINDS:
+        assert kind.record.elementwise or callable(kind.record.backward), kind
 
 
 def range_samples():
@@ -334,18 +470,26 @@ def test_output_range_holds_h_and_is_reached(kind):
     """Every sampled h lies in [low, high] and reaches each end.
 
     Reaching: within 1e-6 of a finite end; beyond ±50 toward an infinite one (leaky ReLU
-    of −1e4 is −100).
+    of −1e4 is −100). Softmax, row by row: each sample s as the row (s, 0) (two classes,
+    h = (σ(s), σ(−s))), and the large-input grid's 50 rows of 80.
     """
     low, high = kind.record.output_range
-    h = run_activate(kind, range_samples().reshape(1, -1))
+    samples = range_samples()
+    if kind.record.elementwise:
+        h = run_activate(kind, samples.reshape(1, -1))
+    else:
+        pairs = np.column_stack([samples, np.zeros_like(samples)])
+        h = np.concatenate([run_activate(kind, pairs).ravel(),
+                            run_activate(kind, large_input_grid()).ravel()])
     assert h.min() >= low and h.max() <= high
     assert h.min() <= low + 1e-6 if math.isfinite(low) else h.min() < -50.0
     assert h.max() >= high - 1e-6 if math.isfinite(high) else h.max() > 50.0
 
 
-def test_bounded_records_are_sigmoid_and_tanh():
+def test_bounded_records_are_sigmoid_tanh_and_softmax():
     bounded = {kind for kind in KINDS if kind.record.bounded}
-    assert bounded == {ActivationType.SIGMOID, ActivationType.TANH}
+    assert bounded == {ActivationType.SIGMOID, ActivationType.TANH, ActivationType.SOFTMAX}
+    assert ActivationType.SOFTMAX.record.output_range == (0.0, 1.0)
 
 
 def test_the_relu_family_gets_he_initialisation_and_every_other_lecun():
@@ -361,10 +505,17 @@ def test_form_network_draws_weights_with_the_records_gain(kind):
     """A 400-500 hidden layer: the std of its 200 000 weights is gain/√n_in to within 1 %.
 
     The relative standard error of the std of 200 000 normal draws is
-    1/√400 000 ≈ 0.16 %, so 1 % is six of them; √2 and 1 are 41 % apart.
+    1/√400 000 ≈ 0.16 %, so 1 % is six of them; √2 and 1 are 41 % apart. An output-only
+    activation (softmax) is the output layer's: a 400-500 output layer (500 ≥ 2 outputs).
     """
     n_in, n_out = 400, 500
-    network = Form_Network([n_out, 1], np.zeros((1, n_in)), np.zeros((1, 1)), kind, seed=5)
+    if kind.record.output_only:
+        network = Form_Network([n_out], np.zeros((1, n_in)), np.zeros((1, n_out)),
+                               output_activation=kind, seed=5)
+        assert network.output_activation is kind
+    else:
+        network = Form_Network([n_out, 1], np.zeros((1, n_in)), np.zeros((1, 1)), kind, seed=5)
+        assert network.hidden_activations == [kind]
     weights = network.neural_layers[0].weights_matrix
     assert abs(weights.std() / (kind.record.init_gain / math.sqrt(n_in)) - 1.0) < 0.01
     assert abs(weights.mean()) < 5 * weights.std() / math.sqrt(weights.size)

@@ -408,7 +408,7 @@ json_values = st.recursive(
                                                                 max_size=4),
     max_leaves=12)
 META_KEYS = ("format", "version", "layers_vector", "activations", "seed", "init_scale",
-             "iteration", "cost", "extra", "sha256")
+             "cost_type", "iteration", "cost", "extra", "sha256")
 SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
                 "session_version", "predictions")
 
@@ -479,7 +479,75 @@ SESSION_FILES = {
         "learning rate"),
     "a pickled object": (lambda meta, arrays: _pickled(meta, arrays),
                          "holds Python objects, which FLUX never loads"),
+    "an unknown cost": (lambda meta, arrays: repack(dict(meta, cost_type="hinge"), arrays),
+                        "unknown cost_type 'hinge'; FLUX knows mse, cross_entropy"),
 }
+
+
+def test_the_storage_format_is_version_3_with_the_cost_function():
+    assert storage.VERSION == 3 and "cost_type" in storage._KEYS
+    assert sorted(storage._KEYS) == sorted(META_KEYS)
+
+
+def test_a_cross_entropy_network_file_round_trips_bit_for_bit(tmp_path):
+    data = load_dataset("iris")
+    network = Form_Network([6, 3], data.inputs, data.targets, "tanh", "softmax", seed=5,
+                           init_scale=0.5, cost="cross_entropy")
+    Learn(network, 0.5, 7)
+    fw.Forward_Pass(network)
+    fw.Back_Propagation(network)  # a gradient of cross-entropy, not yet applied
+    fw.save_network(network, tmp_path / "ce.npz", extra={"note": "cross-entropy"})
+    meta, _ = unpack(tmp_path / "ce.npz")
+    assert meta["version"] == 3 and meta["cost_type"] == "cross_entropy"
+    loaded, extra = fw.load_network(tmp_path / "ce.npz")
+    assert extra == {"note": "cross-entropy"}
+    assert loaded.cost_type is fw.costs.CostType.CROSS_ENTROPY
+    assert loaded.output_activation is fw.ActivationType.SOFTMAX
+    assert loaded.state.tobytes() == network.state.tobytes()
+    assert (loaded.cost, loaded.iteration, loaded.seed, loaded.init_scale) == \
+        (network.cost, network.iteration, network.seed, network.init_scale)
+    Learn(network, 0.5, 3)  # and both learn on identically, by cross-entropy's gradient
+    Learn(loaded, 0.5, 3)
+    assert loaded.state.tobytes() == network.state.tobytes()
+    assert loaded.cost == network.cost
+    # an MSE network is saved with cost_type "mse"
+    fw.save_network(small_network(), tmp_path / "mse.npz")
+    assert unpack(tmp_path / "mse.npz")[0]["cost_type"] == "mse"
+    assert fw.load_network(tmp_path / "mse.npz")[0].cost_type is fw.costs.CostType.MSE
+
+
+@pytest.mark.parametrize("cost_type, message", [
+    ("hinge", "unknown cost_type 'hinge'; FLUX knows mse, cross_entropy"),
+    ("MSE", "unknown cost_type 'MSE'"), ("cross-entropy", "unknown cost_type 'cross-entropy'"),
+    ("", "unknown cost_type ''"), (None, "unknown cost_type None"), (0, "unknown cost_type 0"),
+    (["mse"], "unknown cost_type"), ({"mse": 1}, "unknown cost_type"),
+    # a cost the network's output cannot have: the file is refused, not the network changed
+    ("cross_entropy", "cannot be rebuilt: the cost cross-entropy needs a SOFTMAX or SIGMOID "
+                      "output, not TANH"),
+])
+def test_a_file_with_an_unknown_or_impossible_cost_type_is_refused(tmp_path, cost_type,
+                                                                   message):
+    network = Form_Network([3, 1], X, T, "relu", "tanh", seed=0)
+    fw.save_network(network, tmp_path / "good.npz")
+    meta, arrays = unpack(tmp_path / "good.npz")
+    assert meta["cost_type"] == "mse"
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(repack(dict(meta, cost_type=cost_type), arrays))
+    refused(lambda: fw.load_network(bad), StorageError, message)
+    meta.pop("cost_type")  # a file of version 3 must name its cost
+    bad.write_bytes(repack(meta, arrays))
+    refused(lambda: fw.load_network(bad), StorageError, "cost_type")
+
+
+def test_a_file_of_version_2_is_read_with_the_seeds_cost(tmp_path):
+    fw.save_network(small_network(), tmp_path / "now.npz")
+    meta, arrays = unpack(tmp_path / "now.npz")
+    meta = {key: value for key, value in meta.items() if key != "cost_type"}
+    old = tmp_path / "v2.npz"
+    old.write_bytes(repack(dict(meta, version=2), arrays))
+    network, _ = fw.load_network(old)
+    assert network.cost_type is fw.costs.CostType.MSE
+    assert network.state.tobytes() == arrays["state"].tobytes()
 
 
 def _pickled(meta, arrays):
@@ -657,6 +725,22 @@ PANEL_CASES = [
      "keep", "learning rate"),
     ("a session carrying a pickle", session_uploaded("a pickled object"), "keep",
      "holds Python objects, which FLUX never loads"),
+    ("a session of an unknown cost", session_uploaded("an unknown cost"), "keep",
+     "unknown cost_type &#x27;hinge&#x27;"),  # the panel writes ' as &#x27;
+    ("a string giving softmax to a hidden layer",
+     pasted("flux1:iris:6,3:softmax:softmax:lr=1:seed=0:cost=cross_entropy"), "keep",
+     "SOFTMAX is an output layer&#x27;s activation; choose another hidden activation"),
+    ("a string of an unknown activation", pasted("flux1:iris:6,3:softsign:sigmoid:lr=1:seed=0"),
+     "keep", "unknown activation &#x27;softsign&#x27;"),
+    ("a string with the cost before the scale",
+     pasted("flux1:xor:3,1:tanh:sigmoid:lr=1:seed=0:cost=cross_entropy:scale=2"), "keep",
+     "scale=… and cost=…, in that order, each once"),
+    ("a string of an unknown cost", pasted("flux1:xor:3,1:tanh:sigmoid:lr=1:seed=0:cost=hinge"),
+     "keep", "unknown cost &#x27;hinge&#x27;; choose one of mse, cross_entropy"),
+    ("softmax typed for a hidden layer", typed("per_layer", "tanh, softmax"), "controls",
+     "SOFTMAX is an output layer's activation; choose another hidden activation"),
+    ("an unknown activation typed", typed("per_layer", "tanh, softsign"), "controls",
+     "unknown activation 'softsign'"),
 ]
 MESSAGE_AREAS = {"controls": lambda p: p.controls.message.value,
                  "narration": lambda p: p.narration.value,

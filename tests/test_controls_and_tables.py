@@ -5,7 +5,9 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from flux_widgets import ConfigurationError, Form_Network, Forward_Pass  # noqa: E402
+from flux_widgets import (ActivationType, ConfigurationError, Form_Network,  # noqa: E402
+                          Forward_Pass)
+from flux_widgets.costs import CostType  # noqa: E402
 from flux_widgets.widgets.controls import (Controls, parse_iterations,  # noqa: E402
                                            parse_layer_sizes, parse_learning_rate, parse_seed)
 from flux_widgets.widgets.tables import MatrixTables, matrix_html  # noqa: E402
@@ -47,12 +49,52 @@ def test_good_values():
 def test_controls_values_and_per_layer_activations():
     controls = Controls()
     values = controls.values()
-    assert values["layers"] == [8, 4, 1] and values["dataset"] == "parity4"
+    assert values == {"layers": [8, 4, 1], "hidden": ActivationType.LEAKY_RELU,
+                      "output": ActivationType.SIGMOID, "learning_rate": 1.0,
+                      "dataset": "parity4", "seed": 0, "init_scale": 1.0, "cost": CostType.MSE}
     controls.per_layer.value = "tanh, relu"
     assert [a.name for a in controls.values()["hidden"]] == ["TANH", "RELU"]
-    controls.per_layer.value = "tanh, softmax"
-    with pytest.raises(ConfigurationError, match="softmax"):
+    controls.per_layer.value = "tanh, softsign"
+    with pytest.raises(ConfigurationError, match="unknown activation 'softsign'"):
         controls.values()
+
+
+def test_the_cost_control_and_softmax_only_for_the_output():
+    """Issue 17: a Cost dropdown; SOFTMAX is offered for the output layer only."""
+    controls = Controls()
+    hidden = [value for _, value in controls.hidden.options]
+    output = [value for _, value in controls.output.options]
+    assert hidden == ActivationType.hidden() and ActivationType.SOFTMAX not in hidden
+    assert output == list(ActivationType) and ActivationType.SOFTMAX in output
+    assert [value for _, value in controls.cost.options] == [CostType.MSE,
+                                                             CostType.CROSS_ENTROPY]
+    assert controls.cost.value is CostType.MSE and controls.cost.description == "Cost"
+    assert any(controls.cost in getattr(row, "children", ()) for row in controls.box.children)
+    controls.cost.value = CostType.CROSS_ENTROPY
+    controls.output.value = ActivationType.SOFTMAX
+    values = controls.values()
+    assert values["cost"] is CostType.CROSS_ENTROPY and values["output"] is ActivationType.SOFTMAX
+    controls.set_values(dict(values, cost="mse"))
+    assert controls.values()["cost"] is CostType.MSE
+    controls.set_values({key: value for key, value in values.items() if key != "cost"})
+    assert controls.values()["cost"] is CostType.MSE  # settings without a cost: the seed's
+    controls.set_values(values)
+    assert controls.values() == values
+    made = Controls(layers=[6, 3], hidden="tanh", output="softmax", dataset="iris",
+                    cost="cross_entropy")
+    assert made.values()["cost"] is CostType.CROSS_ENTROPY
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"hidden": "softmax"}, "SOFTMAX is an output layer's activation; choose another hidden"),
+    ({"hidden": "tanh, softmax"}, "SOFTMAX is an output layer's activation"),
+    ({"hidden": "softsign"}, "unknown activation 'softsign'"),
+    ({"output": "softsign"}, "unknown activation 'softsign'"),
+    ({"cost": "hinge"}, "unknown cost 'hinge'; choose one of mse, cross_entropy"),
+])
+def test_controls_refuse_what_no_layer_or_cost_can_be(arguments, message):
+    with pytest.raises(ConfigurationError, match=message):
+        Controls(**arguments)
 
 
 def test_matrix_html_window_and_marks():

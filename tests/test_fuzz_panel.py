@@ -74,6 +74,8 @@ LAYER_TEXTS = st.sampled_from(["3, 1", "4, 2, 1", "2, 2", "5, 3, 2, 1", "8, 4, 1
                                "abc", "", "0, 1", "3,,1", "1e9, 1", "4097, 1", "2.5, 1",
                                ", ".join(["2"] * 40), "9" * 400])
 ACTIVATIONS = ["relu", "sigmoid", "tanh", "leaky_relu", "swish", "linear", "elu"]
+OUTPUTS = [*ACTIVATIONS, "softmax"]   # softmax: an output layer's only
+COSTS = st.sampled_from(["mse", "mse", "cross_entropy"])
 PER_LAYER = st.one_of(st.just(""), st.sampled_from(["tanh, relu", "elu", "relu, relu, relu",
                                                     "tanh,", "softmax", "sigmoid, linear"]))
 RATES = st.sampled_from(["0.5", "1", "1/3", "0.3333333333333333", "0.123456789", "1e-3", "2",
@@ -130,7 +132,8 @@ class PanelMachine(RuleBasedStateMachine):
         _check_panel_memory(settings["layers"], data.inputs.shape)
         network = Form_Network(settings["layers"], data.inputs, data.targets,
                                settings["hidden"], settings["output"], seed=settings["seed"],
-                               init_scale=settings.get("init_scale", 1.0))
+                               init_scale=settings.get("init_scale", 1.0),
+                               cost=settings.get("cost", "mse"))
         return Stepper(network, settings["learning_rate"])
 
     def _dataset_of(self, settings):
@@ -217,16 +220,20 @@ class PanelMachine(RuleBasedStateMachine):
     # ---- the settings -----------------------------------------------------------
 
     @rule(layers=LAYER_TEXTS, hidden=st.sampled_from(ACTIVATIONS), per_layer=PER_LAYER,
-          output=st.sampled_from(ACTIVATIONS), rate=RATES, seed=SEEDS,
-          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE, NETWORK_CHOICE)), scale=SCALES)
-    def type_settings(self, layers, hidden, per_layer, output, rate, seed, dataset, scale):
+          output=st.sampled_from(OUTPUTS), rate=RATES, seed=SEEDS,
+          dataset=st.sampled_from(SMALL_DATASETS + (CSV_CHOICE, NETWORK_CHOICE)), scale=SCALES,
+          cost=COSTS)
+    def type_settings(self, layers, hidden, per_layer, output, rate, seed, dataset, scale,
+                      cost):
         controls = self.panel.controls
         if dataset == NETWORK_CHOICE and self.given is None:  # offered once one was shown
             dataset = "xor"
         controls.dataset_choice.value = dataset
         controls.layers.value = layers
-        kinds = {kind.name.lower(): kind for _, kind in controls.hidden.options}
+        kinds = {kind.name.lower(): kind for _, kind in controls.output.options}
         controls.hidden.value, controls.output.value = kinds[hidden], kinds[output]
+        controls.cost.value = next(value for _, value in controls.cost.options
+                                   if value.value == cost)
         controls.per_layer.value = per_layer
         controls.learning_rate.value = rate
         controls.seed.value = seed

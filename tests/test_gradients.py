@@ -9,6 +9,12 @@ of the engine, plus the engine's own ``finite_difference`` (which uses
 i.e. relative error below 1e-6, except where both are so small that the
 central difference's own rounding error (``floor = 16·2⁻⁵²·max(C, 1)/ε``)
 is the larger; ε = 1e-6.
+
+The reference cost is the network's: MSE, or cross-entropy (``cost="cross_entropy"``)
+by the textbook formulas of ``test_costs`` (``−Σ t·log p / N`` of a softmax output,
+``−Σ [t·log y + (1 − t)·log(1 − y)] / N`` of a sigmoid one). Hidden activations are
+``ActivationType.hidden()``; an output activation may be any member, a SOFTMAX output
+with at least 2 outputs.
 """
 
 import math
@@ -18,10 +24,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from flux_widgets import ActivationType, Back_Propagation, Form_Network, Forward_Pass
+from flux_widgets import ActivationType, Back_Propagation, Form_Network, Forward_Pass, Learn
 from flux_widgets import Neural_Layer, derive_bias_gradient, derive_weight_gradient
+from flux_widgets.costs import CostType
 from flux_widgets.derivation import check_gradients, finite_difference
 from reference import reference_activation, reference_derivative
+from test_costs import plain_binary_cross_entropy, plain_categorical_cross_entropy
 
 EPSILON = 1e-6
 RTOL = 1e-6
@@ -29,7 +37,8 @@ KINKED = {ActivationType.RELU, ActivationType.LEAKY_RELU}
 
 
 def reference_cost(network, start_layer=0, start_pre_activation=None):
-    """C = (1/N) Σ (y − t)², optionally starting from a given pre-activation of a layer."""
+    """The network's C, optionally starting from a given pre-activation of a layer:
+    (1/N) Σ (y − t)², or cross-entropy (textbook formulas, from y)."""
     layers = network.neural_layers
     h = network.inputMatrix
     for index, layer in enumerate(layers):
@@ -40,6 +49,10 @@ def reference_cost(network, start_layer=0, start_pre_activation=None):
         else:
             a = h @ layer.weights_matrix + layer.bias_matrix
         h = reference_activation(layer.activation, a)
+    if network.cost_type is CostType.CROSS_ENTROPY:
+        if network.output_activation is ActivationType.SOFTMAX:
+            return plain_categorical_cross_entropy(h, network.outputMatrix)
+        return plain_binary_cross_entropy(h, network.outputMatrix)
     return float(np.sum((h - network.outputMatrix) ** 2)) / network.sample_size
 
 
@@ -48,11 +61,18 @@ def agree(backprop, fd, cost):
     return abs(backprop - fd) <= RTOL * max(abs(backprop), abs(fd)) + floor
 
 
-def formed(sizes, inputs, hidden, output, samples, outputs, seed):
+def formed(sizes, inputs, hidden, output, samples, outputs, seed, cost="mse"):
+    """A network with random data and biases, forward and backward pass run. Targets:
+    uniform in [0, 1) for MSE; for cross-entropy one-hot rows (a SOFTMAX output) or 0/1."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(samples, inputs))
-    t = rng.uniform(size=(samples, outputs))
-    network = Form_Network([*sizes, outputs], x, t, hidden, output, seed=seed)
+    if cost == "mse":
+        t = rng.uniform(size=(samples, outputs))
+    elif ActivationType.parse(output) is ActivationType.SOFTMAX:
+        t = np.eye(outputs)[rng.integers(0, outputs, samples)]
+    else:
+        t = rng.integers(0, 2, (samples, outputs)).astype(np.float64)
+    network = Form_Network([*sizes, outputs], x, t, hidden, output, seed=seed, cost=cost)
     for layer in network.neural_layers:  # biases away from 0.01 so every neuron differs
         layer.bias_matrix = rng.normal(scale=0.5, size=layer.bias_matrix.shape)
     Forward_Pass(network)
@@ -83,21 +103,45 @@ def assert_all_gradients(network, cost):
             assert agree(value, fd, cost), (number, "dC_da", n, j, value, fd)
 
 
+HIDDEN = ActivationType.hidden()
+hidden_activations = st.sampled_from(HIDDEN)
 activations = st.sampled_from(list(ActivationType))
+
+
+def least_outputs(output, outputs):
+    """A SOFTMAX output needs at least 2 outputs: give it 2 rather than drop it."""
+    return max(outputs, 2) if ActivationType.parse(output).record.output_only else outputs
 
 
 @settings(max_examples=60, deadline=None)
 @given(sizes=st.lists(st.integers(1, 6), min_size=0, max_size=4),
        inputs=st.integers(1, 5), outputs=st.integers(1, 3), samples=st.integers(1, 32),
-       hidden=activations, output=activations, seed=st.integers(0, 2**16))
+       hidden=hidden_activations, output=activations, seed=st.integers(0, 2**16))
 def test_random_architectures_match_finite_differences(sizes, inputs, outputs, samples,
                                                        hidden, output, seed):
+    outputs = least_outputs(output, outputs)
     network, cost = formed(sizes, inputs, hidden, output, samples, outputs, seed)
     assume(not near_kink(network))
     assert_all_gradients(network, cost)
 
 
-@pytest.mark.parametrize("hidden", list(ActivationType))
+@settings(max_examples=40, deadline=None)
+@given(sizes=st.lists(st.integers(1, 6), min_size=0, max_size=3),
+       inputs=st.integers(1, 5), outputs=st.integers(1, 4), samples=st.integers(1, 24),
+       hidden=hidden_activations,
+       output=st.sampled_from([ActivationType.SOFTMAX, ActivationType.SIGMOID]),
+       seed=st.integers(0, 2**16))
+def test_random_cross_entropy_architectures_match_finite_differences(sizes, inputs, outputs,
+                                                                     samples, hidden, output,
+                                                                     seed):
+    outputs = least_outputs(output, outputs)
+    network, cost = formed(sizes, inputs, hidden, output, samples, outputs, seed,
+                           cost="cross_entropy")
+    assume(not near_kink(network))
+    assert_all_gradients(network, cost)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
 @pytest.mark.parametrize("output", list(ActivationType))
 def test_every_activation_pair(hidden, output):
     for seed in range(20):
@@ -106,6 +150,113 @@ def test_every_activation_pair(hidden, output):
             break
     assert not near_kink(network)
     assert_all_gradients(network, cost)
+
+
+def well_formed(sizes, inputs, hidden, output, samples, outputs, cost):
+    """The first of seeds 0-19 whose network has no pre-activation near a kink."""
+    for seed in range(20):
+        network, value = formed(sizes, inputs, hidden, output, samples, outputs, seed, cost)
+        if not near_kink(network):
+            return network, value
+    raise AssertionError(f"every seed puts a {hidden.name} neuron near its kink")
+
+
+@pytest.mark.parametrize("hidden", HIDDEN, ids=lambda k: k.name)
+def test_mse_with_a_softmax_output_matches_finite_differences(hidden):
+    """MSE through softmax's whole Jacobian (3 outputs): ∂C/∂a = J·∂C/∂y, not ∂C/∂y ⊙ h'."""
+    network, cost = well_formed([4, 3], 3, hidden, ActivationType.SOFTMAX, 8, 3, "mse")
+    assert network.cost_type is CostType.MSE
+    assert_all_gradients(network, cost)
+    last = network.neural_layers[-1]
+    assert not np.allclose(last.dC_da_matrix, last.dC_dy_matrix * last.dh_da_matrix)
+    assert check_gradients(network).passed
+
+
+@pytest.mark.parametrize("output, outputs", [(ActivationType.SOFTMAX, 3),
+                                             (ActivationType.SIGMOID, 1),
+                                             (ActivationType.SIGMOID, 2)],
+                         ids=["SOFTMAX-3", "SIGMOID-1", "SIGMOID-2"])
+@pytest.mark.parametrize("hidden", HIDDEN, ids=lambda k: k.name)
+def test_cross_entropy_gradients_match_finite_differences(hidden, output, outputs):
+    """Every stored gradient of a cross-entropy network (one-hot targets for softmax, 0/1
+    for sigmoid), for every hidden activation: against central differences of the
+    textbook cost, and the engine's own check_gradients."""
+    network, cost = well_formed([4, 3], 3, hidden, output, 8, outputs, "cross_entropy")
+    assert network.cost_type is CostType.CROSS_ENTROPY
+    targets = network.outputMatrix
+    assert set(np.unique(targets)) <= {0.0, 1.0}
+    if output is ActivationType.SOFTMAX:
+        assert np.all(targets.sum(axis=1) == 1.0)
+    assert_all_gradients(network, cost)
+    last = network.neural_layers[-1]
+    np.testing.assert_allclose(last.dC_da_matrix, (network.output - targets) / 8,
+                               rtol=1e-15, atol=0)
+    report = check_gradients(network)
+    assert report.passed, str(report)
+
+
+def saturated(output, logit=60.0, seed=4):
+    """A 3-4-k cross-entropy network whose output logits reach ±``logit``: the last layer's
+    weights scaled by hand (its biases 0), the targets chosen so that many outputs are
+    confidently wrong."""
+    outputs = 3 if output is ActivationType.SOFTMAX else 2
+    network, _ = formed([4], 3, ActivationType.TANH, output, 8, outputs, seed, "cross_entropy")
+    last = network.neural_layers[-1]
+    last.bias_matrix = np.zeros_like(last.bias_matrix)
+    Forward_Pass(network)
+    largest = np.abs(last.weight_input_bias_matrix).max()
+    last.weights_matrix = last.weights_matrix * (logit / largest)
+    Forward_Pass(network)
+    return network
+
+
+@pytest.mark.parametrize("output", [ActivationType.SOFTMAX, ActivationType.SIGMOID],
+                         ids=lambda k: k.name)
+def test_saturated_cross_entropy_is_finite_and_learns(output):
+    """Logits around ±60 saturate the outputs (some within 1e-20 of 0 or 1); the cost (from
+    the logits), dC_da
+    and every dC_dw, dC_db stay finite, the cost is the exact one, and Learn runs."""
+    network = saturated(output)
+    last = network.neural_layers[-1]
+    a = last.weight_input_bias_matrix.copy()
+    assert np.abs(a).max() == pytest.approx(60.0, rel=1e-12) and np.abs(a).min() < 60.0
+    t = network.outputMatrix
+    if output is ActivationType.SOFTMAX:  # the exact −log p by log-sum-exp, in numpy's own way
+        exact = float(np.sum(t * (np.logaddexp.reduce(a, axis=1, keepdims=True) - a))) / 8
+        wrong = np.argmax(a, axis=1) != np.argmax(t, axis=1)
+    else:  # −log σ(a) = log(1 + e^(−a)), −log(1 − σ(a)) = log(1 + e^a)
+        exact = float(np.sum(t * np.logaddexp(0.0, -a) + (1 - t) * np.logaddexp(0.0, a))) / 8
+        wrong = (a > 0) != (t > 0.5)
+    assert wrong.any()  # some outputs confidently wrong
+    cost = Back_Propagation(network)
+    assert math.isfinite(cost) and cost == pytest.approx(exact, rel=1e-12)
+    y = network.output
+    assert np.min(np.minimum(y, 1.0 - y)) < 1e-20  # saturated: an output within 1e-20 of 0 or 1
+    for layer in network.neural_layers:
+        for name in ("dC_dy_matrix", "dh_da_matrix", "dC_da_matrix", "dC_dw_matrix",
+                     "dC_db_matrix"):
+            assert np.all(np.isfinite(getattr(layer, name))), name
+    np.testing.assert_allclose(last.dC_da_matrix, (network.output - t) / 8, rtol=1e-15, atol=0)
+    costs, points = Learn(network, 0.1, 5)
+    assert np.all(np.isfinite(costs)) and list(points) == [1, 2, 3, 4, 5]
+    assert costs[0] == cost
+    assert np.all(np.isfinite(network.state))
+
+
+@pytest.mark.parametrize("output, logit", [(ActivationType.SOFTMAX, 400.0),
+                                           (ActivationType.SIGMOID, 800.0)])
+def test_strongly_saturated_cross_entropy_learns(output, logit):
+    """Logits far beyond float64's e^709 (softmax: differences up to 800): the cost, ∂C/∂y
+    (its exponent capped at 709) and the gradients the update uses are finite, so Learn
+    does not report a divergence."""
+    network = saturated(output, logit=logit)
+    cost = Back_Propagation(network)
+    assert math.isfinite(cost)
+    last = network.neural_layers[-1]
+    assert np.isfinite(last.dC_dy_matrix).all()
+    assert all(np.isfinite(layer.dC_dw_matrix).all() for layer in network.neural_layers)
+    costs, _ = Learn(network, 0.1, 5)
+    assert np.all(np.isfinite(costs))
 
 
 def test_per_layer_hidden_activations():
@@ -266,3 +417,25 @@ def test_a_derivation_says_when_the_stored_entry_is_not_its_sum():
     derivation = derive_weight_gradient(network, 2, 1, 0)
     assert not derivation.matches and "✗" in derivation.text()
     assert derive_weight_gradient(network, 2, 0, 0).matches  # the others still match
+
+
+@pytest.mark.parametrize("output, cost, rule", [
+    (ActivationType.SOFTMAX, "cross_entropy", "(y[n, 1] − t[n, 1])/N, N = 6"),
+    (ActivationType.SIGMOID, "cross_entropy", "(y[n, 1] − t[n, 1])/N, N = 6"),
+    (ActivationType.SOFTMAX, "mse", "whole Jacobian"),
+], ids=["SOFTMAX-cross_entropy", "SIGMOID-cross_entropy", "SOFTMAX-mse"])
+def test_a_derivation_of_the_output_layer_uses_its_dC_da(output, cost, rule):
+    """Where ∂C/∂a is not ∂C/∂h ⊙ h'(a) (cross-entropy's (y − t)/N, softmax's Jacobian
+    product), an output layer's entry is Σ_n x[n, i] · ∂C/∂a[n, j]: its factors are the
+    stored x and dC_da, and the sum is the central difference of the reference cost."""
+    network, value = formed([3], 2, ActivationType.TANH, output, 6, 3, 7, cost)
+    layer = network.neural_layers[1]
+    weight = derive_weight_gradient(network, 2, 2, 1)
+    np.testing.assert_array_equal(weight.factors, np.column_stack(
+        [layer.input_matrix[:, 2], layer.dC_da_matrix[:, 1]]))
+    assert weight.matches and rule in weight.dC_dy_rule
+    assert agree(weight.total, reference_difference(network, 2, "weights", 2, 1, EPSILON), value)
+    bias = derive_bias_gradient(network, 2, 1)
+    np.testing.assert_array_equal(bias.factors, layer.dC_da_matrix[:, [1]])
+    assert bias.matches
+    assert agree(bias.total, reference_difference(network, 2, "bias", 0, 1, EPSILON), value)

@@ -182,11 +182,11 @@ def test_a_string_with_a_scale_round_trips(scale, written):
     (SEED_STRING + ":scale=abc", "not 'abc'"),
     (SEED_STRING + ":scale=", "not ''"),
     (SEED_STRING + ":scale=1e4", "at most 1,000"),
-    (SEED_STRING + ":5", "has 8 parts .*the 8th, after the seed, can only be the weight scale: "
-                         "write the weight scale as scale=…, not '5'"),
-    (SEED_STRING + ":seed=3", "write the weight scale as scale=…, not 'seed=3'"),
-    (SEED_STRING + ":scale=5:x", "has 9 parts separated by ':', but needs 7, like .*, or 8 "
-                                 "with the weight scale last"),
+    (SEED_STRING + ":5", "after the seed a configuration string can only have scale=… and "
+                         "cost=…, in that order, each once; '5' is not one of them"),
+    (SEED_STRING + ":seed=3", "can only have scale=… and cost=…, .*'seed=3' is not one of them"),
+    (SEED_STRING + ":scale=5:x", "can only have scale=… and cost=…, .*'x' is not one of them"),
+    (SEED_STRING + ":scale=5:cost=mse:x", "has 10 parts separated by ':', but needs 7"),
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:scale=5:seed=0", "write the seed as seed="),
 ])
 def test_a_bad_scale_part_is_refused_with_a_message(text, message):

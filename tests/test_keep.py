@@ -6,6 +6,7 @@ import pytest
 pytest.importorskip("ipywidgets")
 
 from flux_widgets import ConfigurationError, Form_Network  # noqa: E402
+from flux_widgets.costs import CostType  # noqa: E402
 from flux_widgets.datasets import load_dataset  # noqa: E402
 from flux_widgets.session import parse_configuration_string, save_session  # noqa: E402
 from flux_widgets.stepper import Stepper  # noqa: E402
@@ -22,7 +23,9 @@ class Screen:
         data = load_dataset(self.settings["dataset"])
         network = Form_Network(self.settings["layers"], data.inputs, data.targets,
                                self.settings["hidden"], self.settings["output"],
-                               seed=self.settings["seed"])
+                               seed=self.settings["seed"],
+                               init_scale=self.settings["init_scale"],
+                               cost=self.settings["cost"])
         self.stepper = Stepper(network, self.settings["learning_rate"])
         self.predictions = (0, 0)
         self.loaded, self.used = [], []
@@ -206,3 +209,44 @@ def test_settings_the_caller_refuses_are_a_message(screen):
     screen.refuse = ConfigurationError("the last layer has 1 neurons but the targets have 3")
     assert screen.keep.use("flux1:iris:6,1:tanh:sigmoid:lr=0.1:seed=4") is False
     assert "the targets have 3" in screen.keep.message.value
+
+
+CROSS_ENTROPY_STRING = "flux1:iris:6,3:tanh:softmax:lr=0.5:seed=3:scale=2:cost=cross_entropy"
+
+
+def test_a_cross_entropy_session_is_shared_saved_and_loaded(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    screen = Screen(CROSS_ENTROPY_STRING)
+    assert screen.stepper.network.cost_type is CostType.CROSS_ENTROPY
+    assert screen.keep.show_configuration() == CROSS_ENTROPY_STRING
+    screen.stepper.train(4)
+    screen.stepper.step("layer")
+    original = screen.stepper
+    assert screen.keep.save()
+    assert screen.keep.load()
+    (stepper, settings), = screen.loaded
+    assert settings == parse_configuration_string(CROSS_ENTROPY_STRING)
+    assert settings["cost"] is stepper.network.cost_type is CostType.CROSS_ENTROPY
+    assert stepper.network.state.tobytes() == original.network.state.tobytes()
+    assert stepper.mse_values == original.mse_values
+    original.step("iteration")
+    stepper.step("iteration")
+    assert stepper.network.state.tobytes() == original.network.state.tobytes()
+    assert screen.keep.show_configuration() == CROSS_ENTROPY_STRING
+
+
+def test_a_pasted_string_with_the_cost_is_used(screen):
+    text = " flux1 : iris : 6, 3 : tanh : SOFTMAX : lr = 0.1 : seed = 4 : Cost = Cross-Entropy "
+    assert screen.keep.use(text)
+    assert screen.used == [parse_configuration_string(
+        "flux1:iris:6,3:tanh:softmax:lr=0.1:seed=4:cost=cross_entropy")]
+    assert screen.used[0]["cost"] is CostType.CROSS_ENTROPY
+    assert "Now using flux1:iris:6,3:tanh:softmax:lr=0.1:seed=4:cost=cross_entropy." \
+        in screen.keep.message.value
+
+
+@pytest.mark.parametrize("tail", [":cost=cross_entropy:scale=2", ":cost=mse:cost=mse",
+                                  ":cost=hinge", ":scale=2:scale=2"])
+def test_a_pasted_string_with_a_bad_cost_part_is_a_message(screen, tail):
+    assert screen.keep.use(SEED_STRING + tail) is False
+    assert screen.used == [] and is_warning(screen.keep.message.value)

@@ -8,13 +8,14 @@ import pytest
 import flux_widgets as fw
 from flux_widgets import (ActivationType, ConfigurationError, DataError, Form_Network,
                           Forward_Pass, Learn, NonFiniteError, Predict, ShapeError)
+from flux_widgets.costs import CostType
 from flux_widgets.__main__ import PARITY_SETTINGS
 from flux_widgets.datasets import accuracy, load_dataset
 from flux_widgets.layer import SEED_MATRIX_NAMES
 from flux_widgets.matrix import record_operations
 from flux_widgets.stepper import Stepper
 
-from reference import parity4
+from reference import parity4, refused
 
 PARITY_X, PARITY_T = parity4()
 
@@ -243,8 +244,12 @@ def test_bad_data_and_settings():
         Form_Network([1], [[1, 2], [3]], [1, 2])
     with pytest.raises(DataError, match="non-empty"):
         Form_Network([1], np.zeros((0, 3)), np.zeros((0, 1)))
-    with pytest.raises(ConfigurationError, match="unknown activation 'softmax'"):
-        Form_Network([1], PARITY_X, PARITY_T, "softmax")
+    with pytest.raises(ConfigurationError, match="unknown activation 'softplus'"):
+        Form_Network([1], PARITY_X, PARITY_T, "softplus")
+    for sizes in ([3, 1], [1]):   # one activation for every hidden layer, even for none
+        with pytest.raises(ConfigurationError, match="SOFTMAX is an output layer's activation; "
+                                                     "choose another hidden activation"):
+            Form_Network(sizes, PARITY_X, PARITY_T, "softmax")
     with pytest.raises(ConfigurationError, match="2 hidden activations were given for 1"):
         Form_Network([3, 1], PARITY_X, PARITY_T, ["tanh", "relu"])
     with pytest.raises(ConfigurationError, match="seed"):
@@ -311,3 +316,131 @@ def test_a_deep_copy_is_an_exact_twin_that_trains_alike():
     mine, _ = Learn(network, 1.0, 20)
     theirs, _ = Learn(copied, 1.0, 20)
     assert np.array_equal(mine, theirs) and np.array_equal(copied.state, network.state)
+
+
+# --------------------------------------------------------------------------
+# The cost: MSE (the default, unchanged) and cross-entropy; softmax's place.
+# --------------------------------------------------------------------------
+
+ONE_HOT = np.eye(3)[[0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0]]  # 16 x 3
+
+
+@pytest.mark.parametrize("hidden", [["softmax"], ["tanh", "softmax"], ["softmax", "relu"]],
+                         ids=str)
+@pytest.mark.parametrize("cost", ["mse", "cross_entropy"])
+def test_softmax_is_refused_as_a_hidden_activation(hidden, cost):
+    number = hidden.index("softmax") + 1
+    error = refused(lambda: Form_Network([5] * len(hidden) + [3], PARITY_X, ONE_HOT,
+                                         hidden if len(hidden) > 1 else hidden[0], "softmax",
+                                         cost=cost),
+                    ConfigurationError, f"hidden layer {number} cannot use SOFTMAX" if
+                    len(hidden) > 1 else "SOFTMAX is an output layer's activation; choose "
+                                         "another hidden activation")
+    assert "output layer's activation" in str(error)
+
+
+@pytest.mark.parametrize("cost", ["mse", "cross_entropy"])
+def test_a_softmax_output_needs_at_least_two_outputs(cost):
+    error = refused(lambda: Form_Network([4, 1], PARITY_X, PARITY_T, "tanh", "softmax",
+                                         cost=cost),
+                    ConfigurationError, "SOFTMAX output needs at least 2 outputs")
+    assert "SIGMOID" in str(error)  # what to use instead
+    network = Form_Network([4, 2], PARITY_X, np.column_stack([PARITY_T, 1 - PARITY_T]),
+                           "tanh", "softmax", cost=cost)  # two outputs are enough
+    assert network.output_activation is ActivationType.SOFTMAX
+
+
+@pytest.mark.parametrize("output", [kind for kind in ActivationType
+                                    if kind not in (ActivationType.SOFTMAX,
+                                                    ActivationType.SIGMOID)],
+                         ids=lambda k: k.name)
+def test_cross_entropy_needs_a_softmax_or_sigmoid_output(output):
+    refused(lambda: Form_Network([4, 1], PARITY_X, PARITY_T, "tanh", output,
+                                 cost="cross_entropy"),
+            ConfigurationError,
+            f"cross-entropy needs a SOFTMAX or SIGMOID output, not {output.name}")
+
+
+def test_cross_entropy_with_softmax_needs_target_rows_summing_to_one():
+    halves = ONE_HOT * 0.5
+    error = refused(lambda: Form_Network([4, 3], PARITY_X, halves, "tanh", "softmax",
+                                         cost="cross_entropy"),
+                    DataError, "each target row to sum to 1")
+    assert "row 0 sums to 0.5" in str(error)
+    two_classes = ONE_HOT.copy()
+    two_classes[5, 0] = 1.0  # row 5: 1 + 1
+    refused(lambda: Form_Network([4, 3], PARITY_X, two_classes, "tanh", "softmax",
+                                 cost="cross_entropy"),
+            DataError, "row 5 sums to 2")
+    # probabilities summing to 1 are accepted, and so is any row sum under MSE
+    soft = np.full((16, 3), 1 / 3)
+    Form_Network([4, 3], PARITY_X, soft, "tanh", "softmax", cost="cross_entropy")
+    Form_Network([4, 3], PARITY_X, halves, "tanh", "softmax", cost="mse")
+
+
+@pytest.mark.parametrize("output, targets, shown", [
+    ("sigmoid", PARITY_T * 2.0, "from 0 to 2"),
+    ("sigmoid", PARITY_T - 0.5, "from -0.5 to 0.5"),
+    ("softmax", np.column_stack([PARITY_T * 2.0, 1.0 - PARITY_T * 2.0]), "from -1 to 2"),
+], ids=["sigmoid-above", "sigmoid-below", "softmax-outside"])
+def test_cross_entropy_needs_targets_between_zero_and_one(output, targets, shown):
+    error = refused(lambda: Form_Network([4, targets.shape[1]], PARITY_X, targets, "tanh",
+                                         output, cost="cross_entropy"),
+                    DataError, "cross-entropy needs targets between 0 and 1")
+    assert shown in str(error).replace("−", "-")
+
+
+@pytest.mark.parametrize("cost", ["log_loss", "", None, 2])
+def test_an_unknown_cost_is_refused(cost):
+    refused(lambda: Form_Network([4, 1], PARITY_X, PARITY_T, cost=cost),
+            ConfigurationError, "unknown cost")
+
+
+@pytest.mark.parametrize("cost", ["cross_entropy", "Cross-Entropy", CostType.CROSS_ENTROPY])
+def test_a_cross_entropy_network_says_so(cost):
+    network = parity_network(cost=cost)
+    assert network.cost_type is CostType.CROSS_ENTROPY
+    assert network.describe().endswith(", cost cross-entropy")
+    assert "cost" not in parity_network().describe()
+    import copy
+    twin = copy.deepcopy(network)
+    assert twin.cost_type is CostType.CROSS_ENTROPY
+    mine, _ = Learn(network, 1.0, 10)
+    theirs, _ = Learn(twin, 1.0, 10)
+    assert np.array_equal(mine, theirs) and np.array_equal(twin.state, network.state)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "tanh"])
+def test_mse_is_unchanged_bit_for_bit(output):
+    """A network formed without ``cost`` and with ``cost="mse"`` (or ``CostType.MSE``)
+    train to exactly the same state and costs."""
+    targets = np.column_stack([PARITY_T, 1 - PARITY_T])
+    networks = [Form_Network([8, 4, 2], PARITY_X, targets, "leaky_relu", output, seed=6,
+                             **extra)
+                for extra in ({}, {"cost": "mse"}, {"cost": CostType.MSE})]
+    runs = [Learn(network, 1.0, 20) for network in networks]
+    for network, (mse, points) in zip(networks[1:], runs[1:]):
+        assert network.cost_type is CostType.MSE
+        assert np.array_equal(network.state, networks[0].state)
+        assert np.array_equal(mse, runs[0][0]) and np.array_equal(points, runs[0][1])
+    assert networks[0].cost_type is CostType.MSE
+
+
+def test_mse_default_learns_parity_as_the_seed_does():
+    default, explicit = parity_network(), parity_network(cost="mse")
+    first, _ = Learn(default, 1.0, 20)
+    second, _ = Learn(explicit, 1.0, 20)
+    assert np.array_equal(default.state, explicit.state) and np.array_equal(first, second)
+    # the cost is the seed's MSE of the outputs before the last update
+    Forward_Pass(default)
+    assert fw.Back_Propagation(default) == pytest.approx(
+        np.sum((default.output - PARITY_T) ** 2) / 16, rel=1e-14)
+
+
+def test_cross_entropy_learns_parity_with_a_softmax_output():
+    targets = np.column_stack([1 - PARITY_T, PARITY_T])
+    network = Form_Network([8, 4, 2], PARITY_X, targets, "leaky_relu", "softmax", seed=1,
+                           cost="cross_entropy")  # seed 0 stops in a local minimum
+    costs, _ = Learn(network, 0.5, 2000)
+    assert np.all(np.isfinite(costs)) and costs[-1] < costs[0] / 10
+    assert accuracy(Predict(network, PARITY_X), load_dataset("parity4").labels) == 1.0

@@ -137,7 +137,7 @@ def test_every_dataset_forms_and_steps(dataset):
     assert np.isfinite(panel.network.cost)
 
 
-@pytest.mark.parametrize("hidden", list(ActivationType))
+@pytest.mark.parametrize("hidden", ActivationType.hidden())
 def test_every_activation_forms(hidden):
     panel = Panel(layers="5, 3, 1", hidden=hidden.value, output="sigmoid")
     panel.controls.per_layer.value = f"{hidden.value}, tanh"

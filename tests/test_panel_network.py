@@ -14,6 +14,8 @@ pytest.importorskip("ipycytoscape")
 from ipywidgets.widgets.widget import _instances  # noqa: E402  (ipywidgets' open widgets)
 
 from flux_widgets import checks  # noqa: E402
+from flux_widgets.activations import ActivationType  # noqa: E402
+from flux_widgets.costs import CostType  # noqa: E402
 from flux_widgets.errors import ConfigurationError  # noqa: E402
 from flux_widgets.network import (Back_Propagation, Form_Network, Forward_Pass,  # noqa: E402
                                   Update_Parameters)
@@ -40,6 +42,25 @@ def hand_set_network(seed=0):
     second.weights_matrix = [[2.0], [-2.0]]
     second.bias_matrix = [[0.0]]
     return network
+
+
+def steps_as_the_engine(panel, by_hand, learning_rate=0.5, iterations=3):
+    """Three iterations, pass by pass, by the panel's buttons, each the very numbers of
+    Forward_Pass, Back_Propagation and Update_Parameters on ``by_hand``."""
+    for _ in range(iterations):
+        click(panel.forward_button)
+        Forward_Pass(by_hand)
+        assert panel.network.state.tobytes() == by_hand.state.tobytes()
+        layer = panel.network.neural_layers[0]
+        assert np.array_equal(layer.weight_and_input_matrix,
+                              layer.input_matrix @ layer.weights_matrix)
+        click(panel.backward_button)
+        Back_Propagation(by_hand)
+        assert panel.network.state.tobytes() == by_hand.state.tobytes()
+        assert panel.network.cost == by_hand.cost
+        click(panel.step_button if panel.granularity.value == "phase" else panel.iteration_button)
+        Update_Parameters(by_hand, learning_rate)
+        assert panel.network.state.tobytes() == by_hand.state.tobytes()
 
 
 def message(widget):
@@ -70,7 +91,7 @@ def test_the_panel_shows_the_network_given_with_its_hand_set_weights(panel, give
     assert panel.controls.values() == {
         "layers": [2, 1], "hidden": network.hidden_activations[0],
         "output": network.output_activation, "learning_rate": 0.5,
-        "dataset": NETWORK_CHOICE, "seed": 0, "init_scale": 1.0}
+        "dataset": NETWORK_CHOICE, "seed": 0, "init_scale": 1.0, "cost": CostType.MSE}
     assert panel.settings["dataset"] == NETWORK_CHOICE
     assert "Your network's data" in dict((v, k) for k, v in
                                          panel.controls.dataset_choice.options)[NETWORK_CHOICE]
@@ -84,24 +105,42 @@ def test_the_panel_shows_the_network_given_with_its_hand_set_weights(panel, give
     assert panel.undo_button.disabled  # nothing to undo yet
 
 
+def test_a_cross_entropy_network_is_shown_with_its_cost_and_stepped_to_the_same_numbers():
+    """Issue 17: a softmax output and cross-entropy (XOR, one-hot targets), weights by hand."""
+    one_hot = np.hstack([1 - XOR_TARGETS, XOR_TARGETS])
+    given = Form_Network([2, 2], XOR_INPUTS, one_hot, "tanh", "softmax", seed=1,
+                         cost="cross_entropy")
+    given.neural_layers[0].weights_matrix = [[1.0, -1.0], [-1.0, 1.0]]
+    given.neural_layers[1].weights_matrix = [[2.0, -2.0], [-2.0, 2.0]]
+    panel = Panel(network=given, learning_rate=0.5)
+    network = panel.network
+    assert network is not given and network.cost_type is CostType.CROSS_ENTROPY
+    assert panel.controls.values() == {
+        "layers": [2, 2], "hidden": ActivationType.TANH, "output": ActivationType.SOFTMAX,
+        "learning_rate": 0.5, "dataset": NETWORK_CHOICE, "seed": 1, "init_scale": 1.0,
+        "cost": CostType.CROSS_ENTROPY}
+    by_hand = copy.deepcopy(given)
+    assert by_hand.cost_type is CostType.CROSS_ENTROPY
+    steps_as_the_engine(panel, by_hand)
+    # the cost on the curve is cross-entropy's, not the MSE of the same outputs
+    probabilities = by_hand.neural_layers[-1].activated_output_matrix
+    assert panel.stepper.mse_values[-1] == by_hand.cost
+    assert by_hand.cost != np.mean(np.sum((probabilities - one_hot) ** 2, axis=1))
+    # Form network on the network's data keeps the cost shown
+    panel.controls.seed.value = "4"
+    click(panel.controls.form)
+    assert panel.network.cost_type is CostType.CROSS_ENTROPY
+    expected = Form_Network([2, 2], XOR_INPUTS, one_hot, "tanh", "softmax", seed=4,
+                            cost="cross_entropy")
+    assert panel.network.state.tobytes() == expected.state.tobytes()
+    panel.close()
+
+
 def test_each_step_gives_the_numbers_of_forward_pass_back_propagation_and_update(panel,
                                                                                  given):
     by_hand = copy.deepcopy(given)
     twin_of_given = given.state.tobytes()
-    for _ in range(3):  # three iterations, pass by pass, by the panel's buttons
-        click(panel.forward_button)
-        Forward_Pass(by_hand)
-        assert panel.network.state.tobytes() == by_hand.state.tobytes()
-        layer = panel.network.neural_layers[0]
-        assert np.array_equal(layer.weight_and_input_matrix,
-                              layer.input_matrix @ layer.weights_matrix)
-        click(panel.backward_button)
-        Back_Propagation(by_hand)
-        assert panel.network.state.tobytes() == by_hand.state.tobytes()
-        assert panel.network.cost == by_hand.cost
-        click(panel.step_button if panel.granularity.value == "phase" else panel.iteration_button)
-        Update_Parameters(by_hand, 0.5)
-        assert panel.network.state.tobytes() == by_hand.state.tobytes()
+    steps_as_the_engine(panel, by_hand)
     assert panel.stepper.mse_values[-1] == by_hand.cost and len(panel.stepper.mse_values) == 3
     assert given.state.tobytes() == twin_of_given  # the lesson's network never moved
 

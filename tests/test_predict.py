@@ -13,16 +13,18 @@ from flux_widgets.errors import ConfigurationError
 from flux_widgets.predict import KINDS, NEAR_ZERO, ask, grade
 from flux_widgets.stepper import Stepper
 
-ACTIVATIONS = list(ActivationType)
+ACTIVATIONS = ActivationType.hidden()
 
 
 def stepper_for(hidden=ActivationType.TANH, output=ActivationType.SIGMOID, seed=3,
-                learning_rate=0.5):
+                learning_rate=0.5, cost="mse"):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(6, 3))
     t = (rng.random(size=(6, 2)) > 0.5).astype(float)
+    if output is ActivationType.SOFTMAX:   # one class per sample: one-hot rows
+        t = np.eye(2)[(rng.random(6) > 0.5).astype(int)]
     network = Form_Network([4, 2], x, t, hidden_activation=hidden, output_activation=output,
-                           seed=seed)
+                           seed=seed, cost=cost)
     return Stepper(network, learning_rate=learning_rate)
 
 
@@ -54,7 +56,13 @@ def expected(question, before, after, learning_rate):
                    layer.activated_output_matrix, slope)
         return "yes" if abs(slope[row, column]) < NEAR_ZERO else "no"
     value = after_layer.matrices[question.matrix][row, column]
-    if question.matrix == "dC_da_matrix":  # ∂C/∂h ⊙ h'
+    if question.matrix == "dC_da_matrix" and layer.dC_da_from_cost:   # (y − t)/N
+        value = (layer.activated_output_matrix[row, column]
+                 - before.outputMatrix[row, column]) / before.sample_size
+    elif question.matrix == "dC_da_matrix" and not layer.dC_da_is_product:   # the Jacobian
+        h, dC_dh = layer.activated_output_matrix[row], layer.dC_dy_matrix[row]
+        value = h[column] * (dC_dh[column] - dC_dh @ h)
+    elif question.matrix == "dC_da_matrix":  # ∂C/∂h ⊙ h'
         value = layer.dC_dy_matrix[row, column] * layer.dh_da_matrix[row, column]
     elif question.matrix == "dC_dw_matrix":  # xᵀ·∂C/∂a
         value = (x.T @ layer.dC_da_matrix)[row, column]
@@ -77,10 +85,16 @@ def test_every_kind_is_a_complete_record():
         assert kind.writes and callable(kind.make) and callable(kind.grade), name
 
 
-@pytest.mark.parametrize("hidden", ACTIVATIONS, ids=lambda kind: kind.name)
-def test_every_kind_is_asked_and_graded_right_and_wrong(hidden):
-    output = ActivationType.SIGMOID if hidden.name != "SIGMOID" else ActivationType.TANH
-    stepper = stepper_for(hidden, output)
+OTHER_OUTPUTS = [(ActivationType.TANH, ActivationType.SOFTMAX, "cross_entropy"),
+                 (ActivationType.RELU, ActivationType.SIGMOID, "cross_entropy"),
+                 (ActivationType.SWISH, ActivationType.SOFTMAX, "mse")]
+
+
+@pytest.mark.parametrize("hidden, output, cost", [
+    *((hidden, ActivationType.SIGMOID if hidden.name != "SIGMOID" else ActivationType.TANH,
+       "mse") for hidden in ACTIVATIONS), *OTHER_OUTPUTS], ids=str)
+def test_every_kind_is_asked_and_graded_right_and_wrong(hidden, output, cost):
+    stepper = stepper_for(hidden, output, cost=cost)
     asked = set()
     for _ in range(3 * len(stepper.computations)):
         for seed in range(4):
@@ -171,3 +185,32 @@ def test_answers_of_the_wrong_form_are_refused(answer):
 def test_the_seed_is_checked():
     with pytest.raises(ConfigurationError):
         ask(stepper_for(), "computation", -1)
+
+
+@pytest.mark.parametrize("hidden, output, cost", OTHER_OUTPUTS, ids=str)
+def test_a_cross_entropy_or_softmax_output_gets_the_why_of_its_own_dC_da(hidden, output, cost):
+    """The sign question's why follows how the layer computes ∂C/∂a, and no question asks
+    whether h'(a) of such an output layer vanishes (its ∂C/∂a does not go through it)."""
+    stepper = stepper_for(hidden, output, cost=cost)
+    said = "(y − t)/N" if cost == "cross_entropy" else "whole Jacobian"
+    seen = False
+    for _ in range(len(stepper.computations)):   # one iteration, computation by computation
+        if stepper.next_computations("computation")[0].writes == ("dC_da_matrix",) \
+                and stepper.next_computations("computation")[0].layer == 2:
+            for seed in range(40):
+                question = ask(stepper, "computation", seed)
+                if question is not None and question.matrix == "dC_da_matrix":
+                    before = copy.deepcopy(stepper.network)
+                    stepper.step("computation")
+                    right = expected(question, before, stepper.network, 0.5)
+                    verdict = grade(question, right, stepper.network)
+                    assert verdict.correct and said in verdict.why, verdict.why
+                    stepper.undo()
+                    seen = True
+        if "dh_da_matrix" in stepper.next_computations("computation")[0].writes \
+                and stepper.next_computations("computation")[0].layer == 2:
+            assert all(ask(stepper, "computation", seed) is None or
+                       ask(stepper, "computation", seed).kind != "vanishing"
+                       for seed in range(40))
+        stepper.step("computation")
+    assert seen

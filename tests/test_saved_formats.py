@@ -3,9 +3,13 @@ earlier version (tests/fixtures/saved, never regenerated) load in this version.
 
 A format that changes gets a new version and a migration from the old one; these
 files must keep loading through it (see CONTRIBUTING.md, "Changing a saved format").
+Network format 3 (issue 17) added the cost function, ``cost_type``: every file of formats
+1 and 2 holds a network of the seed's MSE, and every configuration string without
+``:cost=…`` means MSE.
 """
 
 import hashlib
+import io
 import json
 import pathlib
 import shutil
@@ -17,7 +21,7 @@ from flux_widgets import Form_Network
 from flux_widgets.datasets import load_dataset
 from flux_widgets.session import (configuration_string, load_session, load_session_bytes,
                                   parse_configuration_string)
-from flux_widgets.storage import load_network
+from flux_widgets.storage import VERSION, load_network
 
 SAVED = pathlib.Path(__file__).parent / "fixtures" / "saved"
 EXPECTED = json.loads((SAVED / "expected.json").read_text())
@@ -31,7 +35,7 @@ def _formed(settings):
     data = load_dataset(settings["dataset"])
     return Form_Network(settings["layers"], data.inputs, data.targets, settings["hidden"],
                         settings["output"], seed=settings["seed"],
-                        init_scale=settings["init_scale"])
+                        init_scale=settings["init_scale"], cost=settings["cost"])
 
 
 def _hidden_names(hidden):
@@ -61,6 +65,9 @@ def test_an_earlier_session_loads_as_it_was_saved(name, how):
         == expected.get("init_scale", 1.0)
     assert predictions == tuple(expected.get("predictions", (0, 0)))
     assert all(type(count) is int for count in predictions)
+    # network format 1 and 2 kept no cost function: the seed's MSE
+    assert stepper.network.cost_type.value == settings["cost"].value \
+        == expected.get("cost_type", "mse")
     stepper.reset()  # to the network as formed, at its weight scale
     assert np.array_equal(stepper.network.state, _formed(settings).state)
     stepper.undo()
@@ -79,6 +86,8 @@ def test_an_earlier_network_file_loads_as_it_was_saved(name):
     assert network.cost == expected["cost"]
     assert extra == expected["extra"]
     assert _sha(network.state) == expected["state_sha256"]
+    assert network.init_scale == expected.get("init_scale", 1.0)
+    assert network.cost_type.value == expected.get("cost_type", "mse")
 
 
 @pytest.mark.parametrize("text", sorted(EXPECTED["configurations"]))
@@ -88,8 +97,9 @@ def test_an_earlier_configuration_string_gives_the_same_settings(text):
     assert {"layers": settings["layers"], "hidden": _hidden_names(settings["hidden"]),
             "output": settings["output"].name, "learning_rate": settings["learning_rate"],
             "dataset": settings["dataset"], "seed": settings["seed"],
-            "init_scale": settings["init_scale"],
-            "canonical": configuration_string(settings)} == {"init_scale": 1.0, **expected}
+            "init_scale": settings["init_scale"], "cost": settings["cost"].value,
+            "canonical": configuration_string(settings)} == {"init_scale": 1.0, "cost": "mse",
+                                                             **expected}
 
 
 def test_the_panel_loads_an_earlier_session_and_pastes_an_earlier_string(tmp_path, monkeypatch):
@@ -117,14 +127,14 @@ def test_a_later_format_version_migrates_the_files_of_this_one(monkeypatch):
 
     version, session_version = storage.VERSION, session.SESSION_VERSION
 
-    def to_next_version(meta):  # e.g. the next version names the cost function
-        return dict(meta, version=version + 1, cost_function="mse")
+    def to_next_version(meta):  # e.g. the next version keeps a note on the network
+        return dict(meta, version=version + 1, network_note="")
 
     def to_next_session_version(extra):  # e.g. the next session version keeps a note
         return dict(extra, session_version=session_version + 1, note="")
 
     monkeypatch.setattr(storage, "VERSION", version + 1)
-    monkeypatch.setattr(storage, "_KEYS", (*storage._KEYS, "cost_function"))
+    monkeypatch.setattr(storage, "_KEYS", (*storage._KEYS, "network_note"))
     monkeypatch.setattr(storage, "_MIGRATIONS", {**storage._MIGRATIONS, version: to_next_version})
     monkeypatch.setattr(session, "SESSION_VERSION", session_version + 1)
     monkeypatch.setattr(session, "_SESSION_KEYS", (*session._SESSION_KEYS, "note"))
@@ -137,6 +147,58 @@ def test_a_later_format_version_migrates_the_files_of_this_one(monkeypatch):
         stepper, _, predictions = load_session(SAVED / name)
         assert stepper.position == expected["position"]
         assert predictions == tuple(expected.get("predictions", (0, 0)))
+
+
+def _saved_meta(name):
+    """The description (meta) of a fixture as it was written, before any migration."""
+    import zipfile
+
+    with zipfile.ZipFile(SAVED / name) as archive:
+        return json.loads(np.load(io.BytesIO(archive.read("meta.npy"))).item())
+
+
+# the network format each fixture was written in (tests/fixtures/saved/README.md)
+FORMAT_VERSIONS = {"parity4_mid_iteration.npz": 1, "iris_per_layer_trained.npz": 1,
+                   "xor_formed.npz": 1, "circles_network.npz": 1,
+                   "parity4_scaled_predictions_v2.npz": 2,
+                   "iris_softmax_cross_entropy_v3.npz": 3}
+
+
+def test_the_fixtures_keep_every_format_version():
+    assert sorted(FORMAT_VERSIONS) == sorted([*EXPECTED["sessions"], *EXPECTED["networks"]])
+    assert sorted(set(FORMAT_VERSIONS.values())) == list(range(1, VERSION + 1))
+    for name, version in FORMAT_VERSIONS.items():
+        meta = _saved_meta(name)
+        assert meta["version"] == version
+        assert ("init_scale" in meta) == (version >= 2)
+        assert ("cost_type" in meta) == (version >= 3)
+
+
+def test_the_cross_entropy_session_of_format_3_continues_as_its_network_would():
+    """The v3 fixture: iris 6-3, a softmax output and cross-entropy, formed at scale 2."""
+    from flux_widgets.activations import ActivationType
+    from flux_widgets.costs import CostType
+
+    name = "iris_softmax_cross_entropy_v3.npz"
+    assert _saved_meta(name)["cost_type"] == "cross_entropy"
+    stepper, settings, _ = load_session(SAVED / name)
+    network = stepper.network
+    assert network.cost_type is settings["cost"] is CostType.CROSS_ENTROPY
+    assert network.output_activation is ActivationType.SOFTMAX
+    assert network.init_scale == 2.0
+    # the cost of iteration 7 (stepped mid forward pass: no parameter moved yet) is the
+    # cross-entropy of the saved parameters, computed here from the textbook formulas
+    first, second = network.neural_layers
+    hidden = np.tanh(network.inputMatrix @ first.weights_matrix + first.bias_matrix)
+    logits = hidden @ second.weights_matrix + second.bias_matrix
+    logits -= logits.max(axis=1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    by_hand = -np.sum(network.outputMatrix * log_p) / network.sample_size
+    stepper.step("iteration")  # the rest of iteration 7
+    assert stepper.iteration_points[-1] == 7 == network.iteration
+    assert stepper.mse_values[-1] == network.cost
+    assert network.cost == pytest.approx(by_hand, rel=1e-12)
+    assert network.cost < EXPECTED["sessions"][name]["cost"]  # it keeps learning
 
 
 def test_a_file_of_a_newer_version_is_refused_with_a_reason(tmp_path, refused):

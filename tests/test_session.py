@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from flux_widgets import ActivationType, ConfigurationError, Form_Network, StorageError
 from flux_widgets import session
+from flux_widgets.costs import CostType
 from flux_widgets.datasets import DATASET_NAMES, load_dataset
 from flux_widgets.session import (configuration_string, load_session, load_session_bytes,
                                   parse_configuration_string, save_session)
@@ -20,14 +21,17 @@ from flux_widgets.storage import load_network, save_network
 SEED_STRING = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
 SEED_SETTINGS = {"layers": [8, 4, 1], "hidden": ActivationType.LEAKY_RELU,
                  "output": ActivationType.SIGMOID, "learning_rate": 1.0, "dataset": "parity4",
-                 "seed": 0, "init_scale": 1.0}
+                 "seed": 0, "init_scale": 1.0, "cost": CostType.MSE}
+# issue 17: the iris network of a softmax output and cross-entropy (one-hot targets)
+CROSS_ENTROPY_STRING = "flux1:iris:6,3:tanh:softmax:lr=0.5:seed=3:cost=cross_entropy"
 
 
 def formed_stepper(configuration=SEED_STRING):
     settings = parse_configuration_string(configuration)
     data = load_dataset(settings["dataset"])
     network = Form_Network(settings["layers"], data.inputs, data.targets, settings["hidden"],
-                           settings["output"], seed=settings["seed"])
+                           settings["output"], seed=settings["seed"],
+                           init_scale=settings["init_scale"], cost=settings["cost"])
     return Stepper(network, settings["learning_rate"]), settings
 
 
@@ -61,7 +65,11 @@ def test_one_activation_per_hidden_layer():
     ("flux2:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0", "starts with 'flux1:'"),
     ("parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0", "starts with 'flux1:'"),
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1", "has 6 parts"),
-    ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:extra", "has 8 parts"),
+    ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:extra",
+     "after the seed a configuration string can only have scale=… and cost=…, in that "
+     "order, each once; 'extra' is not one of them"),
+    ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:scale=2:cost=mse:extra",
+     "has 10 parts.*at most the weight scale and the cost"),
     ("flux1::8,4,1:leaky_relu:sigmoid:lr=1:seed=0", "unknown dataset ''"),
     ("flux1:parity4::leaky_relu:sigmoid:lr=1:seed=0", "layer sizes are empty"),
     ("flux1:parity4:8,,4:leaky_relu:sigmoid:lr=1:seed=0", "empty place between commas"),
@@ -80,8 +88,8 @@ def test_one_activation_per_hidden_layer():
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=1.5", "seed must be a whole number"),
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=", "seed is empty"),
     ("flux1:mnist2:8,4,1:leaky_relu:sigmoid:lr=1:seed=0", "unknown dataset 'mnist2'"),
-    ("flux1:parity4:8,4,1:softmax:sigmoid:lr=1:seed=0", "unknown activation 'softmax'"),
-    ("flux1:parity4:8,4,1:leaky_relu:softmax:lr=1:seed=0", "unknown activation 'softmax'"),
+    ("flux1:parity4:8,4,1:softsign:sigmoid:lr=1:seed=0", "unknown activation 'softsign'"),
+    ("flux1:parity4:8,4,1:leaky_relu:softsign:lr=1:seed=0", "unknown activation 'softsign'"),
     ("flux1:parity4:8,4,1:tanh,relu,elu:sigmoid:lr=1:seed=0", "3 hidden activations for 2"),
     ("flux1:parity4:1:tanh,relu:sigmoid:lr=1:seed=0", "2 hidden activations for 0"),
     ("flux1:parity4:8,4,1:tanh,,relu:sigmoid:lr=1:seed=0", "empty activation"),
@@ -95,7 +103,8 @@ def test_malformed_strings_are_refused_with_a_message(text, message):
 
 @pytest.mark.parametrize("change, message", [
     ({"seed": None}, "seed"), ({"learning_rate": float("nan")}, "learning rate"),
-    ({"hidden": "softmax"}, "softmax"), ({"dataset": "cifar"}, "cifar"),
+    ({"hidden": "softsign"}, "softsign"), ({"dataset": "cifar"}, "cifar"),
+    ({"cost": "hinge"}, "unknown cost 'hinge'"), ({"cost": None}, "unknown cost None"),
     ({"layers": [8, 0, 1]}, "between 1"), ({"layers": []}, "empty"),
     ({"hidden": ["tanh"] * 3}, "3 hidden activations"),
     ({"dataset": "csv:marks.csv"}, "'csv:marks.csv' is not a bundled dataset"),
@@ -109,7 +118,8 @@ def test_configuration_string_refuses_bad_settings(change, message):
         configuration_string("flux1")
 
 
-activations = st.sampled_from(list(ActivationType))
+activations = st.sampled_from(ActivationType.hidden())   # what a hidden layer may have
+outputs = st.sampled_from(list(ActivationType))
 
 
 @st.composite
@@ -118,12 +128,13 @@ def any_settings(draw):
     hidden_count = len(layers) - 1
     hidden = draw(st.lists(activations, min_size=hidden_count, max_size=hidden_count)
                   if hidden_count >= 2 else activations)
-    return {"layers": layers, "hidden": hidden, "output": draw(activations),
+    return {"layers": layers, "hidden": hidden, "output": draw(outputs),
             "learning_rate": draw(st.floats(min_value=0, exclude_min=True, allow_infinity=False)),
             "dataset": draw(st.sampled_from(DATASET_NAMES)),
             "seed": draw(st.integers(0, 2**32 - 1)),
             "init_scale": draw(st.one_of(st.just(1.0), st.floats(min_value=0, max_value=1000,
-                                                                  exclude_min=True)))}
+                                                                  exclude_min=True))),
+            "cost": draw(st.sampled_from(list(CostType)))}
 
 
 @settings(max_examples=300)
@@ -133,6 +144,97 @@ def test_round_trip(original, shout):
     if shout:
         text = " " + text.upper().replace(":", " : ").replace(",", " , ") + " "
     assert parse_configuration_string(text) == original
+
+
+# ---- configuration strings: the cost (issue 17) -----------------------------
+
+@pytest.mark.parametrize("tail, scale", [(":cost=cross_entropy", 1.0),
+                                         (":scale=5:cost=cross_entropy", 5.0)])
+def test_a_string_with_the_cost_round_trips(tail, scale):
+    text = SEED_STRING + tail
+    settings = parse_configuration_string(text)
+    assert settings == dict(SEED_SETTINGS, init_scale=scale, cost=CostType.CROSS_ENTROPY)
+    assert configuration_string(settings) == text
+    # the cost may also be given by name, in any case, with a hyphen
+    assert configuration_string(dict(settings, cost="Cross-Entropy")) == text
+    shouted = " " + text.upper().replace(":", " : ").replace("=", " = ") + " "
+    assert parse_configuration_string(shouted) == settings
+
+
+def test_the_default_cost_is_not_written():
+    """MSE, the seed's cost, is what a string without ``cost=`` means: it is written
+    without it, as the strings of FLUX 0.1 were."""
+    for cost in (CostType.MSE, "mse", "MSE"):
+        assert configuration_string(dict(SEED_SETTINGS, cost=cost)) == SEED_STRING
+    settings = {key: value for key, value in SEED_SETTINGS.items() if key != "cost"}
+    assert configuration_string(settings) == SEED_STRING
+    assert parse_configuration_string(SEED_STRING + ":cost=mse") == SEED_SETTINGS
+    assert parse_configuration_string(SEED_STRING + ":scale=1:cost=mse") == SEED_SETTINGS
+
+
+@pytest.mark.parametrize("text", [
+    SEED_STRING,
+    "flux1:iris:6,5,3:tanh,relu:sigmoid:lr=0.05:seed=3",
+    "flux1:xor:3,1:tanh:sigmoid:lr=0.5:seed=2:scale=2.5",
+    "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:scale=1",
+    "flux1:iris:6,5,3:tanh,relu:sigmoid:lr=0.05:seed=3:scale=0.001",
+])
+def test_every_older_string_still_means_the_seeds_cost(text):
+    settings = parse_configuration_string(text)
+    assert settings["cost"] is CostType.MSE
+    assert ":cost=" not in configuration_string(settings)
+
+
+@pytest.mark.parametrize("tail, message", [
+    (":cost=cross_entropy:scale=5", "each once; 'scale=5' is out of order or given twice"),
+    (":cost=mse:scale=1", "each once; 'scale=1' is out of order or given twice"),
+    (":scale=5:scale=5", "each once; 'scale=5' is out of order or given twice"),
+    (":cost=cross_entropy:cost=cross_entropy",
+     "in that order, each once; 'cost=cross_entropy' is out of order or given twice"),
+    (":cost=mse:cost=cross_entropy",
+     "each once; 'cost=cross_entropy' is out of order or given twice"),
+    (":cross_entropy", "'cross_entropy' is not one of them"),
+    (":cost=hinge", "unknown cost 'hinge'; choose one of mse, cross_entropy"),
+    (":cost=", "unknown cost ''"),
+    (":scale=5:cost=softmax", "unknown cost 'softmax'"),
+    (":scale=0:cost=cross_entropy", "weight scale"),
+])
+def test_optional_parts_out_of_order_repeated_or_unknown_are_refused(tail, message):
+    with pytest.raises(ConfigurationError, match=message):
+        parse_configuration_string(SEED_STRING + tail)
+
+
+def test_softmax_is_no_hidden_activation():
+    """SOFTMAX is known (issue 17), but only an output layer may have it: a string that
+    gives it to a hidden layer is refused with a message as it is read."""
+    for text in ["flux1:iris:6,3:softmax:softmax:lr=1:seed=0:cost=cross_entropy",
+                 "flux1:iris:6,5,3:tanh,softmax:sigmoid:lr=1:seed=0"]:
+        with pytest.raises(ConfigurationError,
+                           match="SOFTMAX is an output layer's activation; choose another "
+                                 "hidden activation"):
+            parse_configuration_string(text)
+    # and a softmax output needs one output per class
+    with pytest.raises(ConfigurationError, match="a SOFTMAX output needs at least 2 outputs"):
+        formed_stepper("flux1:parity4:8,4,1:leaky_relu:softmax:lr=1:seed=0")
+    # cross-entropy needs a SOFTMAX or SIGMOID output
+    with pytest.raises(ConfigurationError, match="cross-entropy needs a SOFTMAX or SIGMOID "
+                                                 "output, not TANH"):
+        formed_stepper("flux1:iris:6,3:relu:tanh:lr=1:seed=0:cost=cross_entropy")
+
+
+def test_a_softmax_output_with_cross_entropy_round_trips():
+    settings = parse_configuration_string(CROSS_ENTROPY_STRING)
+    assert settings == {"layers": [6, 3], "hidden": ActivationType.TANH,
+                        "output": ActivationType.SOFTMAX, "learning_rate": 0.5,
+                        "dataset": "iris", "seed": 3, "init_scale": 1.0,
+                        "cost": CostType.CROSS_ENTROPY}
+    assert configuration_string(settings) == CROSS_ENTROPY_STRING
+    stepper, _ = formed_stepper(CROSS_ENTROPY_STRING)
+    network = stepper.network
+    assert network.cost_type is CostType.CROSS_ENTROPY
+    assert network.output_activation is ActivationType.SOFTMAX
+    assert session._describes(settings, network)
+    assert not session._describes(dict(settings, cost=CostType.MSE), network)
 
 
 # ---- sessions: exact continuation ----------------------------------------
@@ -170,6 +272,48 @@ def test_a_loaded_session_continues_bit_for_bit(tmp_path, before):
     assert loaded.iteration_points == original.iteration_points
 
 
+@pytest.mark.parametrize("configuration", [
+    CROSS_ENTROPY_STRING,
+    "flux1:iris:6,3:tanh:softmax:lr=0.5:seed=3:scale=2:cost=cross_entropy",
+    "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:cost=cross_entropy",
+])
+def test_a_cross_entropy_session_saves_loads_and_continues_identically(tmp_path, configuration):
+    original, settings = formed_stepper(configuration)
+    original.train(5)
+    advance(original, ["layer", "layer", "computation", "computation"])
+    save_session(original, tmp_path / "s.npz", settings, (1, 2))
+    loaded, loaded_settings, predictions = load_session(tmp_path / "s.npz")
+    assert loaded_settings == settings and predictions == (1, 2)
+    assert loaded_settings["cost"] is CostType.CROSS_ENTROPY
+    assert loaded.network.cost_type is CostType.CROSS_ENTROPY
+    assert loaded.network.output_activation is original.network.output_activation
+    assert loaded.network.state.tobytes() == original.network.state.tobytes()
+    assert loaded.network.cost == original.network.cost
+    assert (loaded.position, loaded.place) == (original.position, original.place)
+    assert loaded.mse_values == original.mse_values
+    _, extra = load_network(tmp_path / "s.npz")
+    assert extra["configuration"] == configuration_string(
+        dict(settings, learning_rate=original.learning_rate))
+    after = ["computation"] * 5 + ["layer", "phase"] + ["iteration"] * 4
+    advance(original, after)
+    advance(loaded, after)
+    original.train(30)
+    loaded.train(30)
+    assert loaded.network.state.tobytes() == original.network.state.tobytes()
+    assert loaded.network.cost == original.network.cost
+    assert loaded.network.iteration == original.network.iteration
+    assert loaded.mse_values == original.mse_values
+    assert loaded.iteration_points == original.iteration_points
+    # reset goes to the network as formed, with its cost
+    formed, _ = formed_stepper(configuration)
+    loaded.reset()
+    assert loaded.network.state.tobytes() == formed.network.state.tobytes()
+    assert loaded.network.cost_type is CostType.CROSS_ENTROPY
+    # and from bytes, as the browser sends it
+    stepper, by_bytes, _ = load_session_bytes((tmp_path / "s.npz").read_bytes(), "ce.npz")
+    assert by_bytes == settings and stepper.network.cost_type is CostType.CROSS_ENTROPY
+
+
 def test_reset_after_loading_goes_to_the_network_as_formed(tmp_path):
     original, settings = formed_stepper("flux1:xor:5,3,1:tanh,elu:sigmoid:lr=0.5:seed=3")
     original.train(20)
@@ -196,7 +340,9 @@ def test_the_saved_learning_rate_is_the_steppers(tmp_path):
 
 def test_settings_that_do_not_describe_the_network_are_not_saved(tmp_path):
     stepper, settings = formed_stepper()
-    for change in ({"layers": [6, 1]}, {"seed": 1}, {"output": "tanh"}, {"hidden": "relu"}):
+    for change in ({"layers": [6, 1]}, {"seed": 1}, {"output": "tanh"}, {"hidden": "relu"},
+                   {"cost": "cross_entropy"}, {"cost": CostType.CROSS_ENTROPY},
+                   {"init_scale": 2.0}):
         with pytest.raises(ConfigurationError, match="do not describe"):
             save_session(stepper, tmp_path / "s.npz", dict(settings, **change))
     assert not os.path.exists(tmp_path / "s.npz")
@@ -222,6 +368,10 @@ def saved(tmp_path):
     ({"configuration": "flux1:parity4:3,1:leaky_relu:sigmoid:lr=1:seed=0"}, "do not describe"),
     ({"configuration": "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=9"}, "do not describe"),
     ({"configuration": "flux1:parity4:8,4,1:tanh:sigmoid:lr=1:seed=0"}, "do not describe"),
+    ({"configuration": "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:cost=cross_entropy"},
+     "do not describe"),
+    ({"configuration": "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:cost=hinge"},
+     "unknown cost 'hinge'"),
     ({"configuration": "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=-1:seed=0"}, "learning rate"),
     ({"position": -1}, "position"), ({"position": 45}, "position"),
     ({"position": 10**30}, "position"),

@@ -19,7 +19,7 @@ from flux_widgets.symptoms import (OVERSHOOT_RISE, SATURATED_BELOW, VANISHING_RA
                                    diagnose, neuron_label, neuron_states)
 from reference import reference_derivative
 
-ACTIVATIONS = list(ActivationType)
+ACTIVATIONS = ActivationType.hidden()
 BOUNDED = {ActivationType.SIGMOID, ActivationType.TANH}  # from the textbook, not the records
 NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?"
 
@@ -84,7 +84,9 @@ def set_bias(stepper, layer, neuron, value):
 
 def test_the_constants_are_the_documented_ones():
     assert SATURATED_BELOW == 0.01 and VANISHING_RATIO == 100
-    assert {t for t in ActivationType if t.record.bounded} == BOUNDED
+    # softmax is bounded too, but not element by element: its layers are never diagnosed
+    assert {t for t in ActivationType if t.record.bounded and t.record.elementwise} == BOUNDED
+    assert {t for t in ActivationType if not t.record.elementwise} == {ActivationType.SOFTMAX}
 
 
 @pytest.mark.parametrize("kind", ACTIVATIONS, ids=lambda k: k.value)
@@ -426,3 +428,21 @@ def test_symptoms_and_presets_need_no_widgets():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+
+def test_a_saturated_cross_entropy_output_is_not_a_symptom():
+    """With cross-entropy a sigmoid output whose h′ is below 0.01 still learns (∂C/∂a is
+    (y − t)/N, not ∂C/∂h·h′): no "saturated" question; the same network under MSE has one."""
+    found = {}
+    for cost in ("mse", "cross_entropy"):
+        rng = np.random.default_rng(0)
+        network = Form_Network([3, 1], rng.normal(size=(6, 3)),
+                               (rng.random((6, 1)) > 0.5).astype(float), "tanh", "sigmoid",
+                               seed=1, cost=cost)
+        network.neural_layers[1].bias_matrix = [[40.0]]   # σ(a) rounds toward 1: h′ < 1e-17
+        stepper = Stepper(network, 0.5)
+        to_end_of_backward(stepper)
+        assert np.abs(network.neural_layers[1].dh_da_matrix).max() < SATURATED_BELOW
+        found[cost] = neuron_states(stepper).get((2, 0))
+    assert found == {"mse": "saturated", "cross_entropy": None}

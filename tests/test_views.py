@@ -287,7 +287,7 @@ def curve(mse):
     """A stand-in stepper holding just a curve, and the Change that shows it."""
     from flux_widgets.widgets.view import Change
 
-    stepper = types.SimpleNamespace(mse_values=list(mse),
+    stepper = types.SimpleNamespace(mse_values=list(mse), cost_label="MSE",
                                     iteration_points=list(range(1, len(mse) + 1)))
     return stepper, Change(stepper)
 

@@ -27,7 +27,7 @@ def random_network(rng, *, inputs=(2, 5), hidden=((2, 6),), outputs=(1, 3), samp
     Each size is drawn from its inclusive ``(low, high)`` range; ``hidden``
     gives one range per hidden layer (``()`` for none). The inputs are normal,
     the targets uniform in [0, 1]. Activations not given are drawn (hidden:
-    any but LINEAR; output: SIGMOID or LINEAR). ``passes`` is ``"none"``,
+    any a hidden layer may have but LINEAR; output: SIGMOID or LINEAR). ``passes`` is ``"none"``,
     ``"forward"`` or ``"backward"`` (forward, then backward).
     """
     def draw(low_high):
@@ -36,7 +36,7 @@ def random_network(rng, *, inputs=(2, 5), hidden=((2, 6),), outputs=(1, 3), samp
     n_in, k, N = draw(inputs), draw(outputs), draw(samples)
     sizes = [draw(limits) for limits in hidden] + [k]
     if hidden_activation is None:
-        choices = [kind for kind in ActivationType if kind is not ActivationType.LINEAR]
+        choices = [kind for kind in ActivationType.hidden() if kind is not ActivationType.LINEAR]
         hidden_activation = [choices[rng.integers(len(choices))] for _ in hidden]
     if output_activation is None:
         output_activation = (ActivationType.SIGMOID, ActivationType.LINEAR)[rng.integers(2)]

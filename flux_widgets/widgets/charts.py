@@ -72,10 +72,11 @@ def _set(widget, traits):
             setattr(widget, name, value)
 
 
-def _line_and_axis(data, log, x_scale, y_ticks, label_offset):
+def _line_and_axis(data, log, x_scale, y_ticks, label_offset, label="MSE"):
     """A ``Lines`` mark of the ``data`` (its traits) on ``x_scale`` and a new linear or log
-    MSE scale, and the MSE axis of that scale with the traits ``y_ticks``."""
-    axis = bq.Axis(scale=bq.LogScale() if log else bq.LinearScale(), label="MSE",
+    cost scale, and the cost axis of that scale (named ``label``) with the traits
+    ``y_ticks``."""
+    axis = bq.Axis(scale=bq.LogScale() if log else bq.LinearScale(), label=label,
                    side="left", tick_format=LOG_FORMAT if log else LINEAR_FORMAT,
                    label_offset=label_offset, **y_ticks)
     line = bq.Lines(**data, scales={"x": x_scale, "y": axis.scale}, colors=[palette.CURVE])
@@ -111,6 +112,7 @@ class CostChart(View):
                               scales={"x": bq.LinearScale(min=0, max=1),
                                       "y": bq.LinearScale(min=0, max=1)})
         self._type_size = "ordinary"
+        self._label = "MSE"   # the cost's name (its record's label): the axis and the title
         margin, label_offset = TYPE_SIZES[self._type_size]
         line, mse_axis = _line_and_axis({"x": [], "y": []}, False, self._x_scale,
                                         _tick_traits([]), label_offset)
@@ -152,7 +154,14 @@ class CostChart(View):
         return isinstance(self.line.scales["y"], bq.LogScale)
 
     def network_replaced(self, stepper):
-        """Show the curve of ``stepper`` (usually empty) from scratch, scale chosen again."""
+        """Show the curve of ``stepper`` (usually empty) from scratch, scale chosen again,
+        named for the network's cost (MSE, cross-entropy)."""
+        label = stepper.cost_label
+        if label != self._label:
+            self._label = label
+            with self.figure.hold_sync():
+                self.figure.title = TITLE.replace("MSE", label)
+                self.figure.axes[1].label = label
         self._shown = None
         self._show(stepper)
 
@@ -184,7 +193,7 @@ class CostChart(View):
         else:
             old = [self.line, self.figure.axes[1]]
             line, mse_axis = _line_and_axis(data, log, self._x_scale, y_ticks,
-                                            TYPE_SIZES[self._type_size][1])
+                                            TYPE_SIZES[self._type_size][1], self._label)
             with self.figure.hold_sync():
                 self.figure.marks, self.figure.axes = [line, self._note], [self._x_axis, mse_axis]
             close_widgets(old, keep=[self.widget])

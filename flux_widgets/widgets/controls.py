@@ -17,6 +17,7 @@ import ipywidgets as widgets
 
 from .. import palette
 from ..activations import ActivationType
+from ..costs import CostType
 from ..datasets import DATASET_NAMES, DATASETS, Dataset, load_dataset, parse_csv
 from ..network import predicted_class
 from ..errors import ConfigurationError, DataError, FluxError
@@ -59,8 +60,9 @@ class Controls:
     """
 
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
-                 learning_rate=1.0, dataset="parity4", seed=0, init_scale=1.0):
+                 learning_rate=1.0, dataset="parity4", seed=0, init_scale=1.0, cost="mse"):
         names = [(kind.name, kind) for kind in ActivationType]
+        hidden_names = [(kind.name, kind) for kind in ActivationType.hidden()]
         # every argument is checked before a widget is made: a refusal leaves none open
         if dataset not in (*DATASET_NAMES, CSV_CHOICE):
             raise ConfigurationError(f"unknown dataset {dataset!r}; choose one of "
@@ -72,6 +74,11 @@ class Controls:
             hidden = parse_activations(hidden) if isinstance(hidden, str) \
                 else ActivationType.parse(hidden)
         output = ActivationType.parse(output)
+        cost = CostType.parse(cost)
+        for kind in hidden if isinstance(hidden, list) else [hidden]:
+            if kind.record.output_only:
+                raise ConfigurationError(f"{kind.name} is an output layer's activation; choose "
+                                         "another hidden activation")
         # what is typed in a field is text; a bad value is shown beside it when forming
         if isinstance(layers, (list, tuple)):
             layers = ", ".join(map(str, layers))
@@ -81,12 +88,17 @@ class Controls:
                                    layout=widgets.Layout(width="220px"))
         self.input_note = widgets.HTML()
         per_layer = isinstance(hidden, list)
-        self.hidden = widgets.Dropdown(options=names, value=hidden[0] if per_layer else hidden,
+        self.hidden = widgets.Dropdown(options=hidden_names,
+                                       value=hidden[0] if per_layer else hidden,
                                        description="Hidden")
         self.per_layer = widgets.Text(value=_activations_text(hidden) if per_layer else "",
                                       placeholder="or one per hidden layer: tanh, relu",
                                       description="Per layer")
         self.output = widgets.Dropdown(options=names, value=output, description="Output")
+        self.cost = widgets.Dropdown(
+            options=[(member.record.label, member) for member in CostType], value=cost,
+            description="Cost", tooltip="MSE: the seed's mean squared error; cross-entropy: "
+                                        "with a SOFTMAX or SIGMOID output")
         self.learning_rate = widgets.Text(value=learning_rate, description="Learning rate",
                                           style={"description_width": "initial"},
                                           layout=widgets.Layout(width="180px"))
@@ -124,7 +136,7 @@ class Controls:
         self.box = widgets.VBox([
             widgets.HBox([self.dataset_choice, self.layers, self.input_note]),
             self.csv_box,
-            widgets.HBox([self.hidden, self.per_layer, self.output]),
+            widgets.HBox([self.hidden, self.per_layer, self.output, self.cost]),
             widgets.HBox([self.learning_rate, self.seed, self.init_scale, self.form]),
             self.note,
             self.message,
@@ -150,7 +162,8 @@ class Controls:
 
     def values(self):
         """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments
-        (``init_scale``: the weight scale, see :func:`~flux_widgets.network.Form_Network`).
+        (``init_scale``: the weight scale, ``cost`` the CostType; see
+        :func:`~flux_widgets.network.Form_Network`).
 
         ``"dataset"`` is the name of a bundled dataset, ``"csv:<file name>"``
         for an uploaded CSV file (ConfigurationError if none is uploaded yet), or
@@ -163,7 +176,8 @@ class Controls:
                 "hidden": self.hidden_activations(), "output": self.output.value,
                 "learning_rate": parse_learning_rate(self.learning_rate.value),
                 "dataset": dataset, "seed": parse_seed(self.seed.value),
-                "init_scale": parse_init_scale(self.init_scale.value)}
+                "init_scale": parse_init_scale(self.init_scale.value),
+                "cost": self.cost.value}
 
     def set_values(self, settings):
         """Show ``settings`` (as :meth:`values` returns them, a bundled dataset or
@@ -181,6 +195,7 @@ class Controls:
             self.learning_rate.value = _number_text(settings["learning_rate"])
             self.seed.value = "" if settings["seed"] is None else str(settings["seed"])
             self.init_scale.value = _number_text(settings.get("init_scale", 1.0))
+            self.cost.value = CostType.parse(settings.get("cost", CostType.MSE))
 
     def dataset(self):
         """The chosen dataset: a bundled one, or the uploaded CSV file parsed.

@@ -78,6 +78,13 @@ _EQUATIONS = {
     "dC_dy_matrix": ("= ", 0, " · ", 1, "ᵀ"),
     "dh_da_matrix": ("= {h}′(", 0, ")"),
     "dC_da_matrix": ("= ", 0, " ⊙ ", 1),
+    # the last layer's first backward step and its dC_da under cross-entropy, and dC_da
+    # through softmax's Jacobian (see Neural_Layer.compute_dC_da)
+    "cost cross_entropy softmax": ("= −", 1, " / ({N}·", 0, ")"),
+    "cost cross_entropy sigmoid": ("= (−", 1, " / ", 0, " + (1 − ", 1, ") / (1 − ", 0, ")) / {N}"),
+    "dC_da from the cost": ("= (", 0, " − ", 1, ") / {N}"),
+    "dC_da through the Jacobian": ("= ", 0, " · J_{h}(", 1, ")"),
+    "dh_da diagonal": ("= the diagonal of {h}′(", 0, ")"),
     "dC_dw_matrix": ("= ", 0, "ᵀ · ", 1),
     "dC_db_matrix": ("= Σ over rows ", 0),
     "weights_matrix": ("← ", 0, " − {eta}·", 1),
@@ -109,6 +116,20 @@ _STYLE = f"""<style>
 .flux-jc-sr {{position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0);
     white-space:nowrap}}
 </style>"""
+
+
+def _equation_key(layer, key):
+    """The key of :data:`_EQUATIONS` for ``key`` (a written name, or ``"cost"``) of ``layer``:
+    its own, or the cost's or the Jacobian's variant."""
+    if key == "cost" and layer.cost.dC_da is not None:
+        return f"cost {layer.cost.name} {layer.activation.value}"
+    if key == "dC_da_matrix" and layer.dC_da_from_cost:
+        return "dC_da from the cost"
+    if key == "dC_da_matrix" and not layer.dC_da_is_product:
+        return "dC_da through the Jacobian"
+    if key == "dh_da_matrix" and not layer.activation.record.elementwise:
+        return "dh_da diagonal"
+    return key
 
 
 def _number(value):
@@ -192,14 +213,15 @@ class JustComputed(View):
         operands = [(n, operand, network.outputMatrix if n is None else old
                      if (n, operand) == (number, name)
                      else network.neural_layers[n - 1].matrices[operand])
-                    for n, operand in computation_operands(number, computation.writes)]
+                    for n, operand in computation_operands(number, computation.writes,
+                                                           network)]
         last = len(network.neural_layers)
 
         def symbol(n, operand):
             own = "y" if (n, operand) == (last, "activated_output_matrix") else _SYMBOLS[operand]
             return own if n in (None, number) else f"{own} (layer {n})"
 
-        key = "cost" if "cost" in computation.writes else name
+        key = _equation_key(layer, "cost" if "cost" in computation.writes else name)
         words = {"h": layer.activation.name.lower(), "N": layer.sample_size,
                  "eta": number_text(stepper.learning_rate)}
         equation = [item.format(**words) if isinstance(item, str) else operands[item]

@@ -155,7 +155,7 @@ class Panel(widgets.VBox):
 
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
                  output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0, init_scale=1.0,
-                 network=None):
+                 network=None, cost="mse"):
         super().__init__()
         # what close() needs, set first: a panel whose constructor raises is closed too
         self.controls = self.keep = self.training = self._keys = None
@@ -163,19 +163,20 @@ class Panel(widgets.VBox):
         self.views, self._parts = [], []
         try:
             self._build(dataset, layers, hidden, output, learning_rate, seed, predict_seed,
-                        init_scale, network)
+                        init_scale, network, cost)
         except BaseException:
             self.close()
             raise
         replace_the_panels_of_an_earlier_run(self)
 
     def _build(self, dataset, layers, hidden, output, learning_rate, seed, predict_seed,
-               init_scale, network):
+               init_scale, network, cost):
         if network is not None:  # checked (and copied) before any widget is made
             given = _given_network(network, learning_rate, "Panel(network=...)")
             learning_rate = given[1]
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
-        self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed, init_scale)
+        self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed, init_scale,
+                                 cost)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.narration.add_class("flux-narration")
         self.present = widgets.ToggleButton(description="Present", icon="desktop",
@@ -324,7 +325,8 @@ class Panel(widgets.VBox):
         _check_panel_memory(settings["layers"], data.inputs.shape)
         network = Form_Network(settings["layers"], data.inputs, data.targets,
                                settings["hidden"], settings["output"], seed=settings["seed"],
-                               init_scale=settings.get("init_scale", 1.0))
+                               init_scale=settings.get("init_scale", 1.0),
+                               cost=settings.get("cost", "mse"))
         stepper = Stepper(network, settings["learning_rate"])
         self.controls.clear_error()
         self._show(stepper, settings, f"Formed {network.describe()} on {data.description} "
@@ -365,7 +367,7 @@ class Panel(widgets.VBox):
                                if len(set(kinds)) == 1 else list(kinds)),
                     "output": network.output_activation, "learning_rate": learning_rate,
                     "dataset": NETWORK_CHOICE, "seed": network.seed,
-                    "init_scale": network.init_scale}
+                    "init_scale": network.init_scale, "cost": network.cost_type}
         stepper = Stepper(network, learning_rate)
         self.controls.use_network_data(network)
         self.controls.set_values(settings)

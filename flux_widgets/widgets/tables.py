@@ -47,6 +47,8 @@ _STYLE = f"""<style>
                           box-shadow:0 0 0 2px var(--jp-brand-color3, {palette.WRITTEN})}}
 .flux-matrix h4 {{margin:0 0 3px 0; font-size:12px; font-family:monospace}}
 .flux-matrix h4 .flux-note {{font-weight:normal; font-style:italic}}
+.flux-matrix-note {{max-width:22em; margin:0 0 3px 0; font-style:italic;
+                   color:var(--jp-content-font-color2, #616161)}}
 .flux-grid {{display:flex; gap:0.6em}}
 .flux-grid pre {{margin:0; font-family:monospace; font-size:inherit; line-height:1.45;
                 background:none; padding:0}}
@@ -62,7 +64,8 @@ _STYLE = f"""<style>
 
 
 def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_start=0,
-                max_rows=16, max_columns=10, focus_column=None, focus_row=None, computed=True):
+                max_rows=16, max_columns=10, focus_column=None, focus_row=None, computed=True,
+                note=""):
     """One matrix as HTML: heading ``name (R x C)``, then a window of its cells.
 
     The cells stand in aligned columns of monospaced text (a ``<pre>`` of
@@ -73,7 +76,9 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     changed cells (each one marked, or the whole window when every shown cell
     changed); the cells of ``focus_column`` and ``focus_row`` (if given) are
     outlined. A ``written`` matrix says ``✎ written`` in its heading; one not
-    ``computed`` yet shows ``—`` in every cell and ``not computed yet``.
+    ``computed`` yet shows ``—`` in every cell and ``not computed yet``. ``note`` (what the
+    matrix holds, when it is not what its name says: :meth:`Neural_Layer.matrix_notes`)
+    stands under the heading.
     """
     rows, columns = matrix.shape
     r0 = min(max(0, row_start), max(0, rows - max_rows))
@@ -113,6 +118,7 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     heading = "".join(f" <span class='flux-note'>{note}</span>" for note in notes.values())
     return (f"<div class='{' '.join(['flux-matrix', *notes])}' data-matrix='{html.escape(name)}'>"
             f"<h4>{html.escape(name)} ({rows} x {columns}){window}{heading}</h4>"
+            + (f"<div class='flux-matrix-note'>{html.escape(note)}</div>" if note else "") +
             "<div class='flux-grid'>"
             f"<pre class='flux-index'>{index}</pre>"
             f"<pre{values_class}>{chr(10).join(lines)}</pre></div></div>")
@@ -241,6 +247,7 @@ class MatrixTables(View):
         for number in layers:
             layer = self.network.neural_layers[number - 1]
             own, feeding = self._focus(number)
+            notes = layer.matrix_notes()
             tables = []
             for name in SEED_MATRIX_NAMES:
                 matrix = layer.matrices[name]
@@ -256,7 +263,8 @@ class MatrixTables(View):
                 tables.append(matrix_html(name, matrix, (number, name) in self._written, changed,
                                           self.row_start.value, self.column_start.value,
                                           self.max_rows, self.max_columns,
-                                          focus_column, focus_row, computed))
+                                          focus_column, focus_row, computed,
+                                          notes.get(name, "")))
             parts.append(f"<h3>Layer {number} · {layer.activation.name}</h3>"
                          f"<div class='flux-tables'>{''.join(tables)}</div>")
         self.html.value = "".join(parts)

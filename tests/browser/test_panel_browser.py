@@ -540,3 +540,45 @@ def test_the_network_on_paper_steps_to_the_hand_numbers(app, size, jupyter, page
     panel.scroll_into_view_if_needed()
     screenshot(page, f"paper_network_{size[0]}x{size[1]}")
     assert_no_widget_errors(page)
+
+
+CROSS_ENTROPY_CELL = ("import flux_widgets as fw\n"
+                      "fw.Panel(dataset='iris', layers='4, 3', hidden='tanh', output='softmax',\n"
+                      "         cost='cross_entropy', learning_rate=0.5, seed=2)")
+
+
+@pytest.mark.parametrize("app", ["lab"])
+def test_the_cost_control_and_a_cross_entropy_network(app, jupyter, page, tmp_path):
+    """At 1366x768: the Cost dropdown (a labelled select) shows cross-entropy; the output
+    layer's backward steps say what they compute (∂C/∂p, the Jacobian's diagonal, (y − t)/N)
+    in the narration and beside the tables; after a whole iteration the chart is named
+    cross-entropy; choosing MSE and Form network names it MSE again."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CROSS_ENTROPY_CELL)])
+    path = tmp_path / "cross_entropy.ipynb"
+    nbformat.write(notebook, path)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    panel = page.locator(".flux-panel").first
+    cost = panel.get_by_label("Cost").first
+    assert cost.locator("option:checked").inner_text().strip() == "cross-entropy"
+    step = panel.locator("button:has-text('Step')").first
+    narration = panel.locator(".flux-narration").first
+    for click in range(9):   # six forward, then the output layer's dC_dy, dh_da, dC_da
+        said = narration.inner_text()
+        step.click()
+        page.wait_for_function("([before]) => document.querySelector('.flux-narration')"
+                               ".innerText !== before", arg=[said], timeout=20_000)
+        if click == 6:
+            assert "−t/(N·p)" in narration.inner_text()
+    assert "(y − t)/N" in narration.inner_text()
+    wait_for_text(page, "(y − t)/N from y and t", timeout=20)    # the note beside dC_da
+    panel.locator("button:has-text('Whole iteration')").first.click()
+    wait_for_text(page, "cross-entropy vs iterations", timeout=20)
+    panel.locator(".flux-narration").first.scroll_into_view_if_needed()
+    screenshot(page, "cross_entropy_1366x768")
+    cost.select_option(label="MSE")
+    panel.locator("button:has-text('Form network')").first.click()
+    wait_for_text(page, "MSE vs iterations", timeout=20)
+    assert_no_widget_errors(page)
