@@ -1,178 +1,182 @@
-"""Chapter 11's exercises: standardise new rows, the accuracy by hand, a new flower's outputs.
-
-The first two are functions checked on data made inside the check; the third
-asks for the trained iris network's outputs for a flower that is not in the
-dataset, so no matrix of the lesson holds them.
-"""
+"""Chapter 11's exercises: softmax with cross-entropy. ∂C/∂a = (p − t)/N from the logits,
+the cost from the logits without overflow, an output layer's ∂C/∂W by hand, and which cost
+keeps a saturated output learning."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..activations import activate
-from ..datasets import accuracy
-from ..network import Predict
-from .checking import Exercise, Mistake
+from ..activations import ActivationType, activate
+from ..costs import cross_entropy_and_dC_dy, cross_entropy_cost, cross_entropy_dC_da
+from ..network import Back_Propagation, network_cost
+from .checking import Choice, Exercise, Mistake
 
-__all__ = ["EXERCISES", "standardise", "my_accuracy", "new_flower"]
+__all__ = ["EXERCISES", "cross_entropy_gradient", "cross_entropy", "output_dC_dw",
+           "which_keeps_learning"]
+
+_KIT = [cross_entropy_and_dC_dy, cross_entropy_cost, cross_entropy_dC_da, activate,
+        Back_Propagation, network_cost]
 
 
-# --------------------------------------------------------------------------
-# 1. New rows standardised with the training part's statistics.
-# --------------------------------------------------------------------------
+def _softmax(a):
+    shifted = a - a.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
 
-def _standardise_cases(rng):
-    """(train_inputs, new_inputs): M x d and K x d, columns of very different means and
-    spreads, the new rows drawn a little off the training part's centre."""
+
+def _log_softmax(a):
+    shifted = a - a.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _logit_cases(rng):
+    """(a, t): logits N x k (N = 1…8, k = 2…5) and one-hot targets; the last two cases have
+    logits in the hundreds, where e^a overflows."""
     cases = []
-    for M, K, d in ((112, 38, 4), (20, 7, 3), (9, 12, 2), (30, 2, 5), (15, 4, 1)):
-        centre, spread = rng.uniform(-5, 10, d), rng.uniform(0.2, 4, d)
-        train = centre + spread * rng.standard_normal((M, d))
-        new = centre + 0.5 * spread + spread * rng.standard_normal((K, d))
-        cases.append((train, new))
+    for N, k, scale in ((1, 3, 1.0), (4, 2, 2.0), (8, 5, 3.0), (6, 3, 1.0), (5, 4, 400.0),
+                        (3, 3, 800.0)):
+        a = rng.normal(0, scale, size=(N, k))
+        t = np.eye(k)[rng.integers(k, size=N)]
+        cases.append((a, t))
     return cases
 
 
-def _z(rows, reference, ddof=0):
-    return (rows - reference.mean(axis=0)) / reference.std(axis=0, ddof=ddof)
+# --------------------------------------------------------------------------
+# 1. ∂C/∂a of softmax with cross-entropy.
+# --------------------------------------------------------------------------
+
+def _gradient(a, t, *, N_factor=True, sign=1.0, per_entry=False, link="softmax"):
+    N, k = a.shape
+    p = _softmax(a) if link == "softmax" else 1 / (1 + np.exp(-np.clip(a, -700, 700)))
+    if link == "diagonal":   # ∂C/∂p ⊙ the Jacobian's diagonal only: −t(1 − p)/N
+        return -t * (1 - _softmax(a)) / N
+    return sign * (p - t) / ((N * k if per_entry else N) if N_factor else 1)
 
 
-def standardise():
-    """1. ``standardise(train_inputs, new_inputs)``: ``(x − μ) / σ`` with the training part's
-    column means μ and standard deviations σ (np.std, ddof = 0), for new rows (K x d)."""
+def cross_entropy_gradient():
+    """1. ``cross_entropy_gradient(a, t)``: ``∂C/∂a = (softmax(a) − t) / N`` (N x k)."""
     return Exercise(
-        "1. standardise new rows", lambda train, new: _z(new, train),
-        cases=_standardise_cases, function_name="standardise",
-        hint="μ and σ are one number per feature (per column: axis=0), taken from the rows "
-             "the network trains on; then every new row is (x − μ) / σ",
-        solution="def standardise(train_inputs, new_inputs):\n"
-                 "    mu = train_inputs.mean(axis=0)\n"
-                 "    sigma = train_inputs.std(axis=0)\n"
-                 "    return (new_inputs - mu) / sigma",
+        "1. ∂C/∂a of softmax with cross-entropy", _gradient,
+        cases=_logit_cases, function_name="cross_entropy_gradient", forbid=_KIT,
+        hint="p = softmax of each row: subtract the row's largest a before np.exp (then "
+             "nothing overflows), divide by the row's sum; ∂C/∂a = (p − t)/N with N the number "
+             "of rows.",
+        solution="def cross_entropy_gradient(a, t):\n"
+                 "    e = np.exp(a - a.max(axis=1, keepdims=True))\n"
+                 "    p = e / e.sum(axis=1, keepdims=True)\n"
+                 "    return (p - t) / len(a)",
         mistakes=[
-            Mistake("you used the new rows' own mean and standard deviation: new data is "
-                    "standardised with the training part's μ and σ (one new flower has no "
-                    "spread of its own, and the network learned on the training part's scale)",
-                    lambda train, new: _z(new, new)),
-            Mistake("you took μ and σ of the training and the new rows together: that lets "
-                    "the new rows leak into the preprocessing; μ and σ come from the training "
-                    "part only", lambda train, new: _z(new, np.vstack([train, new]))),
-            Mistake("you used the sample standard deviation (ddof=1); the lesson and "
-                    "load_dataset use np.std's default, ddof=0",
-                    lambda train, new: _z(new, train, ddof=1)),
-            Mistake("you divided by the variance σ²; z-scores divide by the standard "
-                    "deviation σ", lambda train, new: (new - train.mean(axis=0))
-                    / train.var(axis=0)),
-            Mistake("you did not subtract the mean: z = (x − μ) / σ",
-                    lambda train, new: new / train.std(axis=0)),
-            Mistake("you did not divide by σ: z = (x − μ) / σ",
-                    lambda train, new: new - train.mean(axis=0)),
+            Mistake("the 1/N is missing: C is the mean over the N samples, so ∂C/∂a is "
+                    "(p − t)/N", lambda a, t: _gradient(a, t, N_factor=False)),
+            Mistake("the sign is flipped: ∂C/∂a = (p − t)/N, positive where the network gives "
+                    "a class more probability than its target", lambda a, t: _gradient(a, t,
+                                                                                   sign=-1.0)),
+            Mistake("you divided by N·k: the kit's cost divides by the N samples only, not "
+                    "by the outputs too", lambda a, t: _gradient(a, t, per_entry=True)),
+            Mistake("that is σ(a) − t, each output on its own: softmax divides e^(a_j) by the "
+                    "row's sum Σ_k e^(a_k), so every output of a row depends on every logit",
+                    lambda a, t: _gradient(a, t, link="sigmoid")),
+            Mistake("you multiplied ∂C/∂p = −t/(N·p) by the Jacobian's diagonal p(1 − p) only, "
+                    "as if softmax acted entry by entry: its Jacobian p_k(δ_kj − p_j) is not "
+                    "diagonal, and with the other entries the sum is (p_j − t_j)/N",
+                    lambda a, t: _gradient(a, t, link="diagonal")),
         ])
 
 
 # --------------------------------------------------------------------------
-# 2. The accuracy by hand.
+# 2. The cost from the logits.
 # --------------------------------------------------------------------------
 
-def _accuracy_cases(rng):
-    """(outputs, labels): N x c outputs in (0, 1) (continuous: no ties) and N class indices."""
-    cases = []
-    for N, c in ((38, 3), (12, 10), (7, 2), (25, 4), (9, 3)):
-        outputs = rng.uniform(size=(N, c))
-        labels = rng.integers(0, c, N)
-        right = rng.uniform(size=N) < 0.7           # most rows answered right, as after training
-        outputs[right, labels[right]] += 1.0
-        cases.append((outputs / outputs.max(), labels))
-    return cases
+def _cost(a, t, *, mean=True, minus=True, base=np.e):
+    value = np.sum(t * _log_softmax(a)) / np.log(base)
+    value = -value if minus else value
+    return value / len(a) if mean else value
 
 
-def _answered(outputs):
-    return np.argmax(outputs, axis=1)
-
-
-def my_accuracy():
-    """2. ``my_accuracy(outputs, labels)``: the fraction of rows whose largest output is in
-    the label's column (N x c outputs, N labels)."""
+def cross_entropy():
+    """2. ``cross_entropy(a, t)``: ``C = −(1/N) Σ t · log softmax(a)``, finite for any finite a."""
     return Exercise(
-        "2. accuracy by hand", lambda outputs, labels: np.mean(_answered(outputs) == labels),
-        cases=_accuracy_cases, function_name="my_accuracy", forbid=[accuracy],
-        hint="the network's answer for row n is the column of its largest output; compare "
-             "those answers with the labels and say which share of the rows agree",
-        solution="def my_accuracy(outputs, labels):\n"
-                 "    answered = np.argmax(outputs, axis=1)     # one class per row\n"
-                 "    return np.mean(answered == labels)",
+        "2. cross-entropy from the logits", _cost,
+        cases=_logit_cases, function_name="cross_entropy", forbid=_KIT,
+        hint="log p = a − logsumexp(a) row by row, and logsumexp(a) = m + log Σ e^(a − m) "
+             "with m the row's largest a: nothing overflows and log p is never log 0. Then "
+             "C = −Σ t·log p / N.",
+        solution="def cross_entropy(a, t):\n"
+                 "    m = a.max(axis=1, keepdims=True)\n"
+                 "    log_p = a - m - np.log(np.exp(a - m).sum(axis=1, keepdims=True))\n"
+                 "    return -np.sum(t * log_p) / len(a)",
         mistakes=[
-            Mistake("that is the number of rows answered right; the accuracy is their "
-                    "fraction, a number between 0 and 1 (divide by N)",
-                    lambda outputs, labels: np.sum(_answered(outputs) == labels)),
-            Mistake("that is a percentage; the accuracy here is a fraction between 0 and 1 "
-                    "(as fw.datasets.accuracy returns it)",
-                    lambda outputs, labels: 100 * np.mean(_answered(outputs) == labels)),
-            Mistake("that is the error rate, the fraction of rows answered wrong",
-                    lambda outputs, labels: np.mean(_answered(outputs) != labels)),
-            Mistake("np.argmax without axis gives one index into the whole flattened matrix; "
-                    "each row needs its own answer: np.argmax(outputs, axis=1)",
-                    lambda outputs, labels: np.mean(np.argmax(outputs) == labels)),
-            Mistake("you counted the rows whose output in the label's column is above 0.5: "
-                    "the network's answer is the column of its largest output, whatever its "
-                    "size", lambda outputs, labels:
-                    np.mean(outputs[np.arange(len(labels)), labels] > 0.5)),
-            Mistake("you took the column of the smallest output (argmin); the answer is the "
-                    "largest (argmax)",
-                    lambda outputs, labels: np.mean(np.argmin(outputs, axis=1) == labels)),
+            Mistake("the 1/N is missing: C is the mean over the N samples",
+                    lambda a, t: _cost(a, t, mean=False)),
+            Mistake("the minus sign is missing: log p ≤ 0, so −Σ t·log p is the cost (≥ 0), "
+                    "0 only for a certain right answer", lambda a, t: _cost(a, t, minus=False)),
+            Mistake("that is in bits (log₂): the kit's cost uses the natural log, whose "
+                    "derivative gives (p − t)/N without a factor 1/ln 2",
+                    lambda a, t: _cost(a, t, base=2.0)),
         ])
 
 
 # --------------------------------------------------------------------------
-# 3. The outputs for a new flower.
+# 3. An output layer's ∂C/∂W by hand.
 # --------------------------------------------------------------------------
 
-def _output_weighted_sums(network, rows):
-    """The output layer's weighted sums a for ``rows`` (its activation left out)."""
-    *hidden, output = network.neural_layers
-    for layer in hidden:
-        a = rows @ layer.weights_matrix + layer.bias_matrix
-        rows = activate(layer.activation, a, np.empty_like(a))
-    return rows @ output.weights_matrix + output.bias_matrix
+def output_dC_dw(network):
+    """3. The output layer's ``dC_dw`` of ``network`` (softmax, cross-entropy) after its
+    forward pass only: ``h_prevᵀ · (p − t)/N``."""
+    last = network.neural_layers[-1]
+    x, p, t = last.input_matrix.copy(), last.activated_output_matrix.copy(), \
+        network.outputMatrix.copy()
+    N = len(x)
+    right = x.T @ (p - t) / N
+    mse_through_diagonal = x.T @ ((2 / N) * (p - t) * p * (1 - p))
+    return Exercise(
+        f"3. the output layer's dC_dw of a {'-'.join(map(str, network.layers_vector))} "
+        "network", right, untouched=[network],
+        hint="∂C/∂a of the output layer is (p − t)/N (p its activated_output_matrix, t the "
+             "network's outputMatrix); ∂C/∂W = xᵀ · ∂C/∂a with x the layer's input_matrix.",
+        solution="last = ce_net.neural_layers[-1]\n"
+                 "dC_da = (last.activated_output_matrix - ce_net.outputMatrix) / "
+                 "ce_net.sample_size\n"
+                 "answer = last.input_matrix.T @ dC_da",
+        mistakes=[
+            Mistake("that is MSE's gradient, (2/N)(p − t) times the diagonal p(1 − p): this "
+                    "network's cost is cross-entropy, whose ∂C/∂a is (p − t)/N",
+                    mse_through_diagonal),
+            Mistake("the 1/N is missing: ∂C/∂a = (p − t)/N", x.T @ (p - t)),
+            Mistake("you gave the transpose: dC_dw has the weights' shape, inputs x outputs "
+                    "(xᵀ · ∂C/∂a)", right.T),
+            Mistake("you used h of the output layer as its input: ∂C/∂W takes the layer's "
+                    "input_matrix x (the hidden layer's output)", p.T @ (p - t) / N),
+        ])
 
 
-def new_flower(network, flower, train, test):
-    """3. ``network``'s outputs (1 x c) for the raw measurements ``flower`` (1 x d),
-    standardised with the training part's μ and σ, as the network's training data was.
+# --------------------------------------------------------------------------
+# 4. Which cost keeps a saturated output learning?
+# --------------------------------------------------------------------------
 
-    ``train`` and ``test`` are the two parts of the raw dataset (for the known mistakes:
-    the test part's statistics, or all rows').
+def which_keeps_learning(mse_drop, cross_entropy_drop, mse_gradient, cross_entropy_gradient):
+    """4. The lesson's two saturated networks, the same start: which cost keeps learning?
+
+    ``*_drop`` are the relative falls of the cost over the lesson's iterations, ``*_gradient``
+    the largest |∂C/∂a| of the output layer at the start (the numbers the messages give).
     """
-    flower = np.array(flower, dtype=float).reshape(1, -1)
-    inputs = train.inputs.copy()
-    everything = np.vstack([inputs, test.inputs])
-    right = Predict(network, _z(flower, inputs))
-    classes = right.shape[1]
-    return Exercise(
-        "3. the output row for a new flower", right,
-        hint="prepare the row as the training rows were prepared (which μ and σ?), then let "
-             "the trained network answer with fw.Predict",
-        solution="row = (np.array([new_flower]) - mu) / sigma     # the training part's μ and σ\n"
-                 "answer = fw.Predict(net, row)",
-        mistakes=[
-            Mistake("you gave the network the raw measurements in cm: it was trained on "
-                    "z-scores, so a new row must be standardised the same way, with the "
-                    "training part's μ and σ", Predict(network, flower)),
-            Mistake("you standardised with the test part's μ and σ: the network's scale is the "
-                    "training part's (and one new flower arrives without a test part)",
-                    Predict(network, _z(flower, test.inputs))),
-            Mistake(f"you standardised with all {len(everything)} flowers' μ and σ (as "
-                    "load_dataset does): the network was trained on z-scores made with the "
-                    "training part's μ and σ",
-                    Predict(network, _z(flower, everything))),
-            Mistake("that is the answered species as a one-hot row; the question asks for the "
-                    f"network's {classes} outputs (fw.Predict)", np.eye(classes)[[right.argmax()]]),
-            Mistake(f"the right numbers as a 1-D array: the answer is the 1 x {classes} matrix "
-                    "fw.Predict returns (one row, one sample)", right.ravel()),
-            Mistake("you left out the output layer's sigmoid: those are its weighted sums a; "
-                    "the outputs are σ(a)",
-                    _output_weighted_sums(network, _z(flower, inputs))),
-        ])
+    numbers = (f"the MSE fell by {mse_drop:.2%} and the cross-entropy by "
+               f"{cross_entropy_drop:.2%}; at the start the output layer's largest |∂C/∂a| "
+               f"was {mse_gradient:.2g} under MSE and {cross_entropy_gradient:.2g} under "
+               "cross-entropy")
+    return Choice(
+        "4. which cost keeps a saturated output learning?",
+        {"cross_entropy": "",
+         "mse": f"the run says otherwise: {numbers}. Under MSE, ∂C/∂a = ∂C/∂y · h'(a), and "
+                "h'(a) of a saturated sigmoid is tiny.",
+         "both": f"only one did: {numbers}.",
+         "neither": f"one of them did: {numbers}."},
+        right="cross_entropy",
+        explanation=f"{numbers}. Cross-entropy's ∂C/∂a = (y − t)/N has no h'(a) in it: a "
+                    "saturated output that is wrong gets a gradient as large as its error.",
+        hint="compare the drops and the gradients the cell printed; which of them has the "
+             "factor h'(a)?",
+        solution='answer = "cross_entropy"   # its ∂C/∂a = (y − t)/N has no h\'(a)')
 
 
-EXERCISES = (standardise, my_accuracy, new_flower)
+EXERCISES = (cross_entropy_gradient, cross_entropy, output_dC_dw, which_keeps_learning)

@@ -1,283 +1,178 @@
-"""Chapter 12's exercises: one iteration from the map's layer methods, a hidden layer's ∂C/∂a
-from the next layer's, a central difference of your own."""
+"""Chapter 12's exercises: standardise new rows, the accuracy by hand, a new flower's outputs.
+
+The first two are functions checked on data made inside the check; the third
+asks for the trained iris network's outputs for a flower that is not in the
+dataset, so no matrix of the lesson holds them.
+"""
 
 from __future__ import annotations
 
-from ..activations import ActivationType
-from ..derivation import check_gradients, derive_weight_gradient, finite_difference
-from ..layer import Neural_Layer
-from ..network import (Back_Propagation, Forward_Pass, Learn, Update_Parameters, _iterate,
-                       network_cost)
-from ..stepper import Stepper
-from .cases import random_network, wiped
+import numpy as np
+
+from ..activations import activate
+from ..datasets import accuracy
+from ..network import Predict
 from .checking import Exercise, Mistake
 
-__all__ = ["EXERCISES", "one_iteration", "hidden_dC_da", "central_difference"]
-
-_SMOOTH = (ActivationType.TANH, ActivationType.SIGMOID, ActivationType.SWISH, ActivationType.ELU)
+__all__ = ["EXERCISES", "standardise", "my_accuracy", "new_flower"]
 
 
 # --------------------------------------------------------------------------
-# 1. One iteration from the map's layer methods.
+# 1. New rows standardised with the training part's statistics.
 # --------------------------------------------------------------------------
 
-def _iteration_cases(rng):
-    """(network, η): freshly formed networks (no pass has run), one or two hidden layers."""
-    settings = ((((2, 5),), 0.5), (((2, 5), (2, 5)), 0.2), (((3, 6),), 1.0),
-                (((2, 4), (2, 4)), 0.1))
+def _standardise_cases(rng):
+    """(train_inputs, new_inputs): M x d and K x d, columns of very different means and
+    spreads, the new rows drawn a little off the training part's centre."""
     cases = []
-    for hidden, eta in settings:
-        activations = [_SMOOTH[rng.integers(len(_SMOOTH))] for _ in hidden]
-        network = random_network(rng, hidden=hidden, outputs=(1, 3), samples=(3, 9),
-                                 hidden_activation=activations, passes="none")
-        cases.append((network, eta))
+    for M, K, d in ((112, 38, 4), (20, 7, 3), (9, 12, 2), (30, 2, 5), (15, 4, 1)):
+        centre, spread = rng.uniform(-5, 10, d), rng.uniform(0.2, 4, d)
+        train = centre + spread * rng.standard_normal((M, d))
+        new = centre + 0.5 * spread + spread * rng.standard_normal((K, d))
+        cases.append((train, new))
     return cases
 
 
-def _by_methods(network, eta, *, backward="last first", update="after", sign=1.0, biases=True,
-                cost_after=False):
-    """One iteration with the layer methods; the keywords switch on the exercise's slips.
+def _z(rows, reference, ddof=0):
+    return (rows - reference.mean(axis=0)) / reference.std(axis=0, ddof=ddof)
 
-    It spells out Forward_Pass and Back_Propagation on purpose: each slip stands for a
-    learner's function, which may not call them (they are forbidden), and the slips change
-    the order inside them.
 
-    ``backward="first first"`` runs the backward pass from layer 1; ``update="inside"``
-    updates each layer as soon as its gradients are computed; ``sign=-1`` climbs;
-    ``biases=False`` leaves b as it is; ``cost_after`` returns the cost after the update.
+def standardise():
+    """1. ``standardise(train_inputs, new_inputs)``: ``(x − μ) / σ`` with the training part's
+    column means μ and standard deviations σ (np.std, ddof = 0), for new rows (K x d)."""
+    return Exercise(
+        "1. standardise new rows", lambda train, new: _z(new, train),
+        cases=_standardise_cases, function_name="standardise",
+        hint="μ and σ are one number per feature (per column: axis=0), taken from the rows "
+             "the network trains on; then every new row is (x − μ) / σ",
+        solution="def standardise(train_inputs, new_inputs):\n"
+                 "    mu = train_inputs.mean(axis=0)\n"
+                 "    sigma = train_inputs.std(axis=0)\n"
+                 "    return (new_inputs - mu) / sigma",
+        mistakes=[
+            Mistake("you used the new rows' own mean and standard deviation: new data is "
+                    "standardised with the training part's μ and σ (one new flower has no "
+                    "spread of its own, and the network learned on the training part's scale)",
+                    lambda train, new: _z(new, new)),
+            Mistake("you took μ and σ of the training and the new rows together: that lets "
+                    "the new rows leak into the preprocessing; μ and σ come from the training "
+                    "part only", lambda train, new: _z(new, np.vstack([train, new]))),
+            Mistake("you used the sample standard deviation (ddof=1); the lesson and "
+                    "load_dataset use np.std's default, ddof=0",
+                    lambda train, new: _z(new, train, ddof=1)),
+            Mistake("you divided by the variance σ²; z-scores divide by the standard "
+                    "deviation σ", lambda train, new: (new - train.mean(axis=0))
+                    / train.var(axis=0)),
+            Mistake("you did not subtract the mean: z = (x − μ) / σ",
+                    lambda train, new: new / train.std(axis=0)),
+            Mistake("you did not divide by σ: z = (x − μ) / σ",
+                    lambda train, new: new - train.mean(axis=0)),
+        ])
+
+
+# --------------------------------------------------------------------------
+# 2. The accuracy by hand.
+# --------------------------------------------------------------------------
+
+def _accuracy_cases(rng):
+    """(outputs, labels): N x c outputs in (0, 1) (continuous: no ties) and N class indices."""
+    cases = []
+    for N, c in ((38, 3), (12, 10), (7, 2), (25, 4), (9, 3)):
+        outputs = rng.uniform(size=(N, c))
+        labels = rng.integers(0, c, N)
+        right = rng.uniform(size=N) < 0.7           # most rows answered right, as after training
+        outputs[right, labels[right]] += 1.0
+        cases.append((outputs / outputs.max(), labels))
+    return cases
+
+
+def _answered(outputs):
+    return np.argmax(outputs, axis=1)
+
+
+def my_accuracy():
+    """2. ``my_accuracy(outputs, labels)``: the fraction of rows whose largest output is in
+    the label's column (N x c outputs, N labels)."""
+    return Exercise(
+        "2. accuracy by hand", lambda outputs, labels: np.mean(_answered(outputs) == labels),
+        cases=_accuracy_cases, function_name="my_accuracy", forbid=[accuracy],
+        hint="the network's answer for row n is the column of its largest output; compare "
+             "those answers with the labels and say which share of the rows agree",
+        solution="def my_accuracy(outputs, labels):\n"
+                 "    answered = np.argmax(outputs, axis=1)     # one class per row\n"
+                 "    return np.mean(answered == labels)",
+        mistakes=[
+            Mistake("that is the number of rows answered right; the accuracy is their "
+                    "fraction, a number between 0 and 1 (divide by N)",
+                    lambda outputs, labels: np.sum(_answered(outputs) == labels)),
+            Mistake("that is a percentage; the accuracy here is a fraction between 0 and 1 "
+                    "(as fw.datasets.accuracy returns it)",
+                    lambda outputs, labels: 100 * np.mean(_answered(outputs) == labels)),
+            Mistake("that is the error rate, the fraction of rows answered wrong",
+                    lambda outputs, labels: np.mean(_answered(outputs) != labels)),
+            Mistake("np.argmax without axis gives one index into the whole flattened matrix; "
+                    "each row needs its own answer: np.argmax(outputs, axis=1)",
+                    lambda outputs, labels: np.mean(np.argmax(outputs) == labels)),
+            Mistake("you counted the rows whose output in the label's column is above 0.5: "
+                    "the network's answer is the column of its largest output, whatever its "
+                    "size", lambda outputs, labels:
+                    np.mean(outputs[np.arange(len(labels)), labels] > 0.5)),
+            Mistake("you took the column of the smallest output (argmin); the answer is the "
+                    "largest (argmax)",
+                    lambda outputs, labels: np.mean(np.argmin(outputs, axis=1) == labels)),
+        ])
+
+
+# --------------------------------------------------------------------------
+# 3. The outputs for a new flower.
+# --------------------------------------------------------------------------
+
+def _output_weighted_sums(network, rows):
+    """The output layer's weighted sums a for ``rows`` (its activation left out)."""
+    *hidden, output = network.neural_layers
+    for layer in hidden:
+        a = rows @ layer.weights_matrix + layer.bias_matrix
+        rows = activate(layer.activation, a, np.empty_like(a))
+    return rows @ output.weights_matrix + output.bias_matrix
+
+
+def new_flower(network, flower, train, test):
+    """3. ``network``'s outputs (1 x c) for the raw measurements ``flower`` (1 x d),
+    standardised with the training part's μ and σ, as the network's training data was.
+
+    ``train`` and ``test`` are the two parts of the raw dataset (for the known mistakes:
+    the test part's statistics, or all rows').
     """
-    layers = network.neural_layers
-    last = len(layers) - 1
-    for layer in layers:
-        layer.compute_weight_and_input()
-        layer.compute_weight_input_bias()
-        layer.Activate()
-
-    def step(layer):
-        if biases:
-            layer.update_parameters(sign * eta)
-        else:
-            layer.update_weights(sign * eta)
-
-    order = range(last, -1, -1) if backward == "last first" else range(last + 1)
-    for index in order:
-        layer = layers[index]
-        if index == last:
-            cost = layer.compute_output_dC_dy(network.outputMatrix)
-        else:
-            layer.compute_hidden_dC_dy(layers[index + 1])
-        layer.Dh_Da_Function(index == last)
-        layer.compute_dC_da()
-        layer.compute_dC_dw()
-        layer.compute_dC_db()
-        if update == "inside":
-            step(layer)
-    if update == "after":
-        for layer in layers:
-            step(layer)
-    if cost_after:
-        cost = network_cost(network)
-    return {"cost": cost, "parameters": network.parameters.copy()}
-
-
-def _one_iteration(network, eta):
-    Forward_Pass(network)
-    cost = Back_Propagation(network)
-    Update_Parameters(network, eta)
-    return {"cost": cost, "parameters": network.parameters.copy()}
-
-
-def one_iteration():
-    """1. ``one_iteration(network, η)``: forward, backward, update with the layer methods;
-    returns the cost and every parameter after the update (``network.parameters``)."""
+    flower = np.array(flower, dtype=float).reshape(1, -1)
+    inputs = train.inputs.copy()
+    everything = np.vstack([inputs, test.inputs])
+    right = Predict(network, _z(flower, inputs))
+    classes = right.shape[1]
     return Exercise(
-        "1. one iteration from the map", _one_iteration,
-        cases=_iteration_cases, function_name="one_iteration",
-        forbid=[Forward_Pass, Back_Propagation, Update_Parameters, Learn, _iterate, Stepper.step,
-                Stepper.train, check_gradients],
-        hint="The map's table lists the methods. Loop over network.neural_layers three times: "
-             "the forward pass from layer 1 up; the backward pass from the last layer down (the "
-             "last layer's dC_dy comes from the targets, network.outputMatrix; a hidden layer's "
-             "from the layer after it); then the update of every layer.",
-        solution="def one_iteration(network, eta):\n"
-                 "    layers = network.neural_layers\n"
-                 "    for layer in layers:                         # forward: layer 1 first\n"
-                 "        layer.compute_weight_and_input()\n"
-                 "        layer.compute_weight_input_bias()\n"
-                 "        layer.Activate()\n"
-                 "    for index in range(len(layers) - 1, -1, -1):   # backward: last layer first\n"
-                 "        layer = layers[index]\n"
-                 "        if index == len(layers) - 1:\n"
-                 "            cost = layer.compute_output_dC_dy(network.outputMatrix)\n"
-                 "        else:\n"
-                 "            layer.compute_hidden_dC_dy(layers[index + 1])\n"
-                 "        layer.Dh_Da_Function()\n"
-                 "        layer.compute_dC_da()\n"
-                 "        layer.compute_dC_dw()\n"
-                 "        layer.compute_dC_db()\n"
-                 "    for layer in layers:                         # update: after the backward pass\n"
-                 "        layer.update_parameters(eta)\n"
-                 "    return cost, network.parameters.copy()",
+        "3. the output row for a new flower", right,
+        hint="prepare the row as the training rows were prepared (which μ and σ?), then let "
+             "the trained network answer with fw.Predict",
+        solution="row = (np.array([new_flower]) - mu) / sigma     # the training part's μ and σ\n"
+                 "answer = fw.Predict(net, row)",
         mistakes=[
-            Mistake("you updated each layer as soon as its gradients were computed: the layer "
-                    "below then computes its dC_dy with the *updated* weights "
-                    "(compute_hidden_dC_dy reads the next layer's weights_matrix). Update every "
-                    "layer after the whole backward pass",
-                    lambda network, eta: _by_methods(network, eta, update="inside")),
-            Mistake("your backward pass runs from layer 1 up: a hidden layer's dC_dy is built "
-                    "from the next layer's dC_da of this iteration, so the backward pass starts "
-                    "at the last layer and goes down",
-                    lambda network, eta: _by_methods(network, eta, backward="first first")),
-            Mistake("you climbed the gradient (update_parameters(−η), W + η·∂C/∂W): gradient "
-                    "descent subtracts η·∂C/∂W, update_parameters(eta)",
-                    lambda network, eta: _by_methods(network, eta, sign=-1.0)),
-            Mistake("the biases did not move (update_weights only): update_parameters moves "
-                    "both W and b",
-                    lambda network, eta: _by_methods(network, eta, biases=False)),
-            Mistake("the parameters are right, but the cost is the one after the update: the "
-                    "cost of an iteration is the one its backward pass computes "
-                    "(compute_output_dC_dy returns it), before the update",
-                    lambda network, eta: _by_methods(network, eta, cost_after=True)),
+            Mistake("you gave the network the raw measurements in cm: it was trained on "
+                    "z-scores, so a new row must be standardised the same way, with the "
+                    "training part's μ and σ", Predict(network, flower)),
+            Mistake("you standardised with the test part's μ and σ: the network's scale is the "
+                    "training part's (and one new flower arrives without a test part)",
+                    Predict(network, _z(flower, test.inputs))),
+            Mistake(f"you standardised with all {len(everything)} flowers' μ and σ (as "
+                    "load_dataset does): the network was trained on z-scores made with the "
+                    "training part's μ and σ",
+                    Predict(network, _z(flower, everything))),
+            Mistake("that is the answered species as a one-hot row; the question asks for the "
+                    f"network's {classes} outputs (fw.Predict)", np.eye(classes)[[right.argmax()]]),
+            Mistake(f"the right numbers as a 1-D array: the answer is the 1 x {classes} matrix "
+                    "fw.Predict returns (one row, one sample)", right.ravel()),
+            Mistake("you left out the output layer's sigmoid: those are its weighted sums a; "
+                    "the outputs are σ(a)",
+                    _output_weighted_sums(network, _z(flower, inputs))),
         ])
 
 
-# --------------------------------------------------------------------------
-# 2. A hidden layer's ∂C/∂a from the next layer's.
-# --------------------------------------------------------------------------
-
-def _hidden_cases(rng):
-    """(network, layer): ``layer`` and the next have the same width (so that every slip below
-    can be computed and named), h' ≠ 1, N > 1; the backward matrices of ``layer`` and below
-    are wiped (nan)."""
-    cases = []
-    for layer in (1, 2, 1, 2, 1):
-        width = int(rng.integers(2, 4 if layer == 2 else 6))
-        outputs = (width, width) if layer == 2 else (1, 3)   # layer 2's next is the output
-        activations = [_SMOOTH[rng.integers(len(_SMOOTH))] for _ in range(2)]
-        network = random_network(rng, hidden=((width, width),) * 2, outputs=outputs,
-                                 samples=(6, 9), hidden_activation=activations,
-                                 passes="backward")
-        wiped(network, "dC_dy_matrix", "dC_da_matrix", "dC_dw_matrix", "dC_db_matrix",
-              layers=range(1, layer + 1))
-        cases.append((network, layer))
-    return cases
-
-
-def _dC_da(network, layer, *, upper="dC_da_matrix", transpose=True, h_of="this layer"):
-    """The reference ``(next.dC_da · next.Wᵀ) ⊙ h'(a)`` and its slips (``h_of="none"`` or
-    ``"next layer"``, ``transpose=False``, ``upper="dC_dy_matrix"``)."""
-    lower, following = network.neural_layers[layer - 1], network.neural_layers[layer]
-    W = following.weights_matrix
-    dC_dh = following.matrices[upper] @ (W.T if transpose else W)
-    factor = {"this layer": lower.dh_da_matrix, "next layer": following.dh_da_matrix,
-              "none": 1.0}[h_of]
-    return dC_dh * factor
-
-
-def hidden_dC_da():
-    """2. ``dC_da_of(network, layer)``: ``(next.dC_da · next.Wᵀ) ⊙ h'(a)`` of hidden ``layer``."""
-    return Exercise(
-        "2. a hidden layer's dC_da", _dC_da,
-        cases=_hidden_cases, function_name="dC_da_of",
-        forbid=[Back_Propagation, Neural_Layer.compute_hidden_dC_dy, Neural_Layer.compute_dC_da,
-                finite_difference, check_gradients, derive_weight_gradient],
-        hint="layer counts from 1, so this layer is network.neural_layers[layer - 1] and the next "
-             "one network.neural_layers[layer]. First ∂C/∂h of this layer (N x its width), from "
-             "what the next layer computed; then ∂C/∂a = ∂C/∂h ⊙ h'(a), entry by entry.",
-        solution="def dC_da_of(network, layer):\n"
-                 "    this, following = network.neural_layers[layer - 1], "
-                 "network.neural_layers[layer]\n"
-                 "    dC_dh = following.dC_da_matrix @ following.weights_matrix.T\n"
-                 "    return dC_dh * this.dh_da_matrix",
-        mistakes=[
-            Mistake("h'(a) of this layer is missing: next.dC_da · next.Wᵀ is ∂C/∂h (the "
-                    "dC_dy_matrix); ∂C/∂a = ∂C/∂h ⊙ h'(a) with this layer's dh_da_matrix",
-                    lambda network, layer: _dC_da(network, layer, h_of="none")),
-            Mistake("you multiplied by the *next* layer's h'(a), that of the neurons B the "
-                    "weights feed; that factor is already inside the next layer's dC_da. This "
-                    "layer's ∂C/∂a takes its own h'(a_A), its dh_da_matrix",
-                    lambda network, layer: _dC_da(network, layer, h_of="next layer")),
-            Mistake("W is not transposed: ∂C/∂h[n, j] = Σ_k ∂C/∂a_next[n, k] · W_next[j, k] sums "
-                    "over the neurons k that neuron j feeds, which is next.dC_da · next.Wᵀ",
-                    lambda network, layer: _dC_da(network, layer, transpose=False)),
-            Mistake("you used the next layer's dC_dy (∂C/∂h) where its dC_da (∂C/∂a) belongs: "
-                    "the weights act on the next layer's a, so its h'(a) is part of the way back",
-                    lambda network, layer: _dC_da(network, layer, upper="dC_dy_matrix")),
-        ])
-
-
-# --------------------------------------------------------------------------
-# 3. A central difference of your own.
-# --------------------------------------------------------------------------
-
-def _difference_cases(rng):
-    """(network, layer, row, column, ε): formed networks (no pass has run), a weight whose two
-    indices both fit either way round (so that swapping them can be named), several ε."""
-    cases = []
-    for epsilon in (1e-2, 0.05, 1e-3, 0.1):
-        activations = [_SMOOTH[rng.integers(len(_SMOOTH))] for _ in range(2)]
-        network = random_network(rng, inputs=(3, 5), hidden=((3, 6), (3, 5)), outputs=(2, 3),
-                                 samples=(4, 9), hidden_activation=activations, passes="none")
-        layer = int(rng.integers(1, 4))
-        rows, columns = network.neural_layers[layer - 1].weights_matrix.shape
-        row, column = rng.choice(min(rows, columns), size=2, replace=False)
-        cases.append((network, layer, int(row), int(column), epsilon))
-    return cases
-
-
-def _difference(network, layer, row, column, epsilon, *, plus=1.0, minus=-1.0, width=2.0,
-                swapped=False):
-    """``(C(w + plus·ε) − C(w + minus·ε)) / (width·ε)`` for the weight ``W[row, column]``.
-
-    The reference is the central difference (plus 1, minus −1, width 2); ``minus=0`` with
-    ``width=1`` is the forward difference, ``minus=0`` with ``width=2`` forgets to go past w,
-    ``width=1`` forgets the 2, ``swapped`` perturbs ``W[column, row]``.
-    """
-    W = network.neural_layers[layer - 1].weights_matrix
-    where = (column, row) if swapped else (row, column)
-    w = W[where]
-    W[where] = w + plus * epsilon
-    up = network_cost(network)
-    W[where] = w + minus * epsilon
-    down = network_cost(network)
-    W[where] = w
-    return (up - down) / (width * epsilon)
-
-
-def central_difference():
-    """3. ``central_difference(network, layer, row, column, ε)``:
-    ``(C(w + ε) − C(w − ε)) / 2ε`` for ``w = W[row, column]`` of ``layer`` (from 1)."""
-    return Exercise(
-        "3. a central difference of your own", _difference,
-        cases=_difference_cases, function_name="central_difference",
-        forbid=[finite_difference, check_gradients, derive_weight_gradient, Back_Propagation],
-        hint="Change one entry of network.neural_layers[layer - 1].weights_matrix, compute the "
-             "cost with fw.network_cost(network), change it again, compute again, and put the "
-             "weight back as it was.",
-        solution="def central_difference(network, layer, row, column, epsilon):\n"
-                 "    W = network.neural_layers[layer - 1].weights_matrix\n"
-                 "    w = W[row, column]\n"
-                 "    W[row, column] = w + epsilon\n"
-                 "    up = fw.network_cost(network)\n"
-                 "    W[row, column] = w - epsilon\n"
-                 "    down = fw.network_cost(network)\n"
-                 "    W[row, column] = w                       # put it back\n"
-                 "    return (up - down) / (2 * epsilon)",
-        mistakes=[
-            Mistake("that is the forward difference (C(w + ε) − C(w)) / ε; the central one "
-                    "steps both ways, (C(w + ε) − C(w − ε)) / 2ε, and its error shrinks like "
-                    "ε² instead of ε",
-                    lambda *case: _difference(*case, minus=0.0, width=1.0)),
-            Mistake("you divided by ε: w + ε and w − ε are 2ε apart, so the slope is "
-                    "(C(w + ε) − C(w − ε)) / 2ε",
-                    lambda *case: _difference(*case, width=1.0)),
-            Mistake("your second cost is at w, not at w − ε: subtracting ε from w + ε only "
-                    "goes back to w; set the weight to w − ε (from the original w)",
-                    lambda *case: _difference(*case, minus=0.0)),
-            Mistake("you changed W[column, row]: the weight from input row to neuron column is "
-                    "W[row, column] (rows of W are inputs, columns are neurons)",
-                    lambda *case: _difference(*case, swapped=True)),
-        ])
-
-
-EXERCISES = (one_iteration, hidden_dC_da, central_difference)
+EXERCISES = (standardise, my_accuracy, new_flower)
