@@ -28,6 +28,7 @@ the kink of ReLU at 0 when an input row is all zeros (4-bit parity's ``0000``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -42,7 +43,9 @@ from .layer import PARAMETER_NAMES, Neural_Layer, matrix_shapes
 from .matrix import Matrix_Add, Matrix_Broadcast, Matrix_Multiply, _matrix_key
 
 __all__ = [
-    "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
+    "Neural_Layer_Information", "Batch", "LearnResult", "next_batch", "epoch_batch",
+    "Form_Network",
+    "Forward_Pass", "Back_Propagation",
     "Update_Parameters", "Learn", "Predict", "predicted_class", "network_cost",
     "iteration_computations", "computation_operands", "computation_order", "first_non_finite",
     "check_learning_rate", "check_network", "network_size", "check_network_memory",
@@ -51,6 +54,20 @@ __all__ = [
 
 MAX_ITERATIONS = MAX_NETWORK_BYTES // 8  # Learn keeps one cost (8 bytes) per iteration
 INITIAL_BIAS = 0.01
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Batch:
+    """A mini-batch: the sample indices ``rows`` (into the network's data, in the order the
+    batch's matrices hold them), batch ``number`` of ``epoch`` (both counted from 0) of an
+    epoch of batches of ``size`` samples shuffled with ``seed`` (see :func:`next_batch`);
+    the last batch of an epoch may hold fewer rows than ``size``."""
+
+    epoch: int
+    number: int
+    rows: np.ndarray
+    size: int
+    seed: int
 
 
 class Neural_Layer_Information:
@@ -78,6 +95,9 @@ class Neural_Layer_Information:
         The weight scale s the weights were drawn with (1: He/LeCun; see module docs).
     cost_type : CostType
         The cost C is (``CostType.MSE``, the seed's, or ``CostType.CROSS_ENTROPY``).
+    batch : Batch or None
+        The mini-batch the per-sample matrices hold (see :meth:`select_batch`); ``None``:
+        all N samples, in the data's order.
     """
 
     def __init__(self, neural_layers, layers_vector, inputMatrix, outputMatrix, state,
@@ -94,6 +114,8 @@ class Neural_Layer_Information:
         self.cost_type = cost_type
         self.cost = math.nan
         self.iteration = 0
+        self.batch = None
+        self._batch_data = None   # (inputs, targets), N rows each, made at the first batch
 
     # snake_case views of the seed's camelCase names
     @property
@@ -147,13 +169,58 @@ class Neural_Layer_Information:
                 names[key] = f"{names[key]} = {label}" if key in names else label
         return names
 
+    @property
+    def targets(self):
+        """The targets of the samples the matrices hold: ``outputMatrix``, or the batch's
+        rows of it (r x k) while a mini-batch is selected."""
+        if self.batch is None:
+            return self.outputMatrix
+        return self._batch_data[1][:len(self.batch.rows)]
+
+    def select_batch(self, batch):
+        """Let the per-sample matrices hold the mini-batch ``batch`` (a :class:`Batch`, from
+        :func:`next_batch`): the inputs and targets of its samples are copied into the first
+        r rows of the network's batch buffers, and every layer holds the first r rows of its
+        per-sample matrices (:meth:`Neural_Layer.use_rows`); the parameters and dC_dw, dC_db
+        are the network's as before."""
+        N, rows = self.sample_size, batch.rows
+        if rows.ndim != 1 or not 1 <= rows.size <= N or rows.dtype.kind not in "iu" \
+                or rows.min() < 0 or rows.max() >= N:
+            raise ConfigurationError(f"a batch is 1 to {N} sample indices from 0 to {N - 1}")
+        if self._batch_data is None:
+            self._batch_data = (np.empty_like(self.inputMatrix), np.empty_like(self.outputMatrix))
+        inputs, targets = self._batch_data
+        r = rows.size
+        np.take(self.inputMatrix, rows, axis=0, out=inputs[:r])
+        np.take(self.outputMatrix, rows, axis=0, out=targets[:r])
+        if self.batch is None or len(self.batch.rows) != r:
+            self._use_rows(r, inputs[:r], targets[:r])
+        self.batch = batch
+
+    def select_all(self):
+        """Let the per-sample matrices hold all N samples again, as formed."""
+        if self.batch is not None:
+            self.batch = None
+            self._use_rows(self.sample_size, self.inputMatrix, self.outputMatrix)
+
+    def _use_rows(self, r, inputs, targets):
+        layer_input = inputs
+        for layer in self.neural_layers:
+            layer.use_rows(r, layer_input, targets)
+            layer_input = layer.activated_output_matrix
+
     def snapshot(self):
-        """A copy of every matrix the network owns, plus its counters (for :meth:`restore`)."""
-        return self.state.copy(), self.cost, self.iteration
+        """A copy of every matrix the network owns, its counters and the batch it holds
+        (for :meth:`restore`)."""
+        return self.state.copy(), self.cost, self.iteration, self.batch
 
     def restore(self, snapshot):
         """Put the network back exactly as it was when ``snapshot`` was taken."""
-        state, self.cost, self.iteration = snapshot
+        state, self.cost, self.iteration, batch = snapshot
+        if batch is None:
+            self.select_all()
+        elif batch is not self.batch:
+            self.select_batch(batch)
         np.copyto(self.state, state)
 
     def __deepcopy__(self, memo):
@@ -405,7 +472,7 @@ def _back_propagation(network):
     for index in range(last, -1, -1):
         layer = layers[index]
         if index == last:
-            network.cost = layer.compute_output_dC_dy(network.outputMatrix)
+            network.cost = layer.compute_output_dC_dy(network.targets)
         else:
             layer.compute_hidden_dC_dy(layers[index + 1])
         layer.Dh_Da_Function(index == last)
@@ -538,13 +605,61 @@ def first_non_finite(network, written=None):
     return None
 
 
-def Learn(network, learning_rate, iterations):
-    """Train by gradient descent (the seed's ``Learn``).
+class LearnResult(tuple):
+    """What :func:`Learn` returns: ``(mse_values, iteration_points)``, as the seed's Learn
+    (it unpacks as those two), and ``epoch_costs`` with ``epoch_points``: with mini-batches,
+    the cost of all N samples after each epoch that ended, and the iteration it ended at
+    (empty without mini-batches, where every iteration is an epoch)."""
+
+    def __new__(cls, mse_values, iteration_points, epoch_costs=(), epoch_points=()):
+        result = super().__new__(cls, (mse_values, iteration_points))
+        result.epoch_costs = np.asarray(epoch_costs, dtype=float)
+        result.epoch_points = np.asarray(epoch_points, dtype=np.int64)
+        return result
+
+
+def next_batch(network, batch_size, shuffle_seed=0):
+    """The :class:`Batch` that follows the one ``network`` holds, for mini-batches of
+    ``batch_size`` samples shuffled with ``shuffle_seed``: the next of its epoch, or the first
+    of the next epoch (the first of epoch 0 if the network holds no batch of that size and
+    seed). Epoch e visits the samples in the order ``default_rng([shuffle_seed,
+    e]).permutation(N)``, ``batch_size`` at a time; its last batch holds what is left
+    (N mod batch_size samples, if that is not 0)."""
+    N = network.sample_size
+    size = checks.whole_number(batch_size, "the batch size", 1, N)
+    shuffle_seed = checks.seed(shuffle_seed)
+    held = network.batch
+    epoch, number = 0, 0
+    if held is not None and (held.size, held.seed) == (size, shuffle_seed):
+        epoch, number = held.epoch, held.number + 1
+        if number * size >= N:
+            epoch, number = epoch + 1, 0
+    return epoch_batch(N, size, shuffle_seed, epoch, number)
+
+
+def epoch_batch(samples, size, seed, epoch, number):
+    """Batch ``number`` of ``epoch`` of ``samples`` samples in batches of ``size``, shuffled
+    with ``seed``: the samples ``default_rng([seed, epoch]).permutation(samples)[number·size
+    : (number + 1)·size]``."""
+    order = np.random.default_rng([seed, epoch]).permutation(samples)
+    return Batch(epoch, number, order[number * size:(number + 1) * size], size, seed)
+
+
+def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
+    """Train by gradient descent (the seed's ``Learn``), on all samples or in mini-batches.
 
     Each iteration runs ``Forward_Pass``, ``Back_Propagation`` and
-    ``Update_Parameters``. Returns ``(mse_values, iteration_points)``: the cost
-    of every iteration (before its update) and the iteration's number, counted
-    over the network's life (so a second ``Learn`` continues the count).
+    ``Update_Parameters``. Returns ``(mse_values, iteration_points)`` (a
+    :class:`LearnResult`): the cost of every iteration (before its update) and the
+    iteration's number, counted over the network's life (so a second ``Learn`` continues
+    the count).
+
+    ``batch_size`` (1 to N): each iteration takes the next mini-batch
+    (:func:`next_batch`, shuffled with ``shuffle_seed``, continuing the epoch the network
+    is in): its cost is the batch's mean, its gradients the batch's, and the named
+    matrices hold it afterwards (``network.batch``); ``result.epoch_costs`` is the cost of
+    all samples after each epoch that ends. ``None`` (the default): every sample, in
+    order, as the seed does (the network holds all samples again if it held a batch).
 
     If the cost or any matrix becomes inf or nan, training stops at that
     iteration and raises :class:`~flux_widgets.errors.NonFiniteError` naming
@@ -559,18 +674,27 @@ def Learn(network, learning_rate, iterations):
         raise ConfigurationError(f"iterations must be at most {MAX_ITERATIONS:,} in one Learn "
                                  f"(it keeps the cost of every iteration), got "
                                  f"{number_text(iterations)}")
+    if batch_size is not None:
+        next_batch(network, batch_size, shuffle_seed)   # checks both before anything runs
+    else:
+        network.select_all()
     mse_values = np.empty(iterations)
+    epoch_costs, epoch_points = [], []
     first_point = network.iteration + 1
     start = network.snapshot()
     parameters = network.parameters
-    # Parameters at the start of the last two iterations: enough to rebuild the
-    # state after the previous iteration exactly, should the current one fail.
+    # Parameters (and batches) at the start of the last two iterations: enough to rebuild
+    # the state after the previous iteration exactly, should the current one fail.
     ring = list(np.empty((2, parameters.size)))
+    batches = [None, None]
     state = network.state
     # Learn finds and reports non-finite numbers itself; numpy's warnings would only repeat it.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(iterations):
             np.copyto(ring[k & 1], parameters)
+            if batch_size is not None:
+                batch = batches[k & 1] = next_batch(network, batch_size, shuffle_seed)
+                network.select_batch(batch)
             cost = _iterate(network, learning_rate)
             mse_values[k] = cost
             # Σ x² over every matrix is finite only if every x is: one pass, and on a
@@ -579,19 +703,26 @@ def Learn(network, learning_rate, iterations):
             if not (math.isfinite(cost) and math.isfinite(state.dot(state))):
                 where = first_non_finite(network)  # network.cost is this iteration's cost
                 if where is not None:
-                    _roll_back(network, learning_rate, k, start, ring)
+                    _roll_back(network, learning_rate, k, start, ring, batches)
                     raise _divergence(where, k, first_point, learning_rate,
                                       mse_values[:k], np.arange(first_point, first_point + k))
-    return mse_values, np.arange(first_point, first_point + iterations)
+            if batch_size is not None and (batch.number + 1) * batch.size >= network.sample_size:
+                epoch_costs.append(_cost_on(network, network.inputMatrix,   # all samples
+                                            network.outputMatrix))
+                epoch_points.append(network.iteration)
+    return LearnResult(mse_values, np.arange(first_point, first_point + iterations),
+                       epoch_costs, epoch_points)
 
 
-def _roll_back(network, learning_rate, k, start, ring):
+def _roll_back(network, learning_rate, k, start, ring, batches):
     """Restore the state after iteration ``k − 1`` of this ``Learn`` (the start if k = 0)."""
     if k == 0:
         network.restore(start)
         return
     np.copyto(network.parameters, ring[(k - 1) & 1])
     network.iteration -= 2
+    if batches[(k - 1) & 1] is not None:
+        network.select_batch(batches[(k - 1) & 1])
     _iterate(network, learning_rate)
 
 
@@ -671,7 +802,15 @@ def predicted_class(outputs):
 
 
 def network_cost(network):
-    """The cost C of the network's current parameters, computed without touching its matrices."""
+    """The cost C of the network's current parameters on the samples its matrices hold (all
+    of them, or its mini-batch), computed without touching its matrices: the cost whose
+    gradients ``Back_Propagation`` stores."""
     check_network("network_cost", network)
-    a, y = _pass_rows(network, network.inputMatrix)
-    return network.cost_type.record.cost(y, network.outputMatrix, a, network.output_activation)
+    if network.batch is None:
+        return _cost_on(network, network.inputMatrix, network.outputMatrix)
+    return _cost_on(network, network._batch_data[0][:len(network.batch.rows)], network.targets)
+
+
+def _cost_on(network, inputs, targets):
+    a, y = _pass_rows(network, inputs)
+    return network.cost_type.record.cost(y, targets, a, network.output_activation)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import ActivationType, activate
+from ..activations import activate
 from ..costs import cross_entropy_and_dC_dy, cross_entropy_cost, cross_entropy_dC_da
 from ..network import Back_Propagation, network_cost
 from .checking import Choice, Exercise, Mistake
