@@ -214,11 +214,16 @@ class Neural_Layer:
         matrices, all_targets = self._all_rows
         rows = {name: matrix[:count] if name in PER_SAMPLE_NAMES else matrix
                 for name, matrix in matrices.items()}
-        self.matrices = _named_matrices(input_matrix, rows)
-        for name, matrix in self.matrices.items():
+        self.hold_views(_named_matrices(input_matrix, rows),
+                        target if all_targets is not None else None)
+
+    def hold_views(self, matrices, target):
+        """Hold ``matrices`` (every named matrix, as :meth:`use_rows` made them) and the
+        targets ``target``: a network switching between batch sizes reuses views it made."""
+        self.matrices = matrices
+        for name, matrix in matrices.items():
             object.__setattr__(self, name, matrix)
-        if all_targets is not None:
-            self.target = target
+        self.target = target
 
     def __setattr__(self, name, value):
         """``layer.weights_matrix = W`` copies W's values in: see :func:`_assign`."""

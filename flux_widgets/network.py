@@ -116,6 +116,8 @@ class Neural_Layer_Information:
         self.iteration = 0
         self.batch = None
         self._batch_data = None   # (inputs, targets), N rows each, made at the first batch
+        self._views = {(self.sample_size, False): [(layer.matrices, layer.target)
+                                                  for layer in neural_layers]}
 
     # snake_case views of the seed's camelCase names
     @property
@@ -187,6 +189,11 @@ class Neural_Layer_Information:
         if rows.ndim != 1 or not 1 <= rows.size <= N or rows.dtype.kind not in "iu" \
                 or rows.min() < 0 or rows.max() >= N:
             raise ConfigurationError(f"a batch is 1 to {N} sample indices from 0 to {N - 1}")
+        self._hold(batch)
+
+    def _hold(self, batch):
+        """select_batch of a batch known to be one (Learn's, from :func:`next_batch`)."""
+        rows = batch.rows
         if self._batch_data is None:
             self._batch_data = (np.empty_like(self.inputMatrix), np.empty_like(self.outputMatrix))
         inputs, targets = self._batch_data
@@ -194,20 +201,31 @@ class Neural_Layer_Information:
         np.take(self.inputMatrix, rows, axis=0, out=inputs[:r])
         np.take(self.outputMatrix, rows, axis=0, out=targets[:r])
         if self.batch is None or len(self.batch.rows) != r:
-            self._use_rows(r, inputs[:r], targets[:r])
+            self._use_rows(r, inputs[:r], targets[:r], batched=True)
         self.batch = batch
 
     def select_all(self):
         """Let the per-sample matrices hold all N samples again, as formed."""
         if self.batch is not None:
             self.batch = None
-            self._use_rows(self.sample_size, self.inputMatrix, self.outputMatrix)
+            self._use_rows(self.sample_size, self.inputMatrix, self.outputMatrix, batched=False)
 
-    def _use_rows(self, r, inputs, targets):
-        layer_input = inputs
-        for layer in self.neural_layers:
-            layer.use_rows(r, layer_input, targets)
-            layer_input = layer.activated_output_matrix
+    def _use_rows(self, r, inputs, targets, batched):
+        """Every layer holds ``r`` rows reading ``inputs``; the views made for a size are
+        kept (the inputs and targets of one size are always the same memory: the data, or
+        the batch buffers' first r rows), so the last, smaller batch of every epoch and the
+        next full one only switch between them."""
+        key = (r, batched)
+        views = self._views.get(key)
+        if views is None:
+            layer_input = inputs
+            for layer in self.neural_layers:
+                layer.use_rows(r, layer_input, targets)
+                layer_input = layer.activated_output_matrix
+            views = self._views[key] = [(layer.matrices, layer.target)
+                                        for layer in self.neural_layers]
+        for layer, (matrices, target) in zip(self.neural_layers, views):
+            layer.hold_views(matrices, target)
 
     def snapshot(self):
         """A copy of every matrix the network owns, its counters and the batch it holds
@@ -608,8 +626,11 @@ def first_non_finite(network, written=None):
 class LearnResult(tuple):
     """What :func:`Learn` returns: ``(mse_values, iteration_points)``, as the seed's Learn
     (it unpacks as those two), and ``epoch_costs`` with ``epoch_points``: with mini-batches,
-    the cost of all N samples after each epoch that ended, and the iteration it ended at
-    (empty without mini-batches, where every iteration is an epoch)."""
+    the cost of each epoch that ended, the mean of its batches' costs weighted by their
+    sizes (Σ r_b·C_b / Σ r_b, each C_b as its batch found it, before its update: the
+    "epoch loss" a PyTorch training loop reports; of the batches run in this Learn, for an
+    epoch begun before it), and the iteration it ended at; empty without mini-batches,
+    where every iteration is an epoch."""
 
     def __new__(cls, mse_values, iteration_points, epoch_costs=(), epoch_points=()):
         result = super().__new__(cls, (mse_values, iteration_points))
@@ -641,8 +662,18 @@ def epoch_batch(samples, size, seed, epoch, number):
     """Batch ``number`` of ``epoch`` of ``samples`` samples in batches of ``size``, shuffled
     with ``seed``: the samples ``default_rng([seed, epoch]).permutation(samples)[number·size
     : (number + 1)·size]``."""
+    return next(_batches(samples, size, seed, epoch, number))
+
+
+def _batches(samples, size, seed, epoch, number):
+    """The batches from batch ``number`` of ``epoch`` on, one epoch's order drawn once."""
     order = np.random.default_rng([seed, epoch]).permutation(samples)
-    return Batch(epoch, number, order[number * size:(number + 1) * size], size, seed)
+    while True:
+        yield Batch(epoch, number, order[number * size:(number + 1) * size], size, seed)
+        number += 1
+        if number * size >= samples:
+            epoch, number = epoch + 1, 0
+            order = np.random.default_rng([seed, epoch]).permutation(samples)
 
 
 def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
@@ -658,7 +689,7 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
     (:func:`next_batch`, shuffled with ``shuffle_seed``, continuing the epoch the network
     is in): its cost is the batch's mean, its gradients the batch's, and the named
     matrices hold it afterwards (``network.batch``); ``result.epoch_costs`` is the cost of
-    all samples after each epoch that ends. ``None`` (the default): every sample, in
+    each epoch that ends (see :class:`LearnResult`). ``None`` (the default): every sample, in
     order, as the seed does (the network holds all samples again if it held a batch).
 
     If the cost or any matrix becomes inf or nan, training stops at that
@@ -675,11 +706,13 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
                                  f"(it keeps the cost of every iteration), got "
                                  f"{number_text(iterations)}")
     if batch_size is not None:
-        next_batch(network, batch_size, shuffle_seed)   # checks both before anything runs
+        first = next_batch(network, batch_size, shuffle_seed)   # checks both first
+        batches_ahead = _batches(network.sample_size, first.size, first.seed, first.epoch,
+                                 first.number)
     else:
         network.select_all()
     mse_values = np.empty(iterations)
-    epoch_costs, epoch_points = [], []
+    epoch_costs, epoch_points, epoch_sum, epoch_samples = [], [], 0.0, 0
     first_point = network.iteration + 1
     start = network.snapshot()
     parameters = network.parameters
@@ -687,29 +720,34 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
     # the state after the previous iteration exactly, should the current one fail.
     ring = list(np.empty((2, parameters.size)))
     batches = [None, None]
-    state = network.state
+    # what a whole iteration must leave finite: every matrix (full batch); with
+    # mini-batches the parameters (every gradient ends in them) and the cost below
+    checked = network.state if batch_size is None else parameters
     # Learn finds and reports non-finite numbers itself; numpy's warnings would only repeat it.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(iterations):
             np.copyto(ring[k & 1], parameters)
             if batch_size is not None:
-                batch = batches[k & 1] = next_batch(network, batch_size, shuffle_seed)
-                network.select_batch(batch)
+                batch = batches[k & 1] = next(batches_ahead)
+                network._hold(batch)
             cost = _iterate(network, learning_rate)
             mse_values[k] = cost
             # Σ x² over every matrix is finite only if every x is: one pass, and on a
             # small network a few µs faster than state.sum(). An overflow of a finite
             # state (|x| > 1e154) only costs the exact search, which then finds nothing.
-            if not (math.isfinite(cost) and math.isfinite(state.dot(state))):
+            if not (math.isfinite(cost) and math.isfinite(checked.dot(checked))):
                 where = first_non_finite(network)  # network.cost is this iteration's cost
                 if where is not None:
                     _roll_back(network, learning_rate, k, start, ring, batches)
                     raise _divergence(where, k, first_point, learning_rate,
                                       mse_values[:k], np.arange(first_point, first_point + k))
-            if batch_size is not None and (batch.number + 1) * batch.size >= network.sample_size:
-                epoch_costs.append(_cost_on(network, network.inputMatrix,   # all samples
-                                            network.outputMatrix))
-                epoch_points.append(network.iteration)
+            if batch_size is not None:
+                epoch_sum, epoch_samples = epoch_sum + cost * len(batch.rows), \
+                    epoch_samples + len(batch.rows)
+                if (batch.number + 1) * batch.size >= network.sample_size:   # epoch ends
+                    epoch_costs.append(epoch_sum / epoch_samples)
+                    epoch_points.append(network.iteration)
+                    epoch_sum, epoch_samples = 0.0, 0
     return LearnResult(mse_values, np.arange(first_point, first_point + iterations),
                        epoch_costs, epoch_points)
 
