@@ -6,14 +6,18 @@ works too: it imports nothing but the installed ``flux_widgets``). The PyTorch r
 need the ``bench`` extra (``pip install -e .[bench]``); without torch they are
 skipped with a note.
 
-Two cases, each trained by every contender from the same initial weights with
+Three cases, each trained by every contender from the same initial weights with
 the same math (the kit's MSE cost ``C = (1/N) Σ (y − t)²``, LEAKY_RELU hidden,
 SIGMOID output, plain gradient descent):
 
 * parity: the seed's 4-8-4-1 network on the 16 rows of 4-bit parity, η = 0.5;
-* mnist: lesson 11's 784-32-10 network on its 400 training images of
+* mnist: lesson 12's 784-32-10 network on its 400 training images of
   ``load_dataset("mnist", samples=600)`` (2/3 of it, ``train_test_split(…, 1/3,
-  seed=0)``), η = 1.0.
+  seed=0)``), η = 1.0;
+* mnist-batch32: the same network and images in mini-batches of 32, shuffled per epoch
+  (``Learn(…, batch_size=32, shuffle_seed=0)``; every contender takes the very same
+  batches, the samples of :func:`flux_widgets.network.epoch_batch`, copied out of the data
+  each iteration as the engine copies them), η = 0.5.
 
 Contenders: the minimal numpy loop is what one would write by hand (``a = x @ W
 + b``, activations inline, the transposes as views, no checks, no recording);
@@ -74,23 +78,44 @@ def mnist_network():
 
 
 CASES = {
-    # name: (form the network, learning rate, title)
-    "parity": (parity_network, 0.5, "4-8-4-1 parity, LEAKY_RELU hidden / SIGMOID output, 16 samples"),
+    # name: (form the network, learning rate, title, mini-batch size or None)
+    "parity": (parity_network, 0.5, "4-8-4-1 parity, LEAKY_RELU hidden / SIGMOID output, 16 samples",
+               None),
     "mnist": (mnist_network, 1.0,
-              "784-32-10 MNIST (lesson 11), LEAKY_RELU hidden / SIGMOID output, 400 samples"),
+              "784-32-10 MNIST (lesson 12), LEAKY_RELU hidden / SIGMOID output, 400 samples",
+              None),
+    "mnist-batch32": (mnist_network, 0.5,
+                      "784-32-10 MNIST, mini-batches of 32 shuffled per epoch (the last of an "
+                      "epoch: 16), 400 samples", 32),
 }
+
+
+def batch_rows(network, batch_size, iterations):
+    """The sample rows of each of ``iterations`` mini-batches, as Learn takes them (from
+    epoch 0, shuffle seed 0); ``None`` for full batch."""
+    if batch_size is None:
+        return None
+    per_epoch = -(-network.sample_size // batch_size)
+    return [fw.network.epoch_batch(network.sample_size, batch_size, 0, k // per_epoch,
+                                   k % per_epoch).rows for k in range(iterations)]
 
 
 # --------------------------------------------------------------------------
 # The contenders. Each forms its network itself, then times only the training.
 # --------------------------------------------------------------------------
 
-def minimal_numpy_loop(inputs, targets, weights, biases, iterations, learning_rate):
-    """The same math as ``Learn`` for a LEAKY_RELU…LEAKY_RELU, SIGMOID network, by hand."""
+def minimal_numpy_loop(inputs, targets, weights, biases, iterations, learning_rate,
+                       batches=None):
+    """The same math as ``Learn`` for a LEAKY_RELU…LEAKY_RELU, SIGMOID network, by hand;
+    ``batches``: the rows of each iteration's mini-batch."""
+    all_inputs, all_targets = inputs, targets
     samples = inputs.shape[0]
     last = len(weights) - 1
     costs = np.empty(iterations)
     for k in range(iterations):
+        if batches is not None:
+            rows = batches[k]
+            inputs, targets, samples = all_inputs[rows], all_targets[rows], len(rows)
         outputs, pre = [inputs], []
         for index, (w, b) in enumerate(zip(weights, biases)):
             a = outputs[-1] @ w + b
@@ -112,13 +137,20 @@ def minimal_numpy_loop(inputs, targets, weights, biases, iterations, learning_ra
     return costs
 
 
-def torch_eager_loop(inputs, targets, weights, biases, iterations, learning_rate):
-    """The same math in PyTorch eager: torch ops forward, ``loss.backward()``, SGD under no_grad."""
+def torch_eager_loop(inputs, targets, weights, biases, iterations, learning_rate,
+                     batches=None):
+    """The same math in PyTorch eager: torch ops forward, ``loss.backward()``, SGD under
+    no_grad; ``batches``: the rows (tensors) of each iteration's mini-batch."""
+    all_inputs, all_targets = inputs, targets
     samples = inputs.shape[0]
     last = len(weights) - 1
     parameters = [p for pair in zip(weights, biases) for p in pair]
     costs = np.empty(iterations)
     for k in range(iterations):
+        if batches is not None:
+            rows = batches[k]
+            inputs, targets = all_inputs.index_select(0, rows), all_targets.index_select(0, rows)
+            samples = len(rows)
         h = inputs
         for index, (w, b) in enumerate(zip(weights, biases)):
             a = torch.addmm(b, h, w)  # b + h @ w
@@ -140,33 +172,37 @@ def _initial_parameters(network):
 
 
 def time_engine(case, iterations):
-    form, learning_rate, _ = CASES[case]
+    form, learning_rate, _, batch_size = CASES[case]
     network = form()
     start = time.perf_counter()
-    costs, _ = fw.Learn(network, learning_rate, iterations)
+    costs, _ = fw.Learn(network, learning_rate, iterations, batch_size=batch_size)
     return time.perf_counter() - start, costs
 
 
 def time_minimal(case, iterations):
-    form, learning_rate, _ = CASES[case]
+    form, learning_rate, _, batch_size = CASES[case]
     network = form()
     weights, biases = _initial_parameters(network)
+    batches = batch_rows(network, batch_size, iterations)   # the shuffles, before the clock
     start = time.perf_counter()
     costs = minimal_numpy_loop(network.inputMatrix, network.outputMatrix, weights, biases,
-                               iterations, learning_rate)
+                               iterations, learning_rate, batches)
     return time.perf_counter() - start, costs
 
 
 def _time_torch(case, iterations, dtype):
-    form, learning_rate, _ = CASES[case]
+    form, learning_rate, _, batch_size = CASES[case]
     network = form()
     weights, biases = _initial_parameters(network)
     tensor = lambda m, grad=False: torch.tensor(m, dtype=dtype, requires_grad=grad)  # noqa: E731
     weights = [tensor(w, True) for w in weights]
     biases = [tensor(b, True) for b in biases]
     inputs, targets = tensor(network.inputMatrix), tensor(network.outputMatrix)
+    batches = batch_rows(network, batch_size, iterations)
+    batches = None if batches is None else [torch.as_tensor(rows) for rows in batches]
     start = time.perf_counter()
-    costs = torch_eager_loop(inputs, targets, weights, biases, iterations, learning_rate)
+    costs = torch_eager_loop(inputs, targets, weights, biases, iterations, learning_rate,
+                             batches)
     return time.perf_counter() - start, costs
 
 
@@ -247,8 +283,11 @@ def main():
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--parity-iterations", type=int, default=500)
     parser.add_argument("--mnist-iterations", type=int, default=40)
+    parser.add_argument("--batch-iterations", type=int, default=260,
+                        help="iterations (batches) of mnist-batch32: 260 = 20 epochs of 13")
     parser.add_argument("--parity-agreement-iterations", type=int, default=2000)
     parser.add_argument("--mnist-agreement-iterations", type=int, default=200)
+    parser.add_argument("--batch-agreement-iterations", type=int, default=650)
     parser.add_argument("--no-stepper", action="store_true", help="skip the Stepper rows")
     parser.add_argument("--threads", type=int, default=None,
                         help="BLAS threads for numpy (and so torch); default: numpy's own")
@@ -269,7 +308,8 @@ def main():
 
     for case, iterations, checked in (
             ("parity", args.parity_iterations, args.parity_agreement_iterations),
-            ("mnist", args.mnist_iterations, args.mnist_agreement_iterations)):
+            ("mnist", args.mnist_iterations, args.mnist_agreement_iterations),
+            ("mnist-batch32", args.batch_iterations, args.batch_agreement_iterations)):
         per = run_case(case, iterations, args.repeats, contenders)
         costs = cost_curves(case, checked, contenders)
         print()

@@ -46,7 +46,7 @@ from .errors import ReadOnlyMatrixError, ShapeError
 from .matrix import (_RECORDERS, Matrix_Add, Matrix_Hadamard_Product, Matrix_Multiply,
                      Matrix_Scalar_Multiply, Matrix_Subtract, Matrix_Sum_Columns)
 
-__all__ = ["Neural_Layer", "SEED_MATRIX_NAMES", "PARAMETER_NAMES"]
+__all__ = ["Neural_Layer", "SEED_MATRIX_NAMES", "PARAMETER_NAMES", "PER_SAMPLE_NAMES"]
 
 # The seed's named matrices, in the order a lesson introduces them.
 SEED_MATRIX_NAMES = (
@@ -55,6 +55,10 @@ SEED_MATRIX_NAMES = (
     "dC_da_matrix", "dC_dw_matrix", "dC_db_matrix",
 )
 PARAMETER_NAMES = ("weights_matrix", "bias_matrix")
+# The matrices with one row per sample (N x n_out), besides input_matrix: a mini-batch of r
+# samples holds their first r rows (Neural_Layer.use_rows).
+PER_SAMPLE_NAMES = ("weight_and_input_matrix", "weight_input_bias_matrix",
+                    "activated_output_matrix", "dh_da_matrix", "dC_dy_matrix", "dC_da_matrix")
 
 
 def matrix_shapes(sample_size, n_in, n_out):
@@ -199,6 +203,27 @@ class Neural_Layer:
         self.activation = ActivationType.parse(activation)
         self.cost, self.target = cost, target
         self._joined_update = _side_by_side(self.matrices)
+        self._all_rows = (matrices, target)   # the N-row matrices: use_rows views their rows
+
+    def use_rows(self, count, input_matrix, target=None):
+        """Hold ``count`` samples (a mini-batch): every per-sample matrix
+        (:data:`PER_SAMPLE_NAMES`) becomes a view of its first ``count`` rows (the same
+        memory, nothing copied), the layer reads ``input_matrix`` (count x n_in) and the
+        last layer of a cost that needs them the targets ``target`` (count x n_out). The
+        parameters and the gradients dC_dw, dC_db keep their shapes."""
+        matrices, all_targets = self._all_rows
+        rows = {name: matrix[:count] if name in PER_SAMPLE_NAMES else matrix
+                for name, matrix in matrices.items()}
+        self.hold_views(_named_matrices(input_matrix, rows),
+                        target if all_targets is not None else None)
+
+    def hold_views(self, matrices, target):
+        """Hold ``matrices`` (every named matrix, as :meth:`use_rows` made them) and the
+        targets ``target``: a network switching between batch sizes reuses views it made."""
+        self.matrices = matrices
+        for name, matrix in matrices.items():
+            object.__setattr__(self, name, matrix)
+        self.target = target
 
     def __setattr__(self, name, value):
         """``layer.weights_matrix = W`` copies W's values in: see :func:`_assign`."""

@@ -28,6 +28,7 @@ the kink of ReLU at 0 when an input row is all zeros (4-bit parity's ``0000``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -42,7 +43,9 @@ from .layer import PARAMETER_NAMES, Neural_Layer, matrix_shapes
 from .matrix import Matrix_Add, Matrix_Broadcast, Matrix_Multiply, _matrix_key
 
 __all__ = [
-    "Neural_Layer_Information", "Form_Network", "Forward_Pass", "Back_Propagation",
+    "Neural_Layer_Information", "Batch", "LearnResult", "next_batch", "epoch_batch",
+    "Form_Network",
+    "Forward_Pass", "Back_Propagation",
     "Update_Parameters", "Learn", "Predict", "predicted_class", "network_cost",
     "iteration_computations", "computation_operands", "computation_order", "first_non_finite",
     "check_learning_rate", "check_network", "network_size", "check_network_memory",
@@ -51,6 +54,20 @@ __all__ = [
 
 MAX_ITERATIONS = MAX_NETWORK_BYTES // 8  # Learn keeps one cost (8 bytes) per iteration
 INITIAL_BIAS = 0.01
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Batch:
+    """A mini-batch: the sample indices ``rows`` (into the network's data, in the order the
+    batch's matrices hold them), batch ``number`` of ``epoch`` (both counted from 0) of an
+    epoch of batches of ``size`` samples shuffled with ``seed`` (see :func:`next_batch`);
+    the last batch of an epoch may hold fewer rows than ``size``."""
+
+    epoch: int
+    number: int
+    rows: np.ndarray
+    size: int
+    seed: int
 
 
 class Neural_Layer_Information:
@@ -78,6 +95,9 @@ class Neural_Layer_Information:
         The weight scale s the weights were drawn with (1: He/LeCun; see module docs).
     cost_type : CostType
         The cost C is (``CostType.MSE``, the seed's, or ``CostType.CROSS_ENTROPY``).
+    batch : Batch or None
+        The mini-batch the per-sample matrices hold (see :meth:`select_batch`); ``None``:
+        all N samples, in the data's order.
     """
 
     def __init__(self, neural_layers, layers_vector, inputMatrix, outputMatrix, state,
@@ -94,6 +114,10 @@ class Neural_Layer_Information:
         self.cost_type = cost_type
         self.cost = math.nan
         self.iteration = 0
+        self.batch = None
+        self._batch_data = None   # (inputs, targets), N rows each, made at the first batch
+        self._views = {(self.sample_size, False): [(layer.matrices, layer.target)
+                                                  for layer in neural_layers]}
 
     # snake_case views of the seed's camelCase names
     @property
@@ -147,13 +171,74 @@ class Neural_Layer_Information:
                 names[key] = f"{names[key]} = {label}" if key in names else label
         return names
 
+    @property
+    def targets(self):
+        """The targets of the samples the matrices hold: ``outputMatrix``, or the batch's
+        rows of it (r x k) while a mini-batch is selected."""
+        if self.batch is None:
+            return self.outputMatrix
+        return self._batch_data[1][:len(self.batch.rows)]
+
+    def select_batch(self, batch):
+        """Let the per-sample matrices hold the mini-batch ``batch`` (a :class:`Batch`, from
+        :func:`next_batch`): the inputs and targets of its samples are copied into the first
+        r rows of the network's batch buffers, and every layer holds the first r rows of its
+        per-sample matrices (:meth:`Neural_Layer.use_rows`); the parameters and dC_dw, dC_db
+        are the network's as before."""
+        N, rows = self.sample_size, batch.rows
+        if rows.ndim != 1 or not 1 <= rows.size <= N or rows.dtype.kind not in "iu" \
+                or rows.min() < 0 or rows.max() >= N:
+            raise ConfigurationError(f"a batch is 1 to {N} sample indices from 0 to {N - 1}")
+        self._hold(batch)
+
+    def _hold(self, batch):
+        """select_batch of a batch known to be one (Learn's, from :func:`next_batch`)."""
+        rows = batch.rows
+        if self._batch_data is None:
+            self._batch_data = (np.empty_like(self.inputMatrix), np.empty_like(self.outputMatrix))
+        inputs, targets = self._batch_data
+        r = rows.size
+        np.take(self.inputMatrix, rows, axis=0, out=inputs[:r])
+        np.take(self.outputMatrix, rows, axis=0, out=targets[:r])
+        if self.batch is None or len(self.batch.rows) != r:
+            self._use_rows(r, inputs[:r], targets[:r], batched=True)
+        self.batch = batch
+
+    def select_all(self):
+        """Let the per-sample matrices hold all N samples again, as formed."""
+        if self.batch is not None:
+            self.batch = None
+            self._use_rows(self.sample_size, self.inputMatrix, self.outputMatrix, batched=False)
+
+    def _use_rows(self, r, inputs, targets, batched):
+        """Every layer holds ``r`` rows reading ``inputs``; the views made for a size are
+        kept (the inputs and targets of one size are always the same memory: the data, or
+        the batch buffers' first r rows), so the last, smaller batch of every epoch and the
+        next full one only switch between them."""
+        key = (r, batched)
+        views = self._views.get(key)
+        if views is None:
+            layer_input = inputs
+            for layer in self.neural_layers:
+                layer.use_rows(r, layer_input, targets)
+                layer_input = layer.activated_output_matrix
+            views = self._views[key] = [(layer.matrices, layer.target)
+                                        for layer in self.neural_layers]
+        for layer, (matrices, target) in zip(self.neural_layers, views):
+            layer.hold_views(matrices, target)
+
     def snapshot(self):
-        """A copy of every matrix the network owns, plus its counters (for :meth:`restore`)."""
-        return self.state.copy(), self.cost, self.iteration
+        """A copy of every matrix the network owns, its counters and the batch it holds
+        (for :meth:`restore`)."""
+        return self.state.copy(), self.cost, self.iteration, self.batch
 
     def restore(self, snapshot):
         """Put the network back exactly as it was when ``snapshot`` was taken."""
-        state, self.cost, self.iteration = snapshot
+        state, self.cost, self.iteration, batch = snapshot
+        if batch is None:
+            self.select_all()
+        elif batch is not self.batch:
+            self.select_batch(batch)
         np.copyto(self.state, state)
 
     def __deepcopy__(self, memo):
@@ -405,7 +490,7 @@ def _back_propagation(network):
     for index in range(last, -1, -1):
         layer = layers[index]
         if index == last:
-            network.cost = layer.compute_output_dC_dy(network.outputMatrix)
+            network.cost = layer.compute_output_dC_dy(network.targets)
         else:
             layer.compute_hidden_dC_dy(layers[index + 1])
         layer.Dh_Da_Function(index == last)
@@ -538,13 +623,74 @@ def first_non_finite(network, written=None):
     return None
 
 
-def Learn(network, learning_rate, iterations):
-    """Train by gradient descent (the seed's ``Learn``).
+class LearnResult(tuple):
+    """What :func:`Learn` returns: ``(mse_values, iteration_points)``, as the seed's Learn
+    (it unpacks as those two), and ``epoch_costs`` with ``epoch_points``: with mini-batches,
+    the cost of each epoch that ended, the mean of its batches' costs weighted by their
+    sizes (Σ r_b·C_b / Σ r_b, each C_b as its batch found it, before its update: the
+    "epoch loss" a PyTorch training loop reports; of the batches run in this Learn, for an
+    epoch begun before it), and the iteration it ended at; empty without mini-batches,
+    where every iteration is an epoch."""
+
+    def __new__(cls, mse_values, iteration_points, epoch_costs=(), epoch_points=()):
+        result = super().__new__(cls, (mse_values, iteration_points))
+        result.epoch_costs = np.asarray(epoch_costs, dtype=float)
+        result.epoch_points = np.asarray(epoch_points, dtype=np.int64)
+        return result
+
+
+def next_batch(network, batch_size, shuffle_seed=0):
+    """The :class:`Batch` that follows the one ``network`` holds, for mini-batches of
+    ``batch_size`` samples shuffled with ``shuffle_seed``: the next of its epoch, or the first
+    of the next epoch (the first of epoch 0 if the network holds no batch of that size and
+    seed). Epoch e visits the samples in the order ``default_rng([shuffle_seed,
+    e]).permutation(N)``, ``batch_size`` at a time; its last batch holds what is left
+    (N mod batch_size samples, if that is not 0)."""
+    N = network.sample_size
+    size = checks.whole_number(batch_size, "the batch size", 1, N)
+    shuffle_seed = checks.seed(shuffle_seed)
+    held = network.batch
+    epoch, number = 0, 0
+    if held is not None and (held.size, held.seed) == (size, shuffle_seed):
+        epoch, number = held.epoch, held.number + 1
+        if number * size >= N:
+            epoch, number = epoch + 1, 0
+    return epoch_batch(N, size, shuffle_seed, epoch, number)
+
+
+def epoch_batch(samples, size, seed, epoch, number):
+    """Batch ``number`` of ``epoch`` of ``samples`` samples in batches of ``size``, shuffled
+    with ``seed``: the samples ``default_rng([seed, epoch]).permutation(samples)[number·size
+    : (number + 1)·size]``."""
+    return next(_batches(samples, size, seed, epoch, number))
+
+
+def _batches(samples, size, seed, epoch, number):
+    """The batches from batch ``number`` of ``epoch`` on, one epoch's order drawn once."""
+    order = np.random.default_rng([seed, epoch]).permutation(samples)
+    while True:
+        yield Batch(epoch, number, order[number * size:(number + 1) * size], size, seed)
+        number += 1
+        if number * size >= samples:
+            epoch, number = epoch + 1, 0
+            order = np.random.default_rng([seed, epoch]).permutation(samples)
+
+
+def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
+    """Train by gradient descent (the seed's ``Learn``), on all samples or in mini-batches.
 
     Each iteration runs ``Forward_Pass``, ``Back_Propagation`` and
-    ``Update_Parameters``. Returns ``(mse_values, iteration_points)``: the cost
-    of every iteration (before its update) and the iteration's number, counted
-    over the network's life (so a second ``Learn`` continues the count).
+    ``Update_Parameters``. Returns ``(mse_values, iteration_points)`` (a
+    :class:`LearnResult`): the cost of every iteration (before its update) and the
+    iteration's number, counted over the network's life (so a second ``Learn`` continues
+    the count).
+
+    ``batch_size`` (1 to N): each iteration takes the next mini-batch
+    (:func:`next_batch`, shuffled with ``shuffle_seed``, continuing the epoch the network
+    is in): its cost is the batch's mean, its gradients the batch's, and the named
+    matrices hold it afterwards (``network.batch``); ``result.epoch_costs`` is the cost of
+    each epoch that ends (see :class:`LearnResult`). ``None`` (the default): every sample, in
+    order, as the seed does (the network holds all samples again if it held a batch).
 
     If the cost or any matrix becomes inf or nan, training stops at that
     iteration and raises :class:`~flux_widgets.errors.NonFiniteError` naming
@@ -559,39 +705,62 @@ def Learn(network, learning_rate, iterations):
         raise ConfigurationError(f"iterations must be at most {MAX_ITERATIONS:,} in one Learn "
                                  f"(it keeps the cost of every iteration), got "
                                  f"{number_text(iterations)}")
+    if batch_size is not None:
+        first = next_batch(network, batch_size, shuffle_seed)   # checks both first
+        batches_ahead = _batches(network.sample_size, first.size, first.seed, first.epoch,
+                                 first.number)
+    else:
+        network.select_all()
     mse_values = np.empty(iterations)
+    epoch_costs, epoch_points, epoch_sum, epoch_samples = [], [], 0.0, 0
     first_point = network.iteration + 1
     start = network.snapshot()
     parameters = network.parameters
-    # Parameters at the start of the last two iterations: enough to rebuild the
-    # state after the previous iteration exactly, should the current one fail.
+    # Parameters (and batches) at the start of the last two iterations: enough to rebuild
+    # the state after the previous iteration exactly, should the current one fail.
     ring = list(np.empty((2, parameters.size)))
-    state = network.state
+    batches = [None, None]
+    # what a whole iteration must leave finite: every matrix (full batch); with
+    # mini-batches the parameters (every gradient ends in them) and the cost below
+    checked = network.state if batch_size is None else parameters
     # Learn finds and reports non-finite numbers itself; numpy's warnings would only repeat it.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for k in range(iterations):
             np.copyto(ring[k & 1], parameters)
+            if batch_size is not None:
+                batch = batches[k & 1] = next(batches_ahead)
+                network._hold(batch)
             cost = _iterate(network, learning_rate)
             mse_values[k] = cost
             # Σ x² over every matrix is finite only if every x is: one pass, and on a
             # small network a few µs faster than state.sum(). An overflow of a finite
             # state (|x| > 1e154) only costs the exact search, which then finds nothing.
-            if not (math.isfinite(cost) and math.isfinite(state.dot(state))):
+            if not (math.isfinite(cost) and math.isfinite(checked.dot(checked))):
                 where = first_non_finite(network)  # network.cost is this iteration's cost
                 if where is not None:
-                    _roll_back(network, learning_rate, k, start, ring)
+                    _roll_back(network, learning_rate, k, start, ring, batches)
                     raise _divergence(where, k, first_point, learning_rate,
                                       mse_values[:k], np.arange(first_point, first_point + k))
-    return mse_values, np.arange(first_point, first_point + iterations)
+            if batch_size is not None:
+                epoch_sum, epoch_samples = epoch_sum + cost * len(batch.rows), \
+                    epoch_samples + len(batch.rows)
+                if (batch.number + 1) * batch.size >= network.sample_size:   # epoch ends
+                    epoch_costs.append(epoch_sum / epoch_samples)
+                    epoch_points.append(network.iteration)
+                    epoch_sum, epoch_samples = 0.0, 0
+    return LearnResult(mse_values, np.arange(first_point, first_point + iterations),
+                       epoch_costs, epoch_points)
 
 
-def _roll_back(network, learning_rate, k, start, ring):
+def _roll_back(network, learning_rate, k, start, ring, batches):
     """Restore the state after iteration ``k − 1`` of this ``Learn`` (the start if k = 0)."""
     if k == 0:
         network.restore(start)
         return
     np.copyto(network.parameters, ring[(k - 1) & 1])
     network.iteration -= 2
+    if batches[(k - 1) & 1] is not None:
+        network.select_batch(batches[(k - 1) & 1])
     _iterate(network, learning_rate)
 
 
@@ -671,7 +840,15 @@ def predicted_class(outputs):
 
 
 def network_cost(network):
-    """The cost C of the network's current parameters, computed without touching its matrices."""
+    """The cost C of the network's current parameters on the samples its matrices hold (all
+    of them, or its mini-batch), computed without touching its matrices: the cost whose
+    gradients ``Back_Propagation`` stores."""
     check_network("network_cost", network)
-    a, y = _pass_rows(network, network.inputMatrix)
-    return network.cost_type.record.cost(y, network.outputMatrix, a, network.output_activation)
+    if network.batch is None:
+        return _cost_on(network, network.inputMatrix, network.outputMatrix)
+    return _cost_on(network, network._batch_data[0][:len(network.batch.rows)], network.targets)
+
+
+def _cost_on(network, inputs, targets):
+    a, y = _pass_rows(network, inputs)
+    return network.cost_type.record.cost(y, targets, a, network.output_activation)

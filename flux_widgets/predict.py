@@ -158,7 +158,7 @@ def _dC_da_why(network, layer, row, column, value):
     m, own = _matrices(network, layer), network.neural_layers[layer - 1]
     where = f"[{row},{column}]"
     if own.dC_da_from_cost:
-        y, t = m["activated_output_matrix"][row, column], network.outputMatrix[row, column]
+        y, t = m["activated_output_matrix"][row, column], network.targets[row, column]
         return (f"∂C/∂a{where} = (y − t)/N = ({_g(y)} − {_g(t)})/{network.sample_size} = "
                 f"{_g(value)} ({own.cost.label} with a {own.activation.name} output): the "
                 "sign of y − t.")

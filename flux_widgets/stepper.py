@@ -194,7 +194,7 @@ def _layer_computations(network, index, learning_rate_of):
     cost = layer.cost
     if last:
         def cost_and_dC_dy():
-            network.cost = layer.compute_output_dC_dy(network.outputMatrix)
+            network.cost = layer.compute_output_dC_dy(network.targets)
 
         dC_dy = (f"cost {cost.formula(kind)} and dC_dy_matrix = ∂C/∂y",
                  f"{cost.gradient_formula(kind).split(';')[0]}, N = {samples}  [{_shape(a)}]",
@@ -285,6 +285,11 @@ class Stepper:
         if not isinstance(network, Neural_Layer_Information):
             raise ConfigurationError(f"a Stepper drives a network made by Form_Network, got "
                                      f"{type(network).__name__}")
+        if network.batch is not None:
+            raise ConfigurationError(
+                f"the stepper steps all {network.sample_size} samples, and this network holds "
+                f"mini-batch {network.batch.number} of epoch {network.batch.epoch} "
+                f"({len(network.batch.rows)} samples); network.select_all() first")
         self.network = network
         self.learning_rate = learning_rate
         history_limit, history_bytes, curve_points = (

@@ -1,6 +1,6 @@
 """Save a network to one file and load it back exactly, trusting nothing in the file.
 
-The format (version 3) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
+The format (version 4) is one ``.npz`` file: a zip archive of ``.npy`` arrays,
 holding exactly these four:
 
 ``inputs``
@@ -13,10 +13,11 @@ holding exactly these four:
 ``meta``
     a 0-d unicode array holding a JSON object::
 
-        {"format": "flux-network", "version": 3,
+        {"format": "flux-network", "version": 4,
          "layers_vector": [4, 8, 4, 1],
          "activations": ["LEAKY_RELU", "LEAKY_RELU", "SIGMOID"],
-         "seed": 1, "init_scale": 1.0, "cost_type": "mse", "iteration": 20, "cost": 0.24,
+         "seed": 1, "init_scale": 1.0, "cost_type": "mse", "batch": null,
+         "iteration": 20, "cost": 0.24,
          "extra": {"position": 7, "learning_rate": 0.5},
          "sha256": "..."}
 
@@ -25,6 +26,9 @@ holding exactly these four:
     ``init_scale`` is the weight scale the network was formed with (a number
     with 0 < s ≤ 1,000, see :func:`~flux_widgets.network.Form_Network`); ``cost_type``
     the cost function (``"mse"`` or ``"cross_entropy"``, see :mod:`~flux_widgets.costs`);
+    ``batch`` the mini-batch the per-sample matrices hold, ``null`` for all samples, else
+    ``{"epoch": e, "number": b, "size": B, "seed": s}`` (its samples follow from these, see
+    :func:`~flux_widgets.network.next_batch`);
     ``extra`` is whatever JSON object the caller saved with the network.
     ``sha256`` is the hex SHA-256 of the bytes of ``inputs``, ``targets`` and
     ``state`` (in that order, little-endian float64, C order) followed by
@@ -32,7 +36,8 @@ holding exactly these four:
 
 Version 1 (FLUX 0.1) had no ``init_scale``: its networks were all formed with
 scale 1, which is what a version 1 file is read with; version 2 had no ``cost_type``:
-its networks all had the seed's MSE (``_MIGRATIONS``). Files are always written in the
+its networks all had the seed's MSE; version 3 had no ``batch``: its networks held all
+samples (``_MIGRATIONS``). Files are always written in the
 newest version.
 
 Loading reads only JSON and plain float64 arrays; a file holding Python
@@ -64,12 +69,12 @@ from .costs import CostType
 from .checks import MAX_FILE_BYTES
 from .errors import ConfigurationError, FluxError, StorageError
 from .network import (Form_Network, Neural_Layer_Information, check_network_memory,
-                      network_size)
+                      epoch_batch, network_size)
 
 __all__ = ["save_network", "load_network", "FORMAT", "VERSION"]
 
 FORMAT = "flux-network"
-VERSION = 3
+VERSION = 4
 
 
 def _add_init_scale(meta):
@@ -82,16 +87,21 @@ def _add_cost_type(meta):
     return dict(meta, version=3, cost_type="mse")
 
 
+def _add_batch(meta):
+    """Version 3 → 4: the mini-batch held, which no network of version 3 held: none."""
+    return dict(meta, version=4, batch=None)
+
+
 # version v -> a function turning the description (meta) of version v into that of v + 1;
 # the checksum is checked on the description as saved (CONTRIBUTING.md, "Changing a saved
 # format"; tests/fixtures/saved keeps files of every version)
-_MIGRATIONS = {1: _add_init_scale, 2: _add_cost_type}
-_INTRODUCED = {2: "init_scale", 3: "cost_type"}  # version -> the entry it added
+_MIGRATIONS = {1: _add_init_scale, 2: _add_cost_type, 3: _add_batch}
+_INTRODUCED = {2: "init_scale", 3: "cost_type", 4: "batch"}  # version -> the entry it added
 MAX_META_BYTES = 16 * 1024 ** 2
 _ARRAYS = ("inputs", "targets", "state")
 _MEMBERS = ("meta", *_ARRAYS)
 _KEYS = ("format", "version", "layers_vector", "activations", "seed", "init_scale",
-         "cost_type", "iteration", "cost", "extra", "sha256")
+         "cost_type", "batch", "iteration", "cost", "extra", "sha256")
 _MB = 1024 ** 2
 
 
@@ -179,6 +189,9 @@ def save_network(network, path, extra=None):
             "seed": None if network.seed is None else int(network.seed),
             "init_scale": float(network.init_scale),
             "cost_type": network.cost_type.value,
+            "batch": None if network.batch is None else {
+                "epoch": network.batch.epoch, "number": network.batch.number,
+                "size": network.batch.size, "seed": network.batch.seed},
             "iteration": int(network.iteration),
             "cost": cost if math.isfinite(cost) else None,
             "extra": extra}
@@ -398,6 +411,12 @@ def _check_meta_values(path, meta):
     if meta["cost_type"] not in [member.value for member in CostType]:
         raise StorageError(f"{path}: unknown cost_type {meta['cost_type']!r}; FLUX knows "
                            f"{', '.join(member.value for member in CostType)}")
+    batch = meta["batch"]
+    if batch is not None and not (isinstance(batch, dict)
+                                  and set(batch) == {"epoch", "number", "size", "seed"}
+                                  and all(_whole(value) for value in batch.values())):
+        raise StorageError(f"{path}: batch should be null or {{\"epoch\", \"number\", "
+                           f"\"size\", \"seed\"}} of whole numbers, got {batch!r}")
     if not _whole(meta["iteration"]):
         raise StorageError(f"{path}: iteration should be a whole number ≥ 0, "
                            f"got {meta['iteration']!r}")
@@ -477,4 +496,15 @@ def load_network(path):
     network.iteration = meta["iteration"]
     network.seed = meta["seed"]
     network.init_scale = float(meta["init_scale"])
+    if meta["batch"] is not None:
+        network.select_batch(_saved_batch(path, network, meta["batch"]))
     return network, meta["extra"]
+
+
+def _saved_batch(path, network, saved):
+    """The Batch a file's ``batch`` entry describes (StorageError if no epoch has it)."""
+    N = network.sample_size
+    if not (1 <= saved["size"] <= N and saved["number"] * saved["size"] < N
+            and saved["seed"] <= checks.MAX_SEED):
+        raise StorageError(f"{path}: batch {saved} does not fit a network of {N} samples")
+    return epoch_batch(N, saved["size"], saved["seed"], saved["epoch"], saved["number"])

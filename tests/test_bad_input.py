@@ -181,7 +181,7 @@ def test_a_failed_call_leaves_the_network_as_it_was():
         with pytest.raises(FluxError):
             call()
         assert np.array_equal(network.state, before[0])
-        assert (network.cost, network.iteration) == before[1:]
+        assert (network.cost, network.iteration, network.batch) == before[1:]
 
 
 
@@ -408,7 +408,7 @@ json_values = st.recursive(
                                                                 max_size=4),
     max_leaves=12)
 META_KEYS = ("format", "version", "layers_vector", "activations", "seed", "init_scale",
-             "cost_type", "iteration", "cost", "extra", "sha256")
+             "cost_type", "batch", "iteration", "cost", "extra", "sha256")
 SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
                 "session_version", "predictions")
 
@@ -484,8 +484,8 @@ SESSION_FILES = {
 }
 
 
-def test_the_storage_format_is_version_3_with_the_cost_function():
-    assert storage.VERSION == 3 and "cost_type" in storage._KEYS
+def test_the_storage_format_is_version_4_with_the_cost_function_and_the_batch():
+    assert storage.VERSION == 4 and {"cost_type", "batch"} <= set(storage._KEYS)
     assert sorted(storage._KEYS) == sorted(META_KEYS)
 
 
@@ -498,7 +498,7 @@ def test_a_cross_entropy_network_file_round_trips_bit_for_bit(tmp_path):
     fw.Back_Propagation(network)  # a gradient of cross-entropy, not yet applied
     fw.save_network(network, tmp_path / "ce.npz", extra={"note": "cross-entropy"})
     meta, _ = unpack(tmp_path / "ce.npz")
-    assert meta["version"] == 3 and meta["cost_type"] == "cross_entropy"
+    assert meta["version"] == 4 and meta["cost_type"] == "cross_entropy"
     loaded, extra = fw.load_network(tmp_path / "ce.npz")
     assert extra == {"note": "cross-entropy"}
     assert loaded.cost_type is fw.costs.CostType.CROSS_ENTROPY
@@ -542,7 +542,7 @@ def test_a_file_with_an_unknown_or_impossible_cost_type_is_refused(tmp_path, cos
 def test_a_file_of_version_2_is_read_with_the_seeds_cost(tmp_path):
     fw.save_network(small_network(), tmp_path / "now.npz")
     meta, arrays = unpack(tmp_path / "now.npz")
-    meta = {key: value for key, value in meta.items() if key != "cost_type"}
+    meta = {key: value for key, value in meta.items() if key not in ("cost_type", "batch")}
     old = tmp_path / "v2.npz"
     old.write_bytes(repack(dict(meta, version=2), arrays))
     network, _ = fw.load_network(old)

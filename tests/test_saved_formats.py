@@ -88,6 +88,14 @@ def test_an_earlier_network_file_loads_as_it_was_saved(name):
     assert _sha(network.state) == expected["state_sha256"]
     assert network.init_scale == expected.get("init_scale", 1.0)
     assert network.cost_type.value == expected.get("cost_type", "mse")
+    batch = expected.get("batch")   # from format 4 on: the mini-batch the network held
+    assert (network.batch is None) == (batch is None)
+    if batch is not None:
+        assert (network.batch.epoch, network.batch.number, network.batch.size,
+                network.batch.seed) == (batch["epoch"], batch["number"], batch["size"],
+                                        batch["seed"])
+        assert network.batch.rows.tolist() == batch["rows"]
+        assert network.neural_layers[0].input_matrix.shape[0] == len(batch["rows"])
 
 
 @pytest.mark.parametrize("text", sorted(EXPECTED["configurations"]))
@@ -161,7 +169,7 @@ def _saved_meta(name):
 FORMAT_VERSIONS = {"parity4_mid_iteration.npz": 1, "iris_per_layer_trained.npz": 1,
                    "xor_formed.npz": 1, "circles_network.npz": 1,
                    "parity4_scaled_predictions_v2.npz": 2,
-                   "iris_softmax_cross_entropy_v3.npz": 3}
+                   "iris_softmax_cross_entropy_v3.npz": 3, "iris_minibatch_v4.npz": 4}
 
 
 def test_the_fixtures_keep_every_format_version():
@@ -172,6 +180,7 @@ def test_the_fixtures_keep_every_format_version():
         assert meta["version"] == version
         assert ("init_scale" in meta) == (version >= 2)
         assert ("cost_type" in meta) == (version >= 3)
+        assert ("batch" in meta) == (version >= 4)
 
 
 def test_the_cross_entropy_session_of_format_3_continues_as_its_network_would():

@@ -304,7 +304,7 @@ def test_a_checkpoint_names_what_undo_restores():
     assert [f.name for f in dataclasses.fields(Checkpoint)] == ["network", "position", "curve",
                                                                  "last_step"]
     assert np.array_equal(checkpoint.network[0], before[0])
-    assert checkpoint.network[1:] == before[1:] == (stepper.mse_values[0], 1)
+    assert checkpoint.network[1:] == before[1:] == (stepper.mse_values[0], 1, None)  # no batch
     assert (checkpoint.position, checkpoint.last_step.iteration) == (0, 1)
     # a step only adds to the curve: its latest point is all undo needs
     assert checkpoint.curve == CurveSnapshot(latest=(1, stepper.mse_values[0]), stride=1)

@@ -92,9 +92,9 @@ def test_the_file_follows_the_documented_format(tmp_path):
     assert raw_meta.dtype.kind == "U" and raw_meta.ndim == 0
     meta = json.loads(raw_meta.item())
     assert inputs.shape == (16, 4) and targets.shape == (16, 1) and state.ndim == 1
-    assert meta == {"format": "flux-network", "version": 3, "layers_vector": [4, 5, 4, 1],
+    assert meta == {"format": "flux-network", "version": 4, "layers_vector": [4, 5, 4, 1],
                     "activations": ["RELU", "SWISH", "SIGMOID"], "seed": 1,
-                    "init_scale": 1.0, "cost_type": "mse", "iteration": 20,
+                    "init_scale": 1.0, "cost_type": "mse", "batch": None, "iteration": 20,
                     "cost": network.cost, "extra": {"position": 3},
                     "sha256": spec_checksum(meta, inputs, targets, state)}
     with zipfile.ZipFile(path) as archive:
@@ -213,7 +213,7 @@ def test_a_resealed_but_unchanged_file_still_loads(saved):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda m: m.update(format="keras"), "not a FLUX network file .its format is 'keras'"),
-    (lambda m: m.update(version=4), "newer or other version of FLUX .file format version 4"),
+    (lambda m: m.update(version=5), "newer or other version of FLUX .file format version 5"),
     (lambda m: m.update(version=True), "newer or other version"),
     (lambda m: m.pop("seed"), "the description .meta. lacks seed"),
     (lambda m: m.pop("sha256"), "lacks sha256"),

@@ -210,7 +210,7 @@ class JustComputed(View):
         layer = network.neural_layers[number - 1]
         result = layer.matrices[name]
         # what the computation read: an update read its parameter before the step
-        operands = [(n, operand, network.outputMatrix if n is None else old
+        operands = [(n, operand, network.targets if n is None else old
                      if (n, operand) == (number, name)
                      else network.neural_layers[n - 1].matrices[operand])
                     for n, operand in computation_operands(number, computation.writes,
