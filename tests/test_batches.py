@@ -214,3 +214,13 @@ def test_a_file_whose_batch_is_no_batch_of_its_network_is_refused(tmp_path, edit
     (tmp_path / "bad.npz").write_bytes(repack(meta, arrays))
     with pytest.raises(StorageError, match=message):
         load_network(tmp_path / "bad.npz")
+
+
+def test_chapter_11s_batch_rows_exercise_is_the_engines_rule():
+    """Exercise 5 of chapter 11 asks for the engine's own batches: its reference gives
+    epoch_batch's rows on every hidden case."""
+    from flux_widgets.exercises import chapter11
+    exercise = chapter11.batch_rows()
+    for N, size, seed, epoch, number in exercise.cases():
+        assert np.array_equal(exercise.expected(N, size, seed, epoch, number),
+                              epoch_batch(N, size, seed, epoch, number).rows)

@@ -1,6 +1,6 @@
 """Chapter 11's exercises: softmax with cross-entropy. ∂C/∂a = (p − t)/N from the logits,
-the cost from the logits without overflow, an output layer's ∂C/∂W by hand, and which cost
-keeps a saturated output learning."""
+the cost from the logits without overflow, an output layer's ∂C/∂W by hand, which cost
+keeps a saturated output learning, and the samples of a mini-batch."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 
 from ..activations import activate
 from ..costs import cross_entropy_and_dC_dy, cross_entropy_cost, cross_entropy_dC_da
-from ..network import Back_Propagation, network_cost
+from ..network import Back_Propagation, Learn, epoch_batch, network_cost, next_batch
 from .checking import Choice, Exercise, Mistake
 
 __all__ = ["EXERCISES", "cross_entropy_gradient", "cross_entropy", "output_dC_dw",
-           "which_keeps_learning"]
+           "which_keeps_learning", "batch_rows"]
 
 _KIT = [cross_entropy_and_dC_dy, cross_entropy_cost, cross_entropy_dC_da, activate,
         Back_Propagation, network_cost]
@@ -179,4 +179,52 @@ def which_keeps_learning(mse_drop, cross_entropy_drop, mse_gradient, cross_entro
         solution='answer = "cross_entropy"   # its ∂C/∂a = (y − t)/N has no h\'(a)')
 
 
-EXERCISES = (cross_entropy_gradient, cross_entropy, output_dC_dw, which_keeps_learning)
+# --------------------------------------------------------------------------
+# 5. The samples of a mini-batch.
+# --------------------------------------------------------------------------
+
+def _batch_cases(rng):
+    """(N, size, seed, epoch, number): several N and sizes, the last (smaller) batch too."""
+    return [(150, 32, 7, 0, 0), (150, 32, 7, 2, 4), (400, 32, 0, 1, 12), (10, 3, 5, 3, 3),
+            (16, 16, 1, 4, 0), (9, 1, 2, 0, 8)]
+
+
+def _rows(N, size, seed, epoch, number, *, order_seed=None, first=0):
+    seed_of = [seed, epoch] if order_seed is None else order_seed(seed, epoch, number)
+    order = np.arange(N) if seed_of == "none" else np.random.default_rng(seed_of).permutation(N)
+    start = (number + first) * size
+    return order[start:start + size]
+
+
+def batch_rows():
+    """5. ``batch_rows(N, size, seed, epoch, number)``: the samples of mini-batch ``number``
+    of ``epoch``, as ``Learn(..., batch_size=size, shuffle_seed=seed)`` takes them."""
+    return Exercise(
+        "5. the samples of a mini-batch", lambda N, size, seed, epoch, number: _rows(
+            N, size, seed, epoch, number),
+        cases=_batch_cases, function_name="batch_rows",
+        forbid=[epoch_batch, next_batch, Learn],
+        hint="Each epoch has its own order, np.random.default_rng([seed, epoch]).permutation(N); "
+             "batch number b (from 0) is the slice order[b·size : (b + 1)·size], which for the "
+             "last batch of an epoch is shorter.",
+        solution="def batch_rows(N, size, seed, epoch, number):\n"
+                 "    order = np.random.default_rng([seed, epoch]).permutation(N)\n"
+                 "    return order[number * size:(number + 1) * size]",
+        mistakes=[
+            Mistake("that is the same order in every epoch: each epoch is shuffled afresh, "
+                    "with the generator seeded by [seed, epoch]",
+                    lambda *case: _rows(*case, order_seed=lambda seed, epoch, number: seed)),
+            Mistake("those samples are in the data's order: an epoch visits them shuffled, "
+                    "np.random.default_rng([seed, epoch]).permutation(N)",
+                    lambda *case: _rows(*case, order_seed=lambda *_: "none")),
+            Mistake("you counted the batches from 1: batch number 0 is the first slice, "
+                    "order[0 : size]", lambda *case: _rows(*case, first=1)),
+            Mistake("you drew a new order for every batch: one order per epoch, cut into "
+                    "batches, so that the epoch visits every sample once",
+                    lambda *case: _rows(*case, order_seed=lambda seed, epoch, number:
+                                        [seed, epoch, number])),
+        ])
+
+
+EXERCISES = (cross_entropy_gradient, cross_entropy, output_dC_dw, which_keeps_learning,
+             batch_rows)
