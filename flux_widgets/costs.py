@@ -148,8 +148,13 @@ def cross_entropy_cost(y, t, a=None, activation=None):
     rounded to exactly 0 or 1) still gives a finite cost, never log 0.
     """
     if _categorical(activation):
-        return float(-np.sum(t * _log_softmax(a))) / a.shape[0]
+        return _categorical_cost(t, _log_softmax(a))
     return float(np.sum(t * _softplus(-a) + (1.0 - t) * _softplus(a))) / a.shape[0]
+
+
+def _categorical_cost(t, log_p):
+    """−(1/N) Σ t · log p, from log p (N x k)."""
+    return float(-np.sum(t * log_p)) / log_p.shape[0]
 
 
 def cross_entropy_and_dC_dy(y, t, dC_dy, a=None, activation=None):
@@ -171,13 +176,13 @@ def cross_entropy_and_dC_dy(y, t, dC_dy, a=None, activation=None):
         if _categorical(activation):
             log_p = _log_softmax(a)
             np.copyto(dC_dy, np.where(t != 0, -t * np.exp(np.minimum(-log_p, _EXP_CAP)), 0.0))
-            cost = float(-np.sum(t * log_p)) / N
+            cost = _categorical_cost(t, log_p)
         else:
             against_one = np.where(t != 1, (1.0 - t) * (1.0 + np.exp(np.minimum(a, _EXP_CAP))),
                                    0.0)
             against_zero = np.where(t != 0, t * (1.0 + np.exp(np.minimum(-a, _EXP_CAP))), 0.0)
             np.subtract(against_one, against_zero, out=dC_dy)
-            cost = float(np.sum(t * _softplus(-a) + (1.0 - t) * _softplus(a))) / N
+            cost = cross_entropy_cost(y, t, a, activation)
     dC_dy /= N
     return cost
 

@@ -844,11 +844,5 @@ def network_cost(network):
     of them, or its mini-batch), computed without touching its matrices: the cost whose
     gradients ``Back_Propagation`` stores."""
     check_network("network_cost", network)
-    if network.batch is None:
-        return _cost_on(network, network.inputMatrix, network.outputMatrix)
-    return _cost_on(network, network._batch_data[0][:len(network.batch.rows)], network.targets)
-
-
-def _cost_on(network, inputs, targets):
-    a, y = _pass_rows(network, inputs)
-    return network.cost_type.record.cost(y, targets, a, network.output_activation)
+    a, y = _pass_rows(network, network.neural_layers[0].input_matrix)   # the data, or the batch's
+    return network.cost_type.record.cost(y, network.targets, a, network.output_activation)

@@ -624,7 +624,6 @@ class Worksheet:
         if len(self.blanks) != len(blanks) or not blanks:
             raise ConfigurationError(f"{title}: a worksheet needs blanks with different names")
         self.rtol, self.atol = rtol, atol
-        self.mistakes = [mistake for blank in blanks for mistake in blank.mistakes]
 
     def check(self, answer):
         """Judge every blank of ``answer`` (a dict); returns one :class:`Feedback`."""
