@@ -373,6 +373,10 @@ class Stepper:
     def computations(self):
         """One iteration's :class:`Computation` s, in order; their formulas give the shapes
         of the rows held (a mini-batch's, once it is taken)."""
+        return self._computations(self.takes_samples)
+
+    def _computations(self, takes_samples):
+        """:attr:`computations`, beginning by taking the samples or not."""
         rows = self.network.neural_layers[0].sample_size
         listed = self._lists.get(rows)
         if listed is None:
@@ -382,7 +386,7 @@ class Stepper:
             listed = self._lists[rows] = [
                 Computation(phase, number, writes, *per_layer[number - 1][writes[-1]])
                 for phase, number, writes in iteration_computations(network)]
-        return [self._taking(), *listed] if self.takes_samples else listed
+        return [self._taking(), *listed] if takes_samples else listed
 
     def _taking(self, taken=None):
         """The computation that takes an iteration's samples; ``taken``: the batch it took
@@ -537,7 +541,7 @@ class Stepper:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
             if taking:  # the samples first: the rest is computed (and described) for them
                 self._take_samples()
-            computations = self.computations
+            computations = self._computations(self._takes)   # this iteration's, for its rows
             done = computations[start:start + count]
             if taking:
                 done[0] = self._taking(self.network.batch)  # says which samples it took
