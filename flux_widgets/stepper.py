@@ -326,7 +326,7 @@ class Stepper:
                                 ("history_bytes", history_bytes), ("curve_points", curve_points)))
         capacity = max(1, min(history_limit, history_bytes // max(1, network.state.nbytes)))
         self._history = deque(maxlen=capacity)
-        self._lists = {}   # rows held -> one iteration's computations, their shapes for them
+        self._lists = {}   # (rows held, batch setting) -> one iteration's computations
         self.position = 0
         self._takes = False
         self.curve = CostCurve(curve_points)
@@ -376,17 +376,22 @@ class Stepper:
         return self._computations(self.takes_samples)
 
     def _computations(self, takes_samples):
-        """:attr:`computations`, beginning by taking the samples or not."""
+        """:attr:`computations`, beginning by taking the samples or not (each list made once
+        per number of rows held and batch setting)."""
         rows = self.network.neural_layers[0].sample_size
-        listed = self._lists.get(rows)
+        key = (rows, (self._batch_size, self._shuffle_seed) if takes_samples else None)
+        listed = self._lists.get(key)
         if listed is None:
-            network = self.network
-            per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
-                         for index in range(len(network.neural_layers))]
-            listed = self._lists[rows] = [
-                Computation(phase, number, writes, *per_layer[number - 1][writes[-1]])
-                for phase, number, writes in iteration_computations(network)]
-        return [self._taking(), *listed] if takes_samples else listed
+            if takes_samples:
+                listed = [self._taking(), *self._computations(False)]
+            else:
+                network = self.network
+                per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
+                             for index in range(len(network.neural_layers))]
+                listed = [Computation(phase, number, writes, *per_layer[number - 1][writes[-1]])
+                          for phase, number, writes in iteration_computations(network)]
+            self._lists[key] = listed
+        return listed
 
     def _taking(self, taken=None):
         """The computation that takes an iteration's samples; ``taken``: the batch it took
