@@ -496,6 +496,16 @@ def test_a_broken_network_asks_its_question_and_badges_dead_neurons(app, jupyter
     assert_no_widget_errors(page)
 
 
+def run_one_cell(source, size, app, jupyter, page, tmp_path):
+    """A notebook of one code cell, ``source``, opened and run in ``app`` at ``size``."""
+    import nbformat
+
+    path = tmp_path / "one_cell.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+
+
 PAPER_CELL = ("import flux_widgets as fw\n"
               "from flux_widgets.exercises import paper\n"
               "fw.Panel(network=paper.network(), learning_rate=0.5)")
@@ -508,16 +518,10 @@ def test_the_network_on_paper_steps_to_the_hand_numbers(app, size, jupyter, page
     Step clicks in the browser (six forward, ten backward), one computation each; the
     first backward click says the hand cost, the tables then show layer 1's dC_dw to the
     four digits the worksheets ask for, and nothing went wrong."""
-    import nbformat
-
     from flux_widgets.exercises import paper
     from flux_widgets.widgets.tables import SIGNIFICANT_FIGURES, significant_text
 
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAPER_CELL)])
-    path = tmp_path / "paper.ipynb"
-    nbformat.write(notebook, path)
-    page.set_viewport_size({"width": size[0], "height": size[1]})
-    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    run_one_cell(PAPER_CELL, size, app, jupyter, page, tmp_path)
     panel = page.locator(".flux-panel").first
     narration = panel.locator(".flux-narration").first
     step = panel.locator("button:has-text('Step')").first
@@ -553,13 +557,7 @@ def test_the_cost_control_and_a_cross_entropy_network(app, jupyter, page, tmp_pa
     layer's backward steps say what they compute (∂C/∂p, the Jacobian's diagonal, (y − t)/N)
     in the narration and beside the tables; after a whole iteration the chart is named
     cross-entropy; choosing MSE and Form network names it MSE again."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CROSS_ENTROPY_CELL)])
-    path = tmp_path / "cross_entropy.ipynb"
-    nbformat.write(notebook, path)
-    page.set_viewport_size({"width": 1366, "height": 768})
-    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    run_one_cell(CROSS_ENTROPY_CELL, (1366, 768), app, jupyter, page, tmp_path)
     panel = page.locator(".flux-panel").first
     cost = panel.get_by_label("Cost").first
     assert cost.locator("option:checked").inner_text().strip() == "cross-entropy"
@@ -598,13 +596,7 @@ def test_stepping_by_mini_batch(app, size, jupyter, page, tmp_path):
     names it and its samples), the tables number its rows by their samples, the output
     map outlines its 16 points; typing ``all`` in the Batch size field (by keyboard) makes
     the next iteration take all 200 samples again, and the outlines go."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BATCH_CELL)])
-    path = tmp_path / "batches.ipynb"
-    nbformat.write(notebook, path)
-    page.set_viewport_size({"width": size[0], "height": size[1]})
-    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    run_one_cell(BATCH_CELL, size, app, jupyter, page, tmp_path)
     panel = page.locator(".flux-panel").first
     batch_field = panel.get_by_label("Batch size").first
     assert batch_field.input_value() == "16"
