@@ -317,8 +317,14 @@ class PanelMachine(RuleBasedStateMachine):
         predicting = self.panel.predicting
         if not predicting.on or granularity not in ASKED_AT:
             return False
-        return predicting.question is not None or \
+        return (predicting.question is not None and not self._withdrawn()) or \
             ask(self.model, granularity, predicting.seed) is not None
+
+    def _withdrawn(self):
+        """Whether the settings just taken withdraw the question waiting: its step now takes
+        new samples first (a batch size typed after it was asked)."""
+        return self.panel.predicting.question is not None and not self.model.position \
+            and self.model.takes_samples
 
     @precondition(lambda self: self.has_network)
     @rule(on=st.booleans())
@@ -330,7 +336,7 @@ class PanelMachine(RuleBasedStateMachine):
                                "-1e3", "1, 1", "0,0", "abc", "nan", "", "99, 99", "1e400"]))
     def answer(self, how):
         predicting = self.panel.predicting
-        question = predicting.question
+        question, withdrawn = predicting.question, False
         if question is not None:
             if question.choices:
                 picks = {"first choice": 0, "second choice": 1}
@@ -343,12 +349,17 @@ class PanelMachine(RuleBasedStateMachine):
                 well_formed = True
             except FluxError:
                 well_formed = False
-            if well_formed and self._lr_accepted():
+            accepted = self._lr_accepted()
+            withdrawn = accepted and self._withdrawn()
+            if well_formed and accepted and not withdrawn:
                 self.revealed = (self.model.network.iteration, self.model.position)
                 self._undoable(self.model.step, predicting.granularity())
         asked = predicting.asked
         self.press(predicting.answer_button)
-        if question is not None and predicting.question is None:  # answered: graded once
+        if question is not None and withdrawn:
+            assert predicting.question is None and predicting.asked == asked
+            assert "the question no longer applies" in self.panel.narration.value
+        elif question is not None and predicting.question is None:  # answered: graded once
             assert predicting.asked in (asked, asked + 1) and predicting.verdict.value
 
     @precondition(lambda self: self.has_network and self.panel.predicting.on)

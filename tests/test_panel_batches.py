@@ -247,3 +247,28 @@ def test_the_configuration_string_keeps_what_the_stepper_uses(panel):
     panel.step("computation")
     settings = parse_configuration_string(panel.keep.shared.value)
     assert (settings["batch_size"], settings["shuffle_seed"]) == (32, 0)
+
+
+def test_a_question_about_a_step_that_will_take_a_batch_first_is_withdrawn():
+    """Asked about x·W of all samples, the learner types a batch size: the step now takes a
+    mini-batch first, so the question (about rows it will not hold) is withdrawn, unscored."""
+    shown = Panel(dataset="xor", layers="3, 1", hidden="relu", learning_rate=0.5)
+    try:
+        shown.set_predicting(True)
+        assert shown.step("computation") is None and shown.predicting.question is not None
+        shown.controls.batch_size.value = "2"
+        assert shown.answer("0.5") is None
+        assert shown.predicting.question is None and shown.predicting.asked == 0
+        assert "the question no longer applies" in shown.narration.value
+        assert shown.network.iteration == 0 and shown.stepper.position == 0
+        step = shown.step("computation")           # takes the batch, unasked
+        assert step.written == [(1, "input_matrix")] and len(shown.network.batch.rows) == 2
+        shown.undo()
+        shown.controls.batch_size.value = "all"
+        assert shown.step("computation") is None    # asked again, of all samples
+        shown.controls.batch_size.value = "3"
+        step = shown.step("computation")           # Step withdraws it and takes the batch
+        assert step is not None and len(shown.network.batch.rows) == 3
+        assert shown.predicting.question is None
+    finally:
+        shown.close()

@@ -504,6 +504,9 @@ class Panel(widgets.VBox):
         controls.clear_error()
         if (stepper.learning_rate, stepper.batch_size, stepper.shuffle_seed) != before:
             self.keep.show_configuration()   # the string to share gives the new settings
+        if self.predicting.question is not None and not stepper.position \
+                and stepper.takes_samples:   # its step now takes new samples first:
+            self.predicting.withdraw()       # the question is about rows not held then
         return True
 
     def step(self, granularity):
@@ -542,6 +545,10 @@ class Panel(widgets.VBox):
         if question is None:
             raise ConfigurationError("no question is waiting: switch Predict on and press Step")
         if self.training.running or not self._take_settings():
+            return None
+        if self.predicting.question is None:   # withdrawn: the batch size changed
+            self.narration.value = ("The batch size changed, so this step takes new samples "
+                                    "first and the question no longer applies: press Step.")
             return None
         answer = check_answer(question, self.predicting.chosen_answer()
                               if answer is None else answer, self.network)
