@@ -66,11 +66,20 @@ PREFIX = "flux1"
 EXAMPLE = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
 # the settings a configuration string needs; "init_scale" may be missing (scale 1)
 _SETTINGS = ("layers", "hidden", "output", "learning_rate", "dataset", "seed")
+def _batch_part(text):
+    """A string's ``batch=…``: a size, or ``all`` (the part is then not needed); never empty,
+    as no other part may be."""
+    if not text:
+        raise ConfigurationError("the batch size after batch= is empty; write a number of "
+                                 "samples, such as batch=32, or leave the part out for all")
+    return parse_batch_size(text)
+
+
 # the optional parts after the seed, in order: label -> (setting, what it is, its parser,
 # its default: the part is written only for another value)
 _OPTIONAL = {"scale": ("init_scale", "weight scale", parse_init_scale, 1.0),
              "cost": ("cost", "cost", CostType.parse, CostType.MSE),
-             "batch": ("batch_size", "batch size", parse_batch_size, None),
+             "batch": ("batch_size", "batch size", _batch_part, None),
              "shuffle": ("shuffle_seed", "shuffle seed", parse_shuffle_seed, 0)}
 _SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
                  "session_version", "predictions", "takes_samples")

@@ -603,14 +603,40 @@ class Stepper:
         if batch is None:
             said = f"cost C = {self.network.cost:.6g}"
         else:
-            epochs = getattr(learned, "epoch_costs", ())
-            said = (f"the last mini-batch's cost C = {self.network.cost:.6g}" + (
-                f"; the last epoch's cost (the mean of its batches' costs) "
-                f"{epochs[-1]:.6g}" if len(epochs) else ""))
+            epoch = self.last_epoch_cost()
+            said = f"the last mini-batch's cost C = {self.network.cost:.6g}" + (
+                "" if epoch is None else f"; epoch {epoch[0]}'s cost (the mean of its "
+                f"batches' costs, weighted by their sizes) {epoch[1]:.6g}")
         self.last_step = Step(done, self.network.iteration, self.network.cost, batch=batch, note=(
             f"Trained to iteration {self.network.iteration}{batch_words(batch)} with learning "
             f"rate {checks.number_text(self._learning_rate)}: {said}"))
         return self.last_step
+
+    def last_epoch_cost(self):
+        """``(epoch, cost)`` of the last epoch of the mini-batches held that ended: the mean
+        of its batches' costs weighted by their sizes (as ``Learn``'s ``epoch_costs``), read
+        from the curve; ``None`` before one ended, or when the curve does not hold all its
+        batches' costs (thinned, or the epoch ran before the stepper). An epoch's batches
+        run one per iteration, in order, up to the batch held (``next_batch`` starts at
+        epoch 0 whenever the batch size or shuffle seed changes)."""
+        batch = self.network.batch
+        if batch is None:
+            return None
+        N, size = self.network.sample_size, batch.size
+        count = -(-N // size)   # batches in an epoch
+        taken = self.network.iteration + bool(self.position)   # the iteration batch is of
+        if batch.number == count - 1 and not self.position:    # its epoch just ended
+            epoch, last = batch.epoch, taken
+        else:                                                  # the epoch before it
+            epoch, last = batch.epoch - 1, taken - batch.number - 1
+        if epoch < 0:
+            return None
+        costs = dict(zip(self.iteration_points, self.mse_values))
+        points = range(last - count + 1, last + 1)
+        if not all(point in costs for point in points):
+            return None
+        sizes = [size] * (count - 1) + [N - size * (count - 1)]
+        return epoch, sum(costs[point] * r for point, r in zip(points, sizes)) / N
 
     def _finish_iteration(self, done, before):
         """Run ``done``, the rest of the started iteration, and check it as ``Learn``

@@ -143,7 +143,7 @@ def test_training_by_batch_is_learns_and_says_the_epochs_cost(panel):
     assert panel.stepper.mse_values == list(result[0])
     narration = text(panel.narration)
     assert "mini-batch 3 of epoch 2" in narration         # 30 = 13 + 13 + 4
-    assert f"the last epoch's cost (the mean of its batches' costs) " \
+    assert f"epoch 1's cost (the mean of its batches' costs, weighted by their sizes) " \
            f"{result.epoch_costs[-1]:.6g}" in narration
     panel.undo()                                  # one step back undoes the training
     assert panel.network.iteration == 0 and panel.network.batch is None
