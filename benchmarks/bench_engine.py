@@ -214,8 +214,11 @@ def time_torch32(case, iterations):
     return _time_torch(case, iterations, torch.float32)
 
 
-def time_stepper(iterations, granularity):
-    stepper = Stepper(parity_network(), CASES["parity"][1])
+STEPPER_BATCH = 4   # the stepper's mini-batch row: parity's 16 samples in batches of 4
+
+
+def time_stepper(iterations, granularity, batch_size=None):
+    stepper = Stepper(parity_network(), CASES["parity"][1], batch_size=batch_size)
     steps_per_iteration = len(stepper.computations) if granularity == "computation" else 1
     start = time.perf_counter()
     for _ in range(iterations * steps_per_iteration):
@@ -328,14 +331,20 @@ def main():
                   f"   (target < 1: {'met' if per['engine'] < per['torch64'] else 'MISSED'})")
         if case == "parity" and not args.no_stepper:
             n = max(iterations, 500)
-            step_iteration = min(time_stepper(n // 10, "iteration") for _ in range(3))
-            step_computation = min(time_stepper(n // 50, "computation") for _ in range(3))
-            count = len(Stepper(parity_network(), CASES["parity"][1]).computations)
-            print(f"  {'Stepper, whole iteration':<32}{step_iteration * 1e6 / (n // 10):9.1f} µs / iteration"
-                  f"   ratio {step_iteration * 1e6 / (n // 10) / base:5.2f}")
-            print(f"  {f'Stepper, {count} computations':<32}"
-                  f"{step_computation * 1e6 / (n // 50):9.1f} µs / iteration"
-                  f"   ratio {step_computation * 1e6 / (n // 50) / base:5.2f}")
+            for size in (None, STEPPER_BATCH):   # all samples, then by mini-batch
+                runs = [(time_stepper(n // 10, "iteration", size),
+                         time_stepper(n // 50, "computation", size)) for _ in range(3)]
+                step_iteration = min(run[0] for run in runs)
+                step_computation = min(run[1] for run in runs)
+                count = len(Stepper(parity_network(), CASES["parity"][1],
+                                    batch_size=size).computations)
+                by = "" if size is None else f", batches of {size}"
+                print(f"  {f'Stepper, whole iteration{by}':<32}"
+                      f"{step_iteration * 1e6 / (n // 10):9.1f} µs / iteration"
+                      f"   ratio {step_iteration * 1e6 / (n // 10) / base:5.2f}")
+                print(f"  {f'Stepper, {count} computations{by}':<32}"
+                      f"{step_computation * 1e6 / (n // 50):9.1f} µs / iteration"
+                      f"   ratio {step_computation * 1e6 / (n // 50) / base:5.2f}")
         print(f"  largest cost difference from the minimal loop (untimed runs of {checked} "
               f"iterations):")
         print(f"    {'':<32}{'first 10':>9}  {f'all {checked}':>9}")

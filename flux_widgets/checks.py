@@ -50,7 +50,7 @@ __all__ = [
     "number_text", "is_whole_number", "is_real_number", "is_finite_real",
     "whole_number", "parse_whole_number", "finite_real", "positive_real", "fraction",
     "parse_positive_real", "learning_rate", "parse_learning_rate", "seed", "parse_seed",
-    "init_scale", "parse_init_scale",
+    "init_scale", "parse_init_scale", "shuffle_seed", "parse_batch_size", "parse_shuffle_seed",
     "learning_rate_note", "seed_note",
     "layer_sizes", "parse_layer_sizes", "memory_limit", "memory_limit_text", "check_memory",
     "bytes_text",
@@ -354,6 +354,33 @@ def seed(value):
 def parse_seed(text):
     """``"0"`` → ``0``: the seed typed in ``text``, a whole number from 0 to 2³² − 1."""
     return parse_whole_number(text, "the seed", 0, MAX_SEED)
+
+
+def shuffle_seed(value):
+    """The seed of the mini-batches' shuffle: a whole number from 0 to 2³² − 1 (never
+    ``None``: the same seed gives the same batches)."""
+    return whole_number(value, "the shuffle seed", 0, MAX_SEED)
+
+
+def parse_shuffle_seed(text):
+    """``"3"`` → ``3``: the shuffle seed typed in ``text``, as :func:`shuffle_seed`."""
+    return parse_whole_number(text, "the shuffle seed", 0, MAX_SEED)
+
+
+ALL_SAMPLES = ("", "all", "full")   # what a typed batch size may say for "all samples"
+
+
+def parse_batch_size(text):
+    """``"32"`` → ``32``, and ``""``, ``"all"`` or ``"full"`` → ``None`` (all samples, the
+    seed's full batch): the mini-batch size typed in ``text``. At most the number of
+    samples, which the network checks (:class:`~flux_widgets.stepper.Stepper`)."""
+    text = str(text).strip()
+    if text.lower() in ALL_SAMPLES:
+        return None
+    try:
+        return parse_whole_number(text, "the batch size", 1)
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{error} (or all, for every sample)") from None
 
 
 # ---- notes: typed values that are accepted but may surprise ---------------------------

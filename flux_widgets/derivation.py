@@ -127,14 +127,14 @@ def _dC_dy_rule(network, number, column):
     layer = network.neural_layers[number - 1]
     if layer.dC_da_from_cost:
         return (f"∂C/∂a_{column}[n] = (y[n, {column}] − t[n, {column}])/N, N = "
-                f"{network.sample_size} ({layer.cost.label} with a {layer.activation.name} "
+                f"{layer.sample_size} ({layer.cost.label} with a {layer.activation.name} "
                 "output: ∂C/∂y times h' simplified)")
     if not layer.dC_da_is_product:
         return (f"∂C/∂a_{column}[n] = h_{column}[n]·(∂C/∂h_{column}[n] − Σ_k ∂C/∂h_k[n]·h_k[n]) "
                 f"({layer.activation.name}'s whole Jacobian)")
     if number == len(network.neural_layers):
         return (f"∂C/∂h_{column}[n] = (2/N)·(y[n, {column}] − t[n, {column}]), "
-                f"N = {network.sample_size} (output layer)")
+                f"N = {layer.sample_size} (output layer)")
     return (f"∂C/∂h_{column}[n] = Σ_k ∂C/∂a_k[n] · W[{column}, k] of layer {number + 1} "
             f"(every neuron k that neuron {column} feeds)")
 

@@ -179,6 +179,12 @@ class Neural_Layer_Information:
             return self.outputMatrix
         return self._batch_data[1][:len(self.batch.rows)]
 
+    @property
+    def held_rows(self):
+        """The samples the per-sample matrices hold, row by row: their indices into the data
+        (``0 … N−1``, or the mini-batch's ``rows``)."""
+        return np.arange(self.sample_size) if self.batch is None else self.batch.rows
+
     def select_batch(self, batch):
         """Let the per-sample matrices hold the mini-batch ``batch`` (a :class:`Batch`, from
         :func:`next_batch`): the inputs and targets of its samples are copied into the first
@@ -648,7 +654,7 @@ def next_batch(network, batch_size, shuffle_seed=0):
     (N mod batch_size samples, if that is not 0)."""
     N = network.sample_size
     size = checks.whole_number(batch_size, "the batch size", 1, N)
-    shuffle_seed = checks.seed(shuffle_seed)
+    shuffle_seed = checks.shuffle_seed(shuffle_seed)
     held = network.batch
     epoch, number = 0, 0
     if held is not None and (held.size, held.seed) == (size, shuffle_seed):

@@ -159,7 +159,7 @@ def _dC_da_why(network, layer, row, column, value):
     where = f"[{row},{column}]"
     if own.dC_da_from_cost:
         y, t = m["activated_output_matrix"][row, column], network.targets[row, column]
-        return (f"∂C/∂a{where} = (y − t)/N = ({_g(y)} − {_g(t)})/{network.sample_size} = "
+        return (f"∂C/∂a{where} = (y − t)/N = ({_g(y)} − {_g(t)})/{own.sample_size} = "
                 f"{_g(value)} ({own.cost.label} with a {own.activation.name} output): the "
                 "sign of y − t.")
     if not own.dC_da_is_product:
@@ -326,6 +326,8 @@ def ask(stepper, granularity="computation", seed=0):
     seed = checks.whole_number(seed, "the seed", 0, checks.MAX_SEED)
     network = stepper.network
     computations = stepper.next_computations(granularity)
+    if computations[0].writes == ("input_matrix",):
+        return None   # it takes new samples first: what follows reads rows not held yet
     rng = np.random.default_rng([seed, network.iteration, stepper.position])
     options = [(computation, name) for computation in computations
                for name, kind in KINDS.items() if kind.writes & set(computation.writes)]

@@ -5,26 +5,31 @@ is the format, the dataset, the layer sizes after the implicit input layer, the
 hidden activation (one for all hidden layers, or one per hidden layer:
 ``tanh,relu``), the output activation, the learning rate and the seed,
 separated by ``:``; spaces around parts, commas and ``=``, and case, are ignored.
-After the seed come two optional parts, in this order: ``scale=5``, the weight scale the
+After the seed come four optional parts, in this order: ``scale=5``, the weight scale the
 network was formed with (:func:`~flux_widgets.network.Form_Network`'s ``init_scale``;
-without it the scale is 1), and ``cost=cross_entropy``, its cost (without it the seed's
-MSE). A string is written with each only when it is not the default, so every string of
-FLUX 0.1 still reads, and is still written, as it was.
+without it the scale is 1), ``cost=cross_entropy``, its cost (without it the seed's
+MSE), ``batch=32``, the size of the mini-batches it is stepped and trained with (without
+it all samples, the seed's full batch), and ``shuffle=3``, the seed of their shuffle
+(without it 0). A string is written with each only when it is not the default, so every
+string of FLUX 0.1 still reads, and is still written, as it was.
 
 A session file is a network saved by :func:`~flux_widgets.storage.save_network`
 with ::
 
     extra = {"configuration": "flux1:…", "position": 7, "mse_values": […],
-             "iteration_points": […], "session_version": 2,
-             "predictions": {"right": 2, "asked": 3}}
+             "iteration_points": […], "session_version": 3,
+             "predictions": {"right": 2, "asked": 3}, "takes_samples": false}
 
 after :func:`load_session` the next step computes exactly what it would have
 computed without the save (the curve is the stepper's, thinned past
 ``curve_points``), and the prediction score (``right`` of ``asked`` predict-mode
-questions answered right, 0 ≤ right ≤ asked) is what it was. ``session_version``
+questions answered right, 0 ≤ right ≤ asked) is what it was; ``takes_samples`` is
+whether the iteration under way began by taking its samples (a mini-batch:
+:attr:`~flux_widgets.stepper.Stepper.takes_samples`). ``session_version``
 versions this ``extra`` as ``storage.VERSION`` versions the file around it: an
 ``extra`` without it is version 1 (FLUX 0.1: no score), migrated by
-``_SESSION_MIGRATIONS`` (score 0 of 0); a newer one is refused. The ``parse_*``
+``_SESSION_MIGRATIONS`` (score 0 of 0; version 2 → 3: no samples taken, as there were no
+mini-batches); a newer one is refused. The ``parse_*``
 functions check what a learner types (the numeric ones live in
 :mod:`flux_widgets.checks` and are importable from here too); every refusal is a
 ConfigurationError.
@@ -42,8 +47,9 @@ import numpy as np
 from . import checks
 from .activations import ActivationType
 from .costs import CostType
-from .checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, number_text, parse_init_scale,
-                     parse_layer_sizes, parse_learning_rate, parse_seed, parse_whole_number)
+from .checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, number_text, parse_batch_size,
+                     parse_init_scale, parse_layer_sizes, parse_learning_rate, parse_seed,
+                     parse_shuffle_seed, parse_whole_number)
 from .datasets import DATASET_NAMES
 from .errors import ConfigurationError, StorageError
 from .network import Form_Network, check_network_memory
@@ -60,12 +66,24 @@ PREFIX = "flux1"
 EXAMPLE = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
 # the settings a configuration string needs; "init_scale" may be missing (scale 1)
 _SETTINGS = ("layers", "hidden", "output", "learning_rate", "dataset", "seed")
-# the optional parts after the seed, in order: label -> (setting, what it is, its parser)
-_OPTIONAL = {"scale": ("init_scale", "weight scale", parse_init_scale),
-             "cost": ("cost", "cost", CostType.parse)}
+def _batch_part(text):
+    """A string's ``batch=…``: a size, or ``all`` (the part is then not needed); never empty,
+    as no other part may be."""
+    if not text:
+        raise ConfigurationError("the batch size after batch= is empty; write a number of "
+                                 "samples, such as batch=32, or leave the part out for all")
+    return parse_batch_size(text)
+
+
+# the optional parts after the seed, in order: label -> (setting, what it is, its parser,
+# its default: the part is written only for another value)
+_OPTIONAL = {"scale": ("init_scale", "weight scale", parse_init_scale, 1.0),
+             "cost": ("cost", "cost", CostType.parse, CostType.MSE),
+             "batch": ("batch_size", "batch size", _batch_part, None),
+             "shuffle": ("shuffle_seed", "shuffle seed", parse_shuffle_seed, 0)}
 _SESSION_KEYS = ("configuration", "position", "mse_values", "iteration_points",
-                 "session_version", "predictions")
-SESSION_VERSION = 2
+                 "session_version", "predictions", "takes_samples")
+SESSION_VERSION = 3
 
 
 def _add_predictions(extra):
@@ -73,9 +91,15 @@ def _add_predictions(extra):
     return dict(extra, session_version=2, predictions={"right": 0, "asked": 0})
 
 
+def _add_takes_samples(extra):
+    """Session version 2 → 3: whether the iteration under way took its samples; before
+    mini-batches none did."""
+    return dict(extra, session_version=3, takes_samples=False)
+
+
 # session version v -> a function turning a session's extra of version v into that of v + 1
 # (CONTRIBUTING.md, "Changing a saved format"; tests/fixtures/saved keeps every version)
-_SESSION_MIGRATIONS = {1: _add_predictions}
+_SESSION_MIGRATIONS = {1: _add_predictions, 2: _add_takes_samples}
 
 
 # ---- What a learner types (the numbers: flux_widgets.checks).
@@ -121,20 +145,25 @@ def configuration_string(settings):
     settings : dict
         As :meth:`Controls.values` returns them (activations and the cost may also be
         names); without ``init_scale`` the weight scale is 1, without ``cost`` the cost
-        is MSE.
+        is MSE, without ``batch_size`` all samples, without ``shuffle_seed`` 0.
 
     Returns
     -------
     str
-        Such as :data:`EXAMPLE`, with ``:scale=…`` when the weight scale is not 1 and
-        ``:cost=…`` when the cost is not MSE; :func:`parse_configuration_string` gives
-        ``settings`` back.
+        Such as :data:`EXAMPLE`, with ``:scale=…`` when the weight scale is not 1,
+        ``:cost=…`` when the cost is not MSE, ``:batch=…`` for mini-batches and
+        ``:shuffle=…`` for a shuffle seed other than 0; :func:`parse_configuration_string`
+        gives ``settings`` back.
     """
     missing = [key for key in _SETTINGS if not isinstance(settings, dict) or key not in settings]
     if missing:
         raise ConfigurationError(f"the settings lack {', '.join(missing)}")
-    scale = checks.init_scale(settings.get("init_scale", 1.0))
-    cost = CostType.parse(settings.get("cost", CostType.MSE))
+    optional = {"init_scale": checks.init_scale(settings.get("init_scale", 1.0)),
+                "cost": CostType.parse(settings.get("cost", CostType.MSE)),
+                "batch_size": settings.get("batch_size"),
+                "shuffle_seed": checks.shuffle_seed(settings.get("shuffle_seed", 0))}
+    if optional["batch_size"] is not None:
+        optional["batch_size"] = checks.whole_number(optional["batch_size"], "the batch size", 1)
     dataset, layers = str(settings["dataset"]).lower(), settings["layers"]
     if dataset not in DATASET_NAMES:  # such as "csv:marks.csv", a learner's own file
         raise ConfigurationError(f"'{dataset}' is not a bundled dataset; only those "
@@ -145,10 +174,16 @@ def configuration_string(settings):
                      _activation_text(settings["hidden"]), _activation_text(settings["output"]),
                      f"lr={_number_text(settings['learning_rate'])}",
                      f"seed={_number_text(settings['seed'])}",
-                     *([] if scale == 1 else [f"scale={_number_text(scale)}"]),
-                     *([] if cost is CostType.MSE else [f"cost={cost.value}"])])
+                     *(f"{label}={_setting_text(optional[key])}"
+                       for label, (key, _, _, default) in _OPTIONAL.items()
+                       if optional[key] != default)])
     parse_configuration_string(text)
     return text
+
+
+def _setting_text(value):
+    """An optional setting as the string writes it: a cost by its name, a number shortest."""
+    return value.value if isinstance(value, CostType) else _number_text(value)
 
 
 def _labelled(part, label, what):
@@ -165,16 +200,18 @@ def parse_configuration_string(text):
     Parameters
     ----------
     text : str
-        Such as :data:`EXAMPLE` (7 parts), and after the seed, optionally, the weight scale
-        and the cost in that order: ``…:seed=0:scale=5``, ``…:seed=0:cost=cross_entropy``,
-        ``…:seed=0:scale=5:cost=cross_entropy``.
+        Such as :data:`EXAMPLE` (7 parts), and after the seed, optionally, the weight scale,
+        the cost, the batch size and the shuffle seed in that order: ``…:seed=0:scale=5``,
+        ``…:seed=0:cost=cross_entropy``, ``…:seed=0:scale=5:cost=cross_entropy:batch=32``,
+        ``…:seed=0:batch=32:shuffle=3``.
 
     Returns
     -------
     dict
         As :meth:`Controls.values`: ``layers`` (list of int), ``hidden`` (ActivationType
         or one per hidden layer), ``output``, ``learning_rate``, ``dataset``, ``seed``,
-        ``init_scale`` (1.0 when not given), ``cost`` (a CostType; MSE when not given).
+        ``init_scale`` (1.0 when not given), ``cost`` (a CostType; MSE when not given),
+        ``batch_size`` (``None``, all samples, when not given), ``shuffle_seed`` (0).
     """
     if not isinstance(text, str):
         raise ConfigurationError(f"a configuration string is text, not {type(text).__name__}")
@@ -190,8 +227,9 @@ def parse_configuration_string(text):
     if not 7 <= len(parts) <= 7 + len(_OPTIONAL):
         raise ConfigurationError(f"the configuration string has {len(parts)} parts separated by "
                                  f"':', but needs 7, like {EXAMPLE}, and after the seed at "
-                                 f"most the weight scale and the cost, like "
-                                 f"{EXAMPLE}:scale=5:cost=cross_entropy")
+                                 f"most the weight scale, the cost, the batch size and the "
+                                 f"shuffle seed, like "
+                                 f"{EXAMPLE}:scale=5:cost=cross_entropy:batch=4:shuffle=3")
     _, dataset, layers, hidden, output, rate, seed, *optional = parts
     if dataset.lower() not in DATASET_NAMES:
         raise ConfigurationError(f"unknown dataset '{dataset}'; choose one of "
@@ -204,7 +242,7 @@ def parse_configuration_string(text):
     settings = {"layers": layers, "hidden": hidden, "output": ActivationType.parse(output),
                 "learning_rate": parse_learning_rate(_labelled(rate, "lr", "learning rate")),
                 "dataset": dataset.lower(), "seed": parse_seed(_labelled(seed, "seed", "seed")),
-                "init_scale": 1.0, "cost": CostType.MSE}
+                **{key: default for key, _, _, default in _OPTIONAL.values()}}
     labels = list(_OPTIONAL)
     for part in optional:   # each at most once, in the order of _OPTIONAL
         label = part.partition("=")[0].strip().lower()
@@ -215,7 +253,7 @@ def parse_configuration_string(text):
                                      f"{' and '.join(f'{name}=…' for name in _OPTIONAL)}, in "
                                      f"that order, each once; {how}")
         labels = labels[labels.index(label) + 1:]
-        key, what, parse = _OPTIONAL[label]
+        key, what, parse, _ = _OPTIONAL[label]
         settings[key] = parse(_labelled(part, label, what))
     return settings
 
@@ -270,7 +308,7 @@ def save_session(stepper, path, settings, predictions=(0, 0)):
     path : str or os.PathLike
     settings : dict
         What the network was formed with (:meth:`Controls.values`); the
-        learning rate saved is the stepper's.
+        learning rate, batch size and shuffle seed saved are the stepper's.
     predictions : (int, int)
         The prediction score ``(right, asked)``: ``right`` of ``asked`` questions of
         predict mode answered right, whole numbers with 0 ≤ right ≤ asked.
@@ -289,8 +327,9 @@ def save_session(stepper, path, settings, predictions=(0, 0)):
         raise ConfigurationError("the network holds inf or nan since a step diverged, and "
                                  "a session is saved only with finite numbers: step back "
                                  "to its last finite state, then save")
-    configuration = configuration_string(dict(settings, learning_rate=stepper.learning_rate)
-                                         if isinstance(settings, dict) else settings)
+    configuration = configuration_string(
+        dict(settings, learning_rate=stepper.learning_rate, batch_size=stepper.batch_size,
+             shuffle_seed=stepper.shuffle_seed) if isinstance(settings, dict) else settings)
     network = stepper.network
     if not _describes(parse_configuration_string(configuration), network):
         raise ConfigurationError(f"the settings {configuration} do not describe the network "
@@ -302,7 +341,8 @@ def save_session(stepper, path, settings, predictions=(0, 0)):
         "mse_values": [float(value) for value in stepper.mse_values],
         "iteration_points": [int(point) for point in stepper.iteration_points],
         "session_version": SESSION_VERSION,
-        "predictions": {"right": int(right), "asked": int(asked)}})
+        "predictions": {"right": int(right), "asked": int(asked)},
+        "takes_samples": bool(stepper.position and stepper.takes_samples)})
 
 
 def _session_extra(path, extra):
@@ -370,9 +410,10 @@ def load_session(path):
         formed = Form_Network(settings["layers"], network.inputMatrix, network.outputMatrix,
                               settings["hidden"], settings["output"], seed=settings["seed"],
                               init_scale=settings["init_scale"], cost=settings["cost"])
-        stepper = Stepper(network, settings["learning_rate"])
+        stepper = Stepper(network, settings["learning_rate"], batch_size=settings["batch_size"],
+                          shuffle_seed=settings["shuffle_seed"])
         stepper.resume(extra["position"], extra["mse_values"], extra["iteration_points"],
-                       formed=formed.snapshot())
+                       formed=formed.snapshot(), takes_samples=extra["takes_samples"])
     except ConfigurationError as error:
         raise StorageError(f"{path} is not a session this kit can continue: {error}") from None
     return Session(stepper, settings, predictions)

@@ -12,6 +12,15 @@ computation writes, by :func:`~flux_widgets.network.iteration_computations`)::
               every layer:  dh_da_matrix, dC_da_matrix, dC_dw_matrix, dC_db_matrix
     update,   layer 1..L:  weights_matrix −= η·dC_dw_matrix;  bias_matrix −= η·dC_db_matrix
 
+Mini-batches (``Stepper(..., batch_size=32)``, or :attr:`Stepper.batch_size` later): an
+iteration then begins with one more computation, in layer 1, that takes its samples — the
+next mini-batch of a seeded shuffle per epoch, as ``Learn`` takes them
+(:func:`~flux_widgets.network.next_batch`): ``input_matrix`` and the targets become the
+batch's rows, and every per-sample matrix holds that many rows. Going back to all samples
+(``batch_size = None``) takes them the same way, once. The batch size and shuffle seed are
+settings, like the learning rate: they may change at any time and are read when an
+iteration begins.
+
 Every step can be undone exactly: before a step the stepper keeps a
 :class:`Checkpoint`, a snapshot of the network (one copy of ``network.state``)
 and of the MSE curve. The history is bounded: at most ``history_limit`` steps
@@ -39,9 +48,9 @@ import numpy as np
 from . import checks
 from .curve import EMPTY_CURVE, CostCurve, CurveSnapshot
 from .errors import ConfigurationError, NonFiniteError
-from .layer import PARAMETER_NAMES
+from .layer import PARAMETER_NAMES, PER_SAMPLE_NAMES
 from .network import (MAX_ITERATIONS, Learn, Neural_Layer_Information, first_non_finite,
-                      iteration_computations)
+                      iteration_computations, next_batch)
 
 __all__ = ["Computation", "Step", "Checkpoint", "Stepper", "GRANULARITIES", "STEPPER_COPIES"]
 
@@ -76,7 +85,8 @@ class Step:
     ``computations`` ran in order; ``iteration`` is the iteration they belong
     to (counted from 1); ``cost`` is the network's cost after the step
     (``nan`` before the first cost); ``non_finite`` is ``(layer, matrix)`` of
-    the first computed matrix holding inf or nan, or ``None``.
+    the first computed matrix holding inf or nan, or ``None``; ``batch`` the
+    mini-batch the network holds after the step (``None``: all samples).
     """
 
     computations: tuple
@@ -84,6 +94,7 @@ class Step:
     cost: float
     non_finite: tuple = None
     note: str = ""
+    batch: object = None
 
     @property
     def written(self):
@@ -99,9 +110,10 @@ class Step:
         elif not done:
             text = "Nothing was computed."
         elif len(done) == 1:
-            text = f"Iteration {self.iteration}, {done[0]}"
+            text = f"Iteration {self.iteration}{batch_words(self.batch)}, {done[0]}"
         else:
-            text = f"Iteration {self.iteration}, " + "; ".join(_in_order(done))
+            text = (f"Iteration {self.iteration}{batch_words(self.batch)}, "
+                    + "; ".join(_in_order(done)))
         if any("cost" in c.writes for c in done) and not self.note:
             text += f"   (C = {self.cost:.6g})"
         if self.non_finite:
@@ -110,6 +122,19 @@ class Step:
             text += (f"  ⚠ {what} is no longer finite (inf or nan): step back and lower the "
                      "learning rate.")
         return text
+
+
+def batch_words(batch):
+    """``" (mini-batch 2 of epoch 0, 32 samples)"``, or ``""`` for all samples (``None``)."""
+    if batch is None:
+        return ""
+    return f" (mini-batch {batch.number} of epoch {batch.epoch}, {len(batch.rows)} samples)"
+
+
+def _rows_text(rows, shown=8):
+    """``"samples 17, 4, 9, … (32 of 150)"``: the first ``shown`` sample numbers of ``rows``."""
+    head = ", ".join(str(int(r)) for r in rows[:shown])
+    return f"sample{'s' * (len(rows) != 1)} {head}{', …' if len(rows) > shown else ''}"
 
 
 def _in_order(computations):
@@ -150,13 +175,15 @@ class Checkpoint:
 
     ``network`` is ``network.snapshot()``; ``position`` the index of the next
     computation; ``curve`` the MSE curve's ``snapshot()``; ``last_step`` the
-    :class:`Step` the narration showed.
+    :class:`Step` the narration showed; ``takes_samples`` whether the iteration
+    under way began by taking its samples (see :attr:`Stepper.takes_samples`).
     """
 
     network: tuple
     position: int
     curve: CurveSnapshot
     last_step: Step | None
+    takes_samples: bool = False
 
 
 def _shape(matrix):
@@ -262,11 +289,15 @@ class Stepper:
         The most memory the undo snapshots may take.
     curve_points : int
         The most points the MSE curve keeps before it is thinned (see above).
+    batch_size : int or None
+        Mini-batches of this many samples (1 to N), or ``None``: all samples (the seed's).
+    shuffle_seed : int
+        The seed of the mini-batches' shuffle (see :func:`~flux_widgets.network.next_batch`).
 
     Attributes
     ----------
     computations : list of Computation
-        One iteration, in order.
+        One iteration, in order (with mini-batches, the first takes the samples).
     position : int
         Index in ``computations`` of the next computation.
     curve : CostCurve
@@ -281,28 +312,23 @@ class Stepper:
     """
 
     def __init__(self, network, learning_rate=0.1, history_limit=200,
-                 history_bytes=64 * 1024 ** 2, curve_points=4096):
+                 history_bytes=64 * 1024 ** 2, curve_points=4096, batch_size=None,
+                 shuffle_seed=0):
         if not isinstance(network, Neural_Layer_Information):
             raise ConfigurationError(f"a Stepper drives a network made by Form_Network, got "
                                      f"{type(network).__name__}")
-        if network.batch is not None:
-            raise ConfigurationError(
-                f"the stepper steps all {network.sample_size} samples, and this network holds "
-                f"mini-batch {network.batch.number} of epoch {network.batch.epoch} "
-                f"({len(network.batch.rows)} samples); network.select_all() first")
         self.network = network
         self.learning_rate = learning_rate
+        self.batch_size, self.shuffle_seed = batch_size, shuffle_seed
         history_limit, history_bytes, curve_points = (
             checks.whole_number(value, name, least=1)
             for name, value in (("history_limit", history_limit),
                                 ("history_bytes", history_bytes), ("curve_points", curve_points)))
         capacity = max(1, min(history_limit, history_bytes // max(1, network.state.nbytes)))
         self._history = deque(maxlen=capacity)
-        per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
-                     for index in range(len(network.neural_layers))]
-        self.computations = [Computation(phase, number, writes, *per_layer[number - 1][writes[-1]])
-                             for phase, number, writes in iteration_computations(network)]
+        self._lists = {}   # (rows held, batch setting) -> one iteration's computations
         self.position = 0
+        self._takes = False
         self.curve = CostCurve(curve_points)
         self.last_step = None
         self._formed = self._checkpoint()
@@ -316,6 +342,84 @@ class Stepper:
     @learning_rate.setter
     def learning_rate(self, value):
         self._learning_rate = checks.learning_rate(value)
+
+    @property
+    def batch_size(self):
+        """The size of the mini-batches the next iterations take (``None``: all samples)."""
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value):
+        self._batch_size = None if value is None else checks.whole_number(
+            value, "the batch size", 1, self.network.sample_size)
+
+    @property
+    def shuffle_seed(self):
+        return self._shuffle_seed
+
+    @shuffle_seed.setter
+    def shuffle_seed(self, value):
+        self._shuffle_seed = checks.shuffle_seed(value)
+
+    @property
+    def takes_samples(self):
+        """Whether the iteration begins (at position 0: will begin) by taking its samples:
+        with mini-batches always, and once after them to take all samples again."""
+        if self.position == 0:
+            return self._batch_size is not None or self.network.batch is not None
+        return self._takes
+
+    @property
+    def computations(self):
+        """One iteration's :class:`Computation` s, in order; their formulas give the shapes
+        of the rows held (a mini-batch's, once it is taken)."""
+        return self._computations(self.takes_samples)
+
+    def _computations(self, takes_samples):
+        """:attr:`computations`, beginning by taking the samples or not (each list made once
+        per number of rows held and batch setting)."""
+        rows = self.network.neural_layers[0].sample_size
+        key = (rows, (self._batch_size, self._shuffle_seed) if takes_samples else None)
+        listed = self._lists.get(key)
+        if listed is None:
+            if takes_samples:
+                listed = [self._taking(), *self._computations(False)]
+            else:
+                network = self.network
+                per_layer = [_layer_computations(network, index, lambda: self._learning_rate)
+                             for index in range(len(network.neural_layers))]
+                listed = [Computation(phase, number, writes, *per_layer[number - 1][writes[-1]])
+                          for phase, number, writes in iteration_computations(network)]
+            self._lists[key] = listed
+        return listed
+
+    def _taking(self, taken=None):
+        """The computation that takes an iteration's samples; ``taken``: the batch it took
+        (or ``None`` for all samples), to say which."""
+        network, size = self.network, self._batch_size
+        N, inputs = network.sample_size, network.layers_vector[0]
+        formula = "x = X[rows], t = T[rows]"
+        if taken is not None:
+            description = (f"input_matrix and the targets = the rows of {_rows_text(taken.rows)} "
+                           f"({len(taken.rows)} of {N})")
+            rows = len(taken.rows)
+        elif size is None:
+            description = (f"input_matrix and the targets = all {N} samples again, in order "
+                           "(full batch)")
+            formula, rows = "x = X, t = T", N
+        else:
+            description = (f"input_matrix and the targets = the next mini-batch of {size} of the "
+                           f"{N} samples (a new shuffle each epoch, seed {self._shuffle_seed})")
+            rows = size
+        return Computation("forward", 1, ("input_matrix",), description,
+                           f"{formula}  [{rows}x{inputs}]", self._take_samples)
+
+    def _take_samples(self):
+        """Hold the next mini-batch (:func:`~flux_widgets.network.next_batch`), or all samples."""
+        if self._batch_size is None:
+            self.network.select_all()
+        else:
+            self.network._hold(next_batch(self.network, self._batch_size, self._shuffle_seed))
 
     @property
     def history_capacity(self):
@@ -362,8 +466,8 @@ class Stepper:
         iteration = self.network.iteration + 1
         if not self.position:
             return f"at the start of iteration {iteration}"
-        return (f"in iteration {iteration}, after {self.position} of its "
-                f"{len(self.computations)} computations")
+        return (f"in iteration {iteration}{batch_words(self.network.batch)}, after "
+                f"{self.position} of its {len(self.computations)} computations")
 
     @property
     def can_undo(self):
@@ -375,26 +479,30 @@ class Stepper:
         The parameters and layer 1's ``input_matrix`` (the data) hold values from the
         start; layer k's ``input_matrix`` is layer k−1's ``activated_output_matrix``. Any
         other matrix (``"cost"`` with the last layer's number) is written from iteration 1
-        on and, in iteration 0, once a computation before :attr:`position` wrote it.
+        on and, in iteration 0, once a computation before :attr:`position` wrote it; so is
+        a per-sample matrix (and the cost) in an iteration that took new samples (a
+        mini-batch): its rows belong to other samples until this iteration writes it.
         """
         if name in PARAMETER_NAMES or (layer, name) == (1, "input_matrix"):
             return True
         if name == "input_matrix":
             layer, name = layer - 1, "activated_output_matrix"
-        return self.network.iteration > 0 or any(
+        new_rows = self.position and self._takes and (name in PER_SAMPLE_NAMES or name == "cost")
+        return (self.network.iteration > 0 and not new_rows) or any(
             c.layer == layer and name in c.writes for c in self.computations[:self.position])
 
     def _checkpoint(self, whole_curve=False):
         """A :class:`Checkpoint` of now. Steps only add to the MSE curve, so its latest
         point is enough to undo them; going back over a reset needs the whole curve."""
         return Checkpoint(self.network.snapshot(), self.position,
-                          self.curve.snapshot(whole_curve), self.last_step)
+                          self.curve.snapshot(whole_curve), self.last_step, self._takes)
 
     def _go_back_to(self, checkpoint):
         self.network.restore(checkpoint.network)
         self.position = checkpoint.position
         self.curve.restore(checkpoint.curve)
         self.last_step = checkpoint.last_step
+        self._takes = checkpoint.takes_samples
 
     # ---- stepping --------------------------------------------------------
 
@@ -403,12 +511,13 @@ class Stepper:
         if granularity not in GRANULARITIES:
             raise ConfigurationError(
                 f"granularity must be one of {', '.join(GRANULARITIES)}; got {granularity!r}")
-        start = self.computations[self.position]
+        computations = self.computations
+        start = computations[self.position]
         end = self.position + 1
         if granularity == "computation":
             return 1
-        while end < len(self.computations):
-            following = self.computations[end]
+        while end < len(computations):
+            following = computations[end]
             if granularity == "layer" and (following.phase, following.layer) != (start.phase,
                                                                                   start.layer):
                 break
@@ -430,12 +539,21 @@ class Stepper:
         count = self._span(granularity)
         self._history.append(self._checkpoint())
         iteration = self.network.iteration + 1
-        done = self.computations[self.position:self.position + count]
+        start = self.position
+        if not start:
+            self._takes = self.takes_samples
+        taking = int(not start and self._takes)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # reported below
-            for computation in done:
+            if taking:  # the samples first: the rest is computed (and described) for them
+                self._take_samples()
+            computations = self._computations(self._takes)   # this iteration's, for its rows
+            done = computations[start:start + count]
+            if taking:
+                done[0] = self._taking(self.network.batch)  # says which samples it took
+            for computation in done[taking:]:
                 computation.run()
         self.position += count
-        if self.position == len(self.computations):
+        if self.position == len(computations):
             self.position = 0
             self.network.iteration = iteration
             self.curve.extend([iteration], [self.network.cost])
@@ -443,7 +561,7 @@ class Stepper:
         with np.errstate(over="ignore", invalid="ignore"):
             total = self.network.state.sum()
         finite = math.isfinite(total) and not (wrote_cost and not math.isfinite(self.network.cost))
-        step = Step(tuple(done), iteration, self.network.cost)
+        step = Step(tuple(done), iteration, self.network.cost, batch=self.network.batch)
         if not finite:
             step = replace(step, non_finite=first_non_finite(self.network, step.written))
         self.last_step = step
@@ -475,15 +593,50 @@ class Stepper:
         if done:
             self.curve.extend([self.network.iteration], [self.network.cost])
         try:
-            mse_values, points = Learn(self.network, self._learning_rate, iterations)
+            learned = Learn(self.network, self._learning_rate, iterations, self._batch_size,
+                            self._shuffle_seed) if iterations else ((), (), ())
         except NonFiniteError as error:
             self.curve.extend(error.iteration_points, error.mse_values)
             raise
-        self.curve.extend(points, mse_values)
-        self.last_step = Step(done, self.network.iteration, self.network.cost, note=(
-            f"Trained to iteration {self.network.iteration} with learning rate "
-            f"{checks.number_text(self._learning_rate)}: cost C = {self.network.cost:.6g}"))
+        self.curve.extend(learned[1], learned[0])
+        batch = self.network.batch
+        if batch is None:
+            said = f"cost C = {self.network.cost:.6g}"
+        else:
+            epoch = self.last_epoch_cost()
+            said = f"the last mini-batch's cost C = {self.network.cost:.6g}" + (
+                "" if epoch is None else f"; epoch {epoch[0]}'s cost (the mean of its "
+                f"batches' costs, weighted by their sizes) {epoch[1]:.6g}")
+        self.last_step = Step(done, self.network.iteration, self.network.cost, batch=batch, note=(
+            f"Trained to iteration {self.network.iteration}{batch_words(batch)} with learning "
+            f"rate {checks.number_text(self._learning_rate)}: {said}"))
         return self.last_step
+
+    def last_epoch_cost(self):
+        """``(epoch, cost)`` of the last epoch of the mini-batches held that ended: the mean
+        of its batches' costs weighted by their sizes (as ``Learn``'s ``epoch_costs``), read
+        from the curve; ``None`` before one ended, or when the curve does not hold all its
+        batches' costs (thinned, or the epoch ran before the stepper). An epoch's batches
+        run one per iteration, in order, up to the batch held (``next_batch`` starts at
+        epoch 0 whenever the batch size or shuffle seed changes)."""
+        batch = self.network.batch
+        if batch is None:
+            return None
+        N, size = self.network.sample_size, batch.size
+        count = -(-N // size)   # batches in an epoch
+        taken = self.network.iteration + bool(self.position)   # the iteration batch is of
+        if batch.number == count - 1 and not self.position:    # its epoch just ended
+            epoch, last = batch.epoch, taken
+        else:                                                  # the epoch before it
+            epoch, last = batch.epoch - 1, taken - batch.number - 1
+        if epoch < 0:
+            return None
+        costs = dict(zip(self.iteration_points, self.mse_values))
+        points = range(last - count + 1, last + 1)
+        if not all(point in costs for point in points):
+            return None
+        sizes = [size] * (count - 1) + [N - size * (count - 1)]
+        return epoch, sum(costs[point] * r for point, r in zip(points, sizes)) / N
 
     def _finish_iteration(self, done, before):
         """Run ``done``, the rest of the started iteration, and check it as ``Learn``
@@ -554,7 +707,7 @@ class Stepper:
         self._history.append(self._checkpoint(whole_curve=True))
         self._go_back_to(self._formed)
 
-    def resume(self, position, mse_values, iteration_points, formed=None):
+    def resume(self, position, mse_values, iteration_points, formed=None, takes_samples=False):
         """Continue a saved session: stand at ``position`` with this MSE curve.
 
         The network must already hold the saved state; the next step then
@@ -571,10 +724,17 @@ class Stepper:
         formed : tuple or None
             ``network.snapshot()`` of the network as formed, where :meth:`reset`
             goes (with an empty curve); ``None``: reset comes back here.
+        takes_samples : bool
+            Whether the iteration under way began by taking its samples (see
+            :attr:`takes_samples`); read only when ``position`` > 0.
 
         Raises ConfigurationError for a value that does not fit this network.
         """
-        position = checks.whole_number(position, "position", 0, len(self.computations) - 1)
+        if not isinstance(takes_samples, bool):
+            raise ConfigurationError("takes_samples must be True or False")
+        position = checks.whole_number(position, "position", 0,
+                                       len(iteration_computations(self.network))
+                                       - (not takes_samples))
         if not (isinstance(mse_values, list) and isinstance(iteration_points, list)
                 and len(mse_values) == len(iteration_points)):
             raise ConfigurationError("mse_values and iteration_points must be lists of the "
@@ -588,7 +748,7 @@ class Stepper:
                                      f"to the network's iteration {self.network.iteration}")
         if formed is not None and formed[0].shape != self.network.state.shape:
             raise ConfigurationError("formed is not a snapshot of this network")
-        self.position = position
+        self.position, self._takes = position, takes_samples
         self.curve.restore(EMPTY_CURVE)
         self.curve.extend(iteration_points, [float(v) for v in mse_values])
         self.last_step = None

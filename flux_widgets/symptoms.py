@@ -13,7 +13,8 @@ stepper's MSE curve). A symptom is found only in matrices the stepper has comput
 * **overshoot**: the MSE went up from one iteration to the next, by
   :data:`OVERSHOOT_RISE` (1 %) or more: the update ``W ← W − η·∂C/∂W`` stepped past the
   valley (one question for a run of rises; a smaller rise, as late in a long training
-  where the last bits of a sum decide it, is not worth one);
+  where the last bits of a sum decide it, is not worth one; nor is a mini-batch's cost,
+  of other samples than the iteration's before);
 * **vanishing**: a layer whose mean ``|∂C/∂W|`` is :data:`VANISHING_RATIO` or more times
   smaller than the next layer's: going back a layer multiplies by ``h'(a)`` and ``Wᵀ``.
 
@@ -124,7 +125,9 @@ def _saturated(network, number, neurons):
 
 def _overshoot(stepper):
     costs, points = stepper.mse_values, stepper.iteration_points
-    if len(costs) < 2 or not np.isfinite(costs[-2:]).all() or \
+    if stepper.network.batch is not None:   # a mini-batch's cost: of other samples than the
+        return None                         # last one's, so a rise says nothing of η
+    if len(costs) < 2 or not np.isfinite(costs[-2:]).all() or costs[-2] <= 0 or \
             costs[-1] < costs[-2] * (1 + OVERSHOOT_RISE):
         return None
     before, after, eta = costs[-2], costs[-1], stepper.learning_rate

@@ -734,7 +734,8 @@ PANEL_CASES = [
      "keep", "unknown activation &#x27;softsign&#x27;"),
     ("a string with the cost before the scale",
      pasted("flux1:xor:3,1:tanh:sigmoid:lr=1:seed=0:cost=cross_entropy:scale=2"), "keep",
-     "scale=… and cost=…, in that order, each once"),
+     "scale=… and cost=… and batch=… and shuffle=…, in that order, each once; "
+     "&#x27;scale=2&#x27; is out of order or given twice"),
     ("a string of an unknown cost", pasted("flux1:xor:3,1:tanh:sigmoid:lr=1:seed=0:cost=hinge"),
      "keep", "unknown cost &#x27;hinge&#x27;; choose one of mse, cross_entropy"),
     ("softmax typed for a hidden layer", typed("per_layer", "tanh, softmax"), "controls",

@@ -179,13 +179,19 @@ def test_select_batch_refuses_rows_that_are_no_samples(rows):
     assert network.batch is None
 
 
-def test_the_stepper_steps_all_samples_and_says_so_for_a_batch():
-    network = iris_network()
+def test_a_stepper_of_all_samples_given_a_network_holding_a_batch_takes_them_all_first():
+    network, twin = iris_network(), iris_network()
     Learn(network, 0.5, 2, batch_size=32)
-    with pytest.raises(ConfigurationError, match="select_all"):
-        Stepper(network)
-    network.select_all()
-    assert Stepper(network).network is network
+    Learn(twin, 0.5, 2, batch_size=32)
+    stepper = Stepper(network, 0.5)
+    assert stepper.takes_samples and len(stepper.computations) == 21
+    step = stepper.step("computation")
+    assert step.written == [(1, "input_matrix")] and "all 150 samples again" in step.narration
+    assert network.batch is None and network.neural_layers[0].sample_size == 150
+    stepper.step("iteration")
+    Learn(twin, 0.5, 1)
+    assert np.array_equal(network.state, twin.state)
+    assert not stepper.takes_samples and len(stepper.computations) == 20
 
 
 @pytest.mark.parametrize("edit, message", [

@@ -51,7 +51,8 @@ def test_controls_values_and_per_layer_activations():
     values = controls.values()
     assert values == {"layers": [8, 4, 1], "hidden": ActivationType.LEAKY_RELU,
                       "output": ActivationType.SIGMOID, "learning_rate": 1.0,
-                      "dataset": "parity4", "seed": 0, "init_scale": 1.0, "cost": CostType.MSE}
+                      "dataset": "parity4", "seed": 0, "init_scale": 1.0, "cost": CostType.MSE,
+                      "batch_size": None, "shuffle_seed": 0}
     controls.per_layer.value = "tanh, relu"
     assert [a.name for a in controls.values()["hidden"]] == ["TANH", "RELU"]
     controls.per_layer.value = "tanh, softsign"

@@ -336,13 +336,13 @@ def test_the_legend_says_what_the_edges_and_fills_show(diagram):
     assert "<b>Edges show weights.</b>" in legend
     for words in ("solid blue = positive", "dashed orange = negative",
                   "width = |value| relative to the largest",
-                  "neuron fill = its output for the chosen sample (0)"):
+                  "neuron fill = its output for the chosen sample 0,"):
         assert words in legend
     assert "stroke-dasharray" in legend and NEGATIVE in legend and POSITIVE in legend
     diagram.update(quantity="gradients", sample=5)
     assert "<b>Edges show dC/dw, the gradients of the last backward pass.</b>" in \
         diagram.legend.value
-    assert "the chosen sample (5)" in diagram.legend.value
+    assert "the chosen sample 5," in diagram.legend.value
 
 
 def test_neurons_are_labelled_by_layer():
@@ -366,7 +366,7 @@ def test_the_sample_control_cannot_show_a_sample_the_network_does_not_have(netwo
     control.value = -5
     assert control.value == 0 and diagram.sample == 0
     control.value = 7
-    assert diagram.sample == 7 and "the chosen sample (7)" in diagram.legend.value
+    assert diagram.sample == 7 and "the chosen sample 7," in diagram.legend.value
     smaller = random_network([4, 8, 4, 1], samples=5)
     diagram._show_network(smaller)  # as a new network on screen
     assert (control.max, control.value, diagram.sample) == (4, 4, 4)

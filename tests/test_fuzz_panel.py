@@ -43,7 +43,10 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant,  
                                  precondition, rule, run_state_machine_as_test)
 from ipywidgets.widgets.widget import _instances  # noqa: E402
 
-from flux_widgets.checks import parse_learning_rate  # noqa: E402
+from flux_widgets.activations import ActivationType  # noqa: E402
+from flux_widgets.checks import (parse_batch_size, parse_learning_rate,  # noqa: E402
+                                 parse_shuffle_seed)
+from flux_widgets.costs import CostType  # noqa: E402
 from flux_widgets.datasets import load_dataset, parse_csv  # noqa: E402
 from flux_widgets.errors import ConfigurationError, FluxError, NonFiniteError  # noqa: E402
 from flux_widgets.layer import SEED_MATRIX_NAMES  # noqa: E402
@@ -83,6 +86,9 @@ RATES = st.sampled_from(["0.5", "1", "1/3", "0.3333333333333333", "0.123456789",
 SEEDS = st.sampled_from(["0", "1", "4294967295", "4294967296", "-1", "3.0", "x", "", "1e400"])
 SCALES = st.sampled_from(["1", "20", "0.5", "1/3", "0", "-2", "nan", "inf", "abc", "", "1e400",
                           "1e6"])
+BATCH_SIZES = st.sampled_from(["all", "", "Full", "1", "2", "3", "5", "16", "32", "150", "151",
+                               "0", "-1", "x", "1.5", "9" * 400])
+SHUFFLE_SEEDS = st.sampled_from(["0", "1", "7", "4294967295", "4294967296", "-1", "x", ""])
 ITERATIONS = st.sampled_from(["1", "3", "12", "0", "-2", "abc", "2.5", "1e7", "9" * 400])
 WEIGHTS = st.one_of(st.floats(-5, 5), st.sampled_from([math.nan, math.inf, -math.inf, 1e308,
                                                        -1e308, 1e10, 0.0, 5e-324, 10**400]))
@@ -134,7 +140,8 @@ class PanelMachine(RuleBasedStateMachine):
                                settings["hidden"], settings["output"], seed=settings["seed"],
                                init_scale=settings.get("init_scale", 1.0),
                                cost=settings.get("cost", "mse"))
-        return Stepper(network, settings["learning_rate"])
+        return Stepper(network, settings["learning_rate"], batch_size=settings.get("batch_size"),
+                       shuffle_seed=settings.get("shuffle_seed", 0))
 
     def _dataset_of(self, settings):
         name = settings["dataset"]
@@ -158,11 +165,17 @@ class PanelMachine(RuleBasedStateMachine):
             return None
 
     def _lr_accepted(self):
+        """Whether the typed learning rate, batch size and shuffle seed are taken (all or
+        none, as the panel takes them before a step); the model takes them too."""
+        controls = self.panel.controls
         try:
-            rate = parse_learning_rate(self.panel.controls.learning_rate.value)
+            rate = parse_learning_rate(controls.learning_rate.value)
+            size = parse_batch_size(controls.batch_size.value)
+            shuffle = parse_shuffle_seed(controls.shuffle_seed.value)
+            self.model.batch_size = size   # at most the samples
         except FluxError:
             return False
-        self.model.learning_rate = rate
+        self.model.learning_rate, self.model.shuffle_seed = rate, shuffle
         return True
 
     @property
@@ -192,16 +205,19 @@ class PanelMachine(RuleBasedStateMachine):
     @initialize(dataset=st.sampled_from(SMALL_DATASETS), layers=st.sampled_from(["3, 1", "4, 2"]),
                 hidden=st.sampled_from(ACTIVATIONS), seed=st.integers(0, 5),
                 broken=st.sampled_from([False, False, False, True]), predict=st.booleans(),
-                predict_seed=st.integers(0, 3))
-    def make_panel(self, dataset, layers, hidden, seed, broken, predict, predict_seed):
+                predict_seed=st.integers(0, 3), batch=st.sampled_from([None, None, 2, 3]))
+    def make_panel(self, dataset, layers, hidden, seed, broken, predict, predict_seed, batch):
         """A panel from Python; ``broken``: its first form fails (bad layer sizes);
         ``predict``: predict mode is on from the start (half the runs: its questions and
-        answers need it on, and a rule that switches it is one of many)."""
+        answers need it on, and a rule that switches it is one of many); ``batch``: it steps
+        mini-batches of that size from the start (half the runs: ``type_batch_size`` is one
+        rule of many)."""
         self.folder = tempfile.mkdtemp(prefix="flux_fuzz_")
         outputs = load_dataset(dataset).targets.shape[1]
         layers = f"{layers.split(',')[0]}, {outputs}"
         self.panel = Panel(dataset=dataset, layers="abc" if broken else layers, hidden=hidden,
-                           learning_rate=0.5, seed=seed, predict_seed=predict_seed)
+                           learning_rate=0.5, seed=seed, predict_seed=predict_seed,
+                           batch_size=batch)
         self.panels.append(self.panel)
         if predict and not broken:
             self.panel.set_predicting(True)
@@ -242,6 +258,13 @@ class PanelMachine(RuleBasedStateMachine):
     @rule(rate=RATES)
     def type_learning_rate(self, rate):
         self.panel.controls.learning_rate.value = rate
+
+    @rule(size=BATCH_SIZES, shuffle=SHUFFLE_SEEDS)
+    def type_batch_size(self, size, shuffle):
+        """Mini-batches: taken at the next step or training (read when an iteration begins),
+        or at Form network."""
+        self.panel.controls.batch_size.value = size
+        self.panel.controls.shuffle_seed.value = shuffle
 
     @rule(content=st.one_of(st.just(CSV_GOOD), st.sampled_from(CSV_BAD)),
           label=st.sampled_from(["label", "", "nope"]))
@@ -294,8 +317,14 @@ class PanelMachine(RuleBasedStateMachine):
         predicting = self.panel.predicting
         if not predicting.on or granularity not in ASKED_AT:
             return False
-        return predicting.question is not None or \
+        return (predicting.question is not None and not self._withdrawn()) or \
             ask(self.model, granularity, predicting.seed) is not None
+
+    def _withdrawn(self):
+        """Whether the settings just taken withdraw the question waiting: its step now takes
+        new samples first (a batch size typed after it was asked)."""
+        return self.panel.predicting.question is not None and not self.model.position \
+            and self.model.takes_samples
 
     @precondition(lambda self: self.has_network)
     @rule(on=st.booleans())
@@ -307,7 +336,7 @@ class PanelMachine(RuleBasedStateMachine):
                                "-1e3", "1, 1", "0,0", "abc", "nan", "", "99, 99", "1e400"]))
     def answer(self, how):
         predicting = self.panel.predicting
-        question = predicting.question
+        question, withdrawn = predicting.question, False
         if question is not None:
             if question.choices:
                 picks = {"first choice": 0, "second choice": 1}
@@ -320,12 +349,17 @@ class PanelMachine(RuleBasedStateMachine):
                 well_formed = True
             except FluxError:
                 well_formed = False
-            if well_formed and self._lr_accepted():
+            accepted = self._lr_accepted()
+            withdrawn = accepted and self._withdrawn()
+            if well_formed and accepted and not withdrawn:
                 self.revealed = (self.model.network.iteration, self.model.position)
                 self._undoable(self.model.step, predicting.granularity())
         asked = predicting.asked
         self.press(predicting.answer_button)
-        if question is not None and predicting.question is None:  # answered: graded once
+        if question is not None and withdrawn:
+            assert predicting.question is None and predicting.asked == asked
+            assert "the question no longer applies" in self.panel.narration.value
+        elif question is not None and predicting.question is None:  # answered: graded once
             assert predicting.asked in (asked, asked + 1) and predicting.verdict.value
 
     @precondition(lambda self: self.has_network and self.panel.predicting.on)
@@ -521,7 +555,9 @@ class PanelMachine(RuleBasedStateMachine):
             stepper = self.panel.stepper
             self.saved = (self.panel.keep._path(), stepper.network.state.tobytes(),
                           stepper.position, list(stepper.mse_values),
-                          list(stepper.iteration_points), stepper.learning_rate,
+                          list(stepper.iteration_points),
+                          (stepper.learning_rate, stepper.batch_size, stepper.shuffle_seed,
+                           stepper.takes_samples, stepper.network.batch),
                           (self.panel.predicting.right, self.panel.predicting.asked))
 
     @rule(how=st.sampled_from(["file", "upload", "truncated upload", "garbage upload"]))
@@ -554,8 +590,16 @@ class PanelMachine(RuleBasedStateMachine):
         if good:
             stepper = self.panel.stepper
             assert stepper.network.state.tobytes() == state
-            assert (stepper.position, stepper.mse_values, stepper.iteration_points,
-                    stepper.learning_rate) == (position, mse, points, rate)
+            assert (stepper.position, stepper.mse_values, stepper.iteration_points) == (
+                position, mse, points)
+            batch = stepper.network.batch
+            assert (stepper.learning_rate, stepper.batch_size, stepper.shuffle_seed,
+                    stepper.takes_samples) == rate[:4]
+            assert (batch is None) == (rate[4] is None)
+            if batch is not None:
+                assert (batch.epoch, batch.number, batch.size, batch.seed) == (
+                    rate[4].epoch, rate[4].number, rate[4].size, rate[4].seed)
+                assert np.array_equal(batch.rows, rate[4].rows)
             predicting = self.panel.predicting
             assert (predicting.right, predicting.asked) == score  # the score saved with it
         else:
@@ -571,8 +615,10 @@ class PanelMachine(RuleBasedStateMachine):
                 or self.settings["dataset"] == NETWORK_CHOICE:
             assert text == "" and "⚠" in keep.message.value
             return
+        model = self.model   # the settings a formed network can change are its stepper's
         assert parse_configuration_string(text) == dict(
-            self.settings, learning_rate=parse_configuration_string(text)["learning_rate"])
+            self.settings, learning_rate=parse_configuration_string(text)["learning_rate"],
+            batch_size=model.batch_size, shuffle_seed=model.shuffle_seed)
         target = Panel() if into == "fresh" else self.panel
         if into == "fresh":
             self.panels.append(target)
@@ -581,7 +627,9 @@ class PanelMachine(RuleBasedStateMachine):
         self.press(target.keep.use_button)
         formed = self._form_model(settings)
         assert target.network.state.tobytes() == formed.network.state.tobytes()
-        assert target.stepper.learning_rate == settings["learning_rate"]
+        assert (target.stepper.learning_rate, target.stepper.batch_size,
+                target.stepper.shuffle_seed) == (settings["learning_rate"],
+                                                 settings["batch_size"], settings["shuffle_seed"])
         if into == "same":
             self._adopt(formed, settings)
         else:
@@ -791,13 +839,21 @@ class PanelMachine(RuleBasedStateMachine):
     def _check_backward_pass(network):
         """Every gradient against a plain numpy backward pass from the forward matrices."""
         layers = network.neural_layers
-        N = network.sample_size
-        dC_dy = 2.0 / N * (layers[-1].activated_output_matrix - network.outputMatrix)
+        y, t = layers[-1].activated_output_matrix, network.targets  # of the samples held
+        N = len(t)
+        dC_dy = 2.0 / N * (y - t)
         for layer in reversed(layers):
             m = layer.matrices
-            dC_da = dC_dy * reference_derivative(layer.activation, m["weight_input_bias_matrix"])
+            checked = [("dC_dy_matrix", dC_dy)]
+            if layer is layers[-1] and network.cost_type is CostType.CROSS_ENTROPY:
+                dC_da, checked = (y - t) / N, []   # its dC_dy: tests/test_costs.py
+            elif layer.activation is ActivationType.SOFTMAX:   # MSE through its Jacobian
+                dC_da = y * (dC_dy - (dC_dy * y).sum(axis=1, keepdims=True))
+            else:
+                dC_da = dC_dy * reference_derivative(layer.activation,
+                                                     m["weight_input_bias_matrix"])
             scale = 1e-12 * (1 + np.abs(dC_da).max() * (1 + np.abs(m["input_matrix"]).max()) * N)
-            for name, expected in (("dC_dy_matrix", dC_dy), ("dC_da_matrix", dC_da),
+            for name, expected in (*checked, ("dC_da_matrix", dC_da),
                                    ("dC_dw_matrix", m["input_matrix"].T @ dC_da),
                                    ("dC_db_matrix", dC_da.sum(axis=0, keepdims=True))):
                 np.testing.assert_allclose(m[name], expected, rtol=1e-7, atol=scale,
@@ -848,7 +904,7 @@ class PanelMachine(RuleBasedStateMachine):
                                               else diagram_module.POSITIVE), (element, value)
                 assert diagram_module.MIN_WIDTH <= look["width"] <= diagram_module.MAX_WIDTH
         for column, drawn in enumerate(diagram.columns):  # a larger output, a darker fill
-            outputs = (network.inputMatrix if column == 0 else
+            outputs = (network.neural_layers[0].input_matrix if column == 0 else
                        network.neural_layers[column - 1].activated_output_matrix)
             values = outputs[diagram.sample]
             if np.isfinite(values).all():

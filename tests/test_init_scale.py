@@ -183,10 +183,15 @@ def test_a_string_with_a_scale_round_trips(scale, written):
     (SEED_STRING + ":scale=", "not ''"),
     (SEED_STRING + ":scale=1e4", "at most 1,000"),
     (SEED_STRING + ":5", "after the seed a configuration string can only have scale=… and "
-                         "cost=…, in that order, each once; '5' is not one of them"),
-    (SEED_STRING + ":seed=3", "can only have scale=… and cost=…, .*'seed=3' is not one of them"),
-    (SEED_STRING + ":scale=5:x", "can only have scale=… and cost=…, .*'x' is not one of them"),
-    (SEED_STRING + ":scale=5:cost=mse:x", "has 10 parts separated by ':', but needs 7"),
+                         "cost=… and batch=… and shuffle=…, in that order, each once; '5' is "
+                         "not one of them"),
+    (SEED_STRING + ":seed=3", "can only have scale=… and cost=… and batch=… and shuffle=…, "
+                              ".*'seed=3' is not one of them"),
+    (SEED_STRING + ":scale=5:x", "can only have scale=… and cost=… and batch=… and "
+                                 "shuffle=…, .*'x' is not one of them"),
+    (SEED_STRING + ":scale=5:cost=mse:x", "can only have .*'x' is not one of them"),
+    (SEED_STRING + ":scale=5:cost=mse:batch=2:shuffle=1:x",
+     "has 12 parts separated by ':', but needs 7"),
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:scale=5:seed=0", "write the seed as seed="),
 ])
 def test_a_bad_scale_part_is_refused_with_a_message(text, message):

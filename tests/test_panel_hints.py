@@ -92,7 +92,10 @@ def test_load_preset_forms_the_network_shows_its_settings_and_asks_its_question(
     chosen = preset(name)
     panel.load_preset(name)
     settings = chosen.settings
+    # a preset's string has no batch=… or shuffle=…: all samples, shuffle seed 0 (issue 17 §2)
+    assert (settings["batch_size"], settings["shuffle_seed"]) == (None, 0)
     assert panel.settings == settings and panel.controls.values() == settings
+    assert (panel.stepper.batch_size, panel.stepper.shuffle_seed) == (None, 0)
     assert float(panel.controls.init_scale.value) == settings["init_scale"]
     assert np.array_equal(panel.network.state, preset_network(name).state)
     assert panel.stepper.learning_rate == settings["learning_rate"]

@@ -91,7 +91,8 @@ def test_the_panel_shows_the_network_given_with_its_hand_set_weights(panel, give
     assert panel.controls.values() == {
         "layers": [2, 1], "hidden": network.hidden_activations[0],
         "output": network.output_activation, "learning_rate": 0.5,
-        "dataset": NETWORK_CHOICE, "seed": 0, "init_scale": 1.0, "cost": CostType.MSE}
+        "dataset": NETWORK_CHOICE, "seed": 0, "init_scale": 1.0, "cost": CostType.MSE,
+        "batch_size": None, "shuffle_seed": 0}
     assert panel.settings["dataset"] == NETWORK_CHOICE
     assert "Your network's data" in dict((v, k) for k, v in
                                          panel.controls.dataset_choice.options)[NETWORK_CHOICE]
@@ -118,7 +119,7 @@ def test_a_cross_entropy_network_is_shown_with_its_cost_and_stepped_to_the_same_
     assert panel.controls.values() == {
         "layers": [2, 2], "hidden": ActivationType.TANH, "output": ActivationType.SOFTMAX,
         "learning_rate": 0.5, "dataset": NETWORK_CHOICE, "seed": 1, "init_scale": 1.0,
-        "cost": CostType.CROSS_ENTROPY}
+        "cost": CostType.CROSS_ENTROPY, "batch_size": None, "shuffle_seed": 0}
     by_hand = copy.deepcopy(given)
     assert by_hand.cost_type is CostType.CROSS_ENTROPY
     steps_as_the_engine(panel, by_hand)

@@ -5,7 +5,10 @@ A format that changes gets a new version and a migration from the old one; these
 files must keep loading through it (see CONTRIBUTING.md, "Changing a saved format").
 Network format 3 (issue 17) added the cost function, ``cost_type``: every file of formats
 1 and 2 holds a network of the seed's MSE, and every configuration string without
-``:cost=…`` means MSE.
+``:cost=…`` means MSE. Network format 4 added the mini-batch a network holds, ``batch``, and
+session version 3 whether the iteration under way began by taking its samples,
+``takes_samples`` (issue 17 §2): every earlier session took none, and every configuration
+string without ``:batch=…`` and ``:shuffle=…`` means all samples and shuffle seed 0.
 """
 
 import hashlib
@@ -38,6 +41,15 @@ def _formed(settings):
                         init_scale=settings["init_scale"], cost=settings["cost"])
 
 
+def _batch(network):
+    """The mini-batch ``network`` holds, as ``expected.json`` writes it (``None``: all samples)."""
+    batch = network.batch
+    if batch is None:
+        return None
+    return {"epoch": batch.epoch, "number": batch.number, "rows": batch.rows.tolist(),
+            "seed": batch.seed, "size": batch.size}
+
+
 def _hidden_names(hidden):
     return [kind.name for kind in hidden] if isinstance(hidden, list) else hidden.name
 
@@ -50,8 +62,12 @@ def test_an_earlier_session_loads_as_it_was_saved(name, how):
         stepper, settings, predictions = load_session(SAVED / name)
     else:
         stepper, settings, predictions = load_session_bytes((SAVED / name).read_bytes(), name)
-    assert configuration_string(dict(settings, learning_rate=stepper.learning_rate)) \
-        == expected["configuration"]
+    assert configuration_string(dict(settings, learning_rate=stepper.learning_rate,
+                                     batch_size=stepper.batch_size,
+                                     shuffle_seed=stepper.shuffle_seed)) \
+        == configuration_string(settings) == expected["configuration"]
+    assert (stepper.batch_size, stepper.shuffle_seed) == (settings["batch_size"],
+                                                          settings["shuffle_seed"])
     assert stepper.position == expected["position"]
     assert stepper.network.iteration == expected["iteration"]
     assert len(stepper.mse_values) == expected["curve_length"]
@@ -68,10 +84,17 @@ def test_an_earlier_session_loads_as_it_was_saved(name, how):
     # network format 1 and 2 kept no cost function: the seed's MSE
     assert stepper.network.cost_type.value == settings["cost"].value \
         == expected.get("cost_type", "mse")
-    stepper.reset()  # to the network as formed, at its weight scale
+    # network format 4 on: the mini-batch held; session version 3 on: whether the iteration
+    # under way took its samples (before mini-batches: all samples, none taken)
+    assert _batch(stepper.network) == expected.get("batch")
+    assert stepper.takes_samples is expected.get("takes_samples", False)
+    stepper.reset()  # to the network as formed, at its weight scale, holding all samples
     assert np.array_equal(stepper.network.state, _formed(settings).state)
+    assert stepper.network.batch is None
     stepper.undo()
     assert _sha(stepper.network.state) == expected["state_sha256"]
+    assert _batch(stepper.network) == expected.get("batch")
+    assert stepper.position == expected["position"]
     stepper.step("iteration")  # and it goes on
     assert np.isfinite(stepper.network.state).all()
 
@@ -106,8 +129,10 @@ def test_an_earlier_configuration_string_gives_the_same_settings(text):
             "output": settings["output"].name, "learning_rate": settings["learning_rate"],
             "dataset": settings["dataset"], "seed": settings["seed"],
             "init_scale": settings["init_scale"], "cost": settings["cost"].value,
-            "canonical": configuration_string(settings)} == {"init_scale": 1.0, "cost": "mse",
-                                                             **expected}
+            "batch_size": settings["batch_size"], "shuffle_seed": settings["shuffle_seed"],
+            "canonical": configuration_string(settings)} == {
+                "init_scale": 1.0, "cost": "mse", "batch_size": None, "shuffle_seed": 0,
+                **expected}
 
 
 def test_the_panel_loads_an_earlier_session_and_pastes_an_earlier_string(tmp_path, monkeypatch):
@@ -169,7 +194,12 @@ def _saved_meta(name):
 FORMAT_VERSIONS = {"parity4_mid_iteration.npz": 1, "iris_per_layer_trained.npz": 1,
                    "xor_formed.npz": 1, "circles_network.npz": 1,
                    "parity4_scaled_predictions_v2.npz": 2,
-                   "iris_softmax_cross_entropy_v3.npz": 3, "iris_minibatch_v4.npz": 4}
+                   "iris_softmax_cross_entropy_v3.npz": 3, "iris_minibatch_v4.npz": 4,
+                   "iris_minibatch_session_v3.npz": 4}
+# the session version each session fixture was written in (FLUX 0.1 wrote none: 1)
+SESSION_VERSIONS = {"parity4_mid_iteration.npz": 1, "iris_per_layer_trained.npz": 1,
+                    "xor_formed.npz": 1, "parity4_scaled_predictions_v2.npz": 2,
+                    "iris_softmax_cross_entropy_v3.npz": 2, "iris_minibatch_session_v3.npz": 3}
 
 
 def test_the_fixtures_keep_every_format_version():
@@ -181,6 +211,18 @@ def test_the_fixtures_keep_every_format_version():
         assert ("init_scale" in meta) == (version >= 2)
         assert ("cost_type" in meta) == (version >= 3)
         assert ("batch" in meta) == (version >= 4)
+
+
+def test_the_session_fixtures_keep_every_session_version():
+    from flux_widgets.session import SESSION_VERSION
+
+    assert sorted(SESSION_VERSIONS) == sorted(EXPECTED["sessions"])
+    assert sorted(set(SESSION_VERSIONS.values())) == list(range(1, SESSION_VERSION + 1))
+    for name, version in SESSION_VERSIONS.items():
+        extra = _saved_meta(name)["extra"]
+        assert extra.get("session_version", 1) == version
+        assert ("predictions" in extra) == (version >= 2)
+        assert ("takes_samples" in extra) == (version >= 3)
 
 
 def test_the_cross_entropy_session_of_format_3_continues_as_its_network_would():
@@ -208,6 +250,70 @@ def test_the_cross_entropy_session_of_format_3_continues_as_its_network_would():
     assert stepper.mse_values[-1] == network.cost
     assert network.cost == pytest.approx(by_hand, rel=1e-12)
     assert network.cost < EXPECTED["sessions"][name]["cost"]  # it keeps learning
+
+
+def test_the_minibatch_session_of_version_3_continues_as_the_uninterrupted_run():
+    """The session version 3 fixture: iris 6-3 (softmax, cross-entropy) stepped in batches of
+    32 shuffled with seed 5, saved after 5 iterations and 2 computations of the 6th, which
+    took mini-batch 0 of epoch 1. Loaded, it goes on as the run that was never saved: the
+    same batches, the same numbers (to far below what another CPU's last bits may change;
+    tests/test_session.py checks a saved and loaded run bit for bit in one process)."""
+    from flux_widgets.activations import ActivationType
+    from flux_widgets.costs import CostType
+    from flux_widgets.network import Learn
+    from flux_widgets.stepper import Stepper
+
+    name = "iris_minibatch_session_v3.npz"
+    assert _saved_meta(name)["extra"]["takes_samples"] is True
+    stepper, settings, predictions = load_session(SAVED / name)
+    network = stepper.network
+    assert (settings["batch_size"], settings["shuffle_seed"]) == (32, 5)
+    assert (stepper.batch_size, stepper.shuffle_seed, stepper.learning_rate) == (32, 5, 0.5)
+    assert network.cost_type is CostType.CROSS_ENTROPY
+    assert network.output_activation is ActivationType.SOFTMAX
+    assert stepper.takes_samples and predictions == (1, 1)
+    assert (stepper.position, len(stepper.computations)) == (2, 21)
+    assert stepper.place == ("in iteration 6 (mini-batch 0 of epoch 1, 32 samples), after 2 of "
+                             "its 21 computations")
+    # the batch is the documented shuffle's: epoch 1's order, its first 32 samples
+    rows = np.random.default_rng([5, 1]).permutation(150)[:32]
+    assert network.batch.rows.tolist() == rows.tolist()
+    assert np.array_equal(network.neural_layers[0].input_matrix, network.inputMatrix[rows])
+    assert [layer.sample_size for layer in network.neural_layers] == [32, 32]
+    # layer 1's x·W is this batch's; nothing after it is yet (it belongs to the batch before)
+    assert stepper.computed(1, "weight_and_input_matrix")
+    assert not stepper.computed(1, "weight_input_bias_matrix")
+    assert not stepper.computed(2, "cost")
+    # iteration 6's cost is the batch's cross-entropy of the saved parameters (no update yet),
+    # computed here from the textbook formulas
+    first, second = network.neural_layers
+    hidden = np.tanh(network.inputMatrix[rows] @ first.weights_matrix + first.bias_matrix)
+    logits = hidden @ second.weights_matrix + second.bias_matrix
+    logits -= logits.max(axis=1, keepdims=True)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    by_hand = -np.sum(network.outputMatrix[rows] * log_p) / len(rows)
+    stepper.step("iteration")   # the rest of iteration 6
+    assert stepper.iteration_points[-1] == 6 == network.iteration
+    assert stepper.mse_values[-1] == network.cost == pytest.approx(by_hand, rel=1e-12)
+    # on, across the end of epoch 1 (iteration 10), then trained: as the uninterrupted run
+    uninterrupted = Stepper(_formed(settings), 0.5, batch_size=32, shuffle_seed=5)
+    for _ in range(6):
+        uninterrupted.step("iteration")
+    for each in (stepper, uninterrupted):
+        for granularity in ["computation"] * 3 + ["layer", "phase"] + ["iteration"] * 5:
+            each.step(granularity)
+        each.train(4)
+    twin = _formed(settings)
+    values, points = Learn(twin, 0.5, 15, batch_size=32, shuffle_seed=5)
+    for other in (uninterrupted.network, twin):
+        assert network.iteration == other.iteration == 15
+        assert _batch(network) == _batch(other)
+        np.testing.assert_allclose(network.state, other.state, rtol=1e-9, atol=1e-12)
+    assert (network.batch.epoch, network.batch.number, len(network.batch.rows)) == (2, 4, 22)
+    assert stepper.iteration_points == list(points) == uninterrupted.iteration_points
+    assert stepper.mse_values[2:5] == EXPECTED["sessions"][name]["mse_tail"]   # as saved
+    np.testing.assert_allclose(stepper.mse_values, values, rtol=1e-9)
+    np.testing.assert_allclose(stepper.mse_values, uninterrupted.mse_values, rtol=1e-9)
 
 
 def test_a_file_of_a_newer_version_is_refused_with_a_reason(tmp_path, refused):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flux_widgets import ActivationType, ConfigurationError, Form_Network, StorageError
+from flux_widgets import ActivationType, ConfigurationError, Form_Network, Learn, StorageError
 from flux_widgets import session
 from flux_widgets.costs import CostType
 from flux_widgets.datasets import DATASET_NAMES, load_dataset
@@ -21,7 +21,8 @@ from flux_widgets.storage import load_network, save_network
 SEED_STRING = "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0"
 SEED_SETTINGS = {"layers": [8, 4, 1], "hidden": ActivationType.LEAKY_RELU,
                  "output": ActivationType.SIGMOID, "learning_rate": 1.0, "dataset": "parity4",
-                 "seed": 0, "init_scale": 1.0, "cost": CostType.MSE}
+                 "seed": 0, "init_scale": 1.0, "cost": CostType.MSE, "batch_size": None,
+                 "shuffle_seed": 0}
 # issue 17: the iris network of a softmax output and cross-entropy (one-hot targets)
 CROSS_ENTROPY_STRING = "flux1:iris:6,3:tanh:softmax:lr=0.5:seed=3:cost=cross_entropy"
 
@@ -66,10 +67,18 @@ def test_one_activation_per_hidden_layer():
     ("parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0", "starts with 'flux1:'"),
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1", "has 6 parts"),
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:extra",
-     "after the seed a configuration string can only have scale=… and cost=…, in that "
-     "order, each once; 'extra' is not one of them"),
+     "after the seed a configuration string can only have scale=… and cost=… and batch=… "
+     "and shuffle=…, in that order, each once; 'extra' is not one of them"),
+    # 10 parts: since the batch size and the shuffle seed, not too many, but 'extra' is none
     ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:scale=2:cost=mse:extra",
-     "has 10 parts.*at most the weight scale and the cost"),
+     "after the seed a configuration string can only have scale=… and cost=… and batch=… "
+     "and shuffle=…, in that order, each once; 'extra' is not one of them"),
+    ("flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:scale=2:cost=mse:batch=4:shuffle=3"
+     ":extra",
+     "has 12 parts separated by ':', but needs 7, like flux1:parity4:8,4,1:leaky_relu:sigmoid:"
+     "lr=1:seed=0, and after the seed at most the weight scale, the cost, the batch size and "
+     "the shuffle seed, like flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:scale=5:"
+     "cost=cross_entropy:batch=4:shuffle=3"),
     ("flux1::8,4,1:leaky_relu:sigmoid:lr=1:seed=0", "unknown dataset ''"),
     ("flux1:parity4::leaky_relu:sigmoid:lr=1:seed=0", "layer sizes are empty"),
     ("flux1:parity4:8,,4:leaky_relu:sigmoid:lr=1:seed=0", "empty place between commas"),
@@ -108,6 +117,17 @@ def test_malformed_strings_are_refused_with_a_message(text, message):
     ({"layers": [8, 0, 1]}, "between 1"), ({"layers": []}, "empty"),
     ({"hidden": ["tanh"] * 3}, "3 hidden activations"),
     ({"dataset": "csv:marks.csv"}, "'csv:marks.csv' is not a bundled dataset"),
+    ({"batch_size": 0}, "the batch size must be a whole number ≥ 1, got 0"),
+    ({"batch_size": "32"}, "the batch size must be a whole number ≥ 1, got '32'"),
+    ({"batch_size": True}, "the batch size must be a whole number ≥ 1, got True"),
+    ({"batch_size": 32.0}, "the batch size must be a whole number ≥ 1, got 32.0; write it "
+                           "without the decimal point, as 32"),
+    ({"shuffle_seed": -1}, "the shuffle seed must be a whole number from 0 to 4,294,967,295, "
+                           "got -1"),
+    ({"shuffle_seed": 2**32}, "the shuffle seed must be a whole number from 0 to "
+                              "4,294,967,295, got 4,294,967,296"),
+    ({"shuffle_seed": None}, "the shuffle seed must be a whole number .*, got None"),
+    ({"shuffle_seed": 1.5}, "the shuffle seed must be a whole number .*, got 1.5"),
 ])
 def test_configuration_string_refuses_bad_settings(change, message):
     with pytest.raises(ConfigurationError, match=message):
@@ -134,7 +154,10 @@ def any_settings(draw):
             "seed": draw(st.integers(0, 2**32 - 1)),
             "init_scale": draw(st.one_of(st.just(1.0), st.floats(min_value=0, max_value=1000,
                                                                   exclude_min=True))),
-            "cost": draw(st.sampled_from(list(CostType)))}
+            "cost": draw(st.sampled_from(list(CostType))),
+            # issue 17 §2: the mini-batches' size (None: all samples) and shuffle seed
+            "batch_size": draw(st.one_of(st.none(), st.integers(1, 2**64))),
+            "shuffle_seed": draw(st.integers(0, 2**32 - 1))}
 
 
 @settings(max_examples=300)
@@ -227,7 +250,7 @@ def test_a_softmax_output_with_cross_entropy_round_trips():
     assert settings == {"layers": [6, 3], "hidden": ActivationType.TANH,
                         "output": ActivationType.SOFTMAX, "learning_rate": 0.5,
                         "dataset": "iris", "seed": 3, "init_scale": 1.0,
-                        "cost": CostType.CROSS_ENTROPY}
+                        "cost": CostType.CROSS_ENTROPY, "batch_size": None, "shuffle_seed": 0}
     assert configuration_string(settings) == CROSS_ENTROPY_STRING
     stepper, _ = formed_stepper(CROSS_ENTROPY_STRING)
     network = stepper.network
@@ -235,6 +258,109 @@ def test_a_softmax_output_with_cross_entropy_round_trips():
     assert network.output_activation is ActivationType.SOFTMAX
     assert session._describes(settings, network)
     assert not session._describes(dict(settings, cost=CostType.MSE), network)
+
+
+# ---- configuration strings: the batch size and the shuffle seed (issue 17 §2) ----------
+
+@pytest.mark.parametrize("tail, changes", [
+    (":batch=32", {"batch_size": 32}),
+    (":batch=32:shuffle=3", {"batch_size": 32, "shuffle_seed": 3}),
+    (":shuffle=3", {"shuffle_seed": 3}),   # kept for later mini-batches, though all samples
+    (":batch=1", {"batch_size": 1}),
+    (":batch=16:shuffle=4294967295", {"batch_size": 16, "shuffle_seed": 2**32 - 1}),
+    (":scale=5:cost=cross_entropy:batch=16:shuffle=2",
+     {"init_scale": 5.0, "cost": CostType.CROSS_ENTROPY, "batch_size": 16, "shuffle_seed": 2}),
+    (":cost=cross_entropy:shuffle=7", {"cost": CostType.CROSS_ENTROPY, "shuffle_seed": 7}),
+    (":scale=2:batch=5", {"init_scale": 2.0, "batch_size": 5}),
+])
+def test_a_string_with_the_batch_size_and_shuffle_seed_round_trips(tail, changes):
+    text = SEED_STRING + tail
+    settings = parse_configuration_string(text)
+    assert settings == dict(SEED_SETTINGS, **changes)
+    assert type(settings["batch_size"]) in (int, type(None))
+    assert type(settings["shuffle_seed"]) is int
+    assert configuration_string(settings) == text
+    shouted = " " + text.upper().replace(":", " : ").replace("=", " = ") + " "
+    assert parse_configuration_string(shouted) == settings
+
+
+@pytest.mark.parametrize("written", ["all", "ALL", " All ", "full", "Full"])
+def test_batch_all_reads_as_all_samples_and_is_not_written(written):
+    settings = parse_configuration_string(f"{SEED_STRING}:batch={written}")
+    assert settings == SEED_SETTINGS and settings["batch_size"] is None
+    assert configuration_string(settings) == SEED_STRING
+    settings = parse_configuration_string(f"{SEED_STRING}:cost=mse:batch={written}:shuffle=3")
+    assert settings == dict(SEED_SETTINGS, shuffle_seed=3)
+    assert configuration_string(settings) == SEED_STRING + ":shuffle=3"
+
+
+def test_the_default_batch_size_and_shuffle_seed_are_not_written():
+    """All samples and shuffle seed 0 are what a string without ``batch=`` and ``shuffle=``
+    means: written without them, as the strings of FLUX 0.1 were."""
+    assert configuration_string(dict(SEED_SETTINGS, batch_size=None, shuffle_seed=0)) \
+        == SEED_STRING
+    without = {key: value for key, value in SEED_SETTINGS.items()
+               if key not in ("batch_size", "shuffle_seed")}
+    assert configuration_string(without) == SEED_STRING
+    assert configuration_string(dict(without, shuffle_seed=np.int64(0))) == SEED_STRING
+    assert configuration_string(dict(without, batch_size=np.int64(4))) == SEED_STRING + ":batch=4"
+    assert parse_configuration_string(SEED_STRING + ":batch=all:shuffle=0") == SEED_SETTINGS
+    assert parse_configuration_string(SEED_STRING + ":scale=1:cost=mse:shuffle=0") \
+        == SEED_SETTINGS
+
+
+@pytest.mark.parametrize("text", [
+    SEED_STRING,
+    "flux1:iris:6,5,3:tanh,relu:sigmoid:lr=0.05:seed=3",
+    "flux1:xor:3,1:sigmoid:sigmoid:lr=2.5:seed=7",
+    "flux1:wine:12,3:linear:sigmoid:lr=0.001:seed=4294967295",
+    "flux1:spiral:16,16,16,1:elu,swish,tanh:sigmoid:lr=0.3333333333333333:seed=1",
+    "flux1:xor:3,1:tanh:sigmoid:lr=0.5:seed=2:scale=2.5",
+    CROSS_ENTROPY_STRING,
+    "flux1:parity4:8,4,1:leaky_relu:sigmoid:lr=1:seed=0:scale=5:cost=cross_entropy",
+])
+def test_every_older_string_is_still_written_as_it_was(text):
+    settings = parse_configuration_string(text)
+    assert (settings["batch_size"], settings["shuffle_seed"]) == (None, 0)
+    assert configuration_string(settings) == text
+    assert ":batch=" not in configuration_string(settings)
+    assert ":shuffle=" not in configuration_string(settings)
+
+
+ORDER = ("after the seed a configuration string can only have scale=… and cost=… and batch=… "
+         "and shuffle=…, in that order, each once; ")
+
+
+@pytest.mark.parametrize("tail, message", [
+    (":shuffle=3:batch=32", ORDER + "'batch=32' is out of order or given twice"),
+    (":batch=32:cost=cross_entropy", ORDER + "'cost=cross_entropy' is out of order or given "
+                                             "twice"),
+    (":batch=32:scale=2", ORDER + "'scale=2' is out of order or given twice"),
+    (":shuffle=3:cost=mse", ORDER + "'cost=mse' is out of order or given twice"),
+    (":batch=32:batch=32", ORDER + "'batch=32' is out of order or given twice"),
+    (":batch=32:batch=all", ORDER + "'batch=all' is out of order or given twice"),
+    (":shuffle=1:shuffle=1", ORDER + "'shuffle=1' is out of order or given twice"),
+    (":batch=4:shuffle=1:shuffle=2", ORDER + "'shuffle=2' is out of order or given twice"),
+    (":32", ORDER + "'32' is not one of them"),
+    (":batches=32", ORDER + "'batches=32' is not one of them"),
+    (":batch", "write the batch size as batch=…, not 'batch'"),
+    (":batch=0", "the batch size must be at least 1, not 0 .or all, for every sample.$"),
+    (":batch=-3", "the batch size must be at least 1, not -3 .or all, for every sample.$"),
+    (":batch=x", "the batch size must be a whole number, not 'x' .or all, for every sample.$"),
+    (":batch=1.5", "the batch size must be a whole number, not '1.5' .or all, for every "
+                   "sample.$"),
+    (":batch=1e400", "the batch size must be a whole number, not '1e400'"),
+    (":shuffle=-1", "the shuffle seed must be between 0 and 4,294,967,295, not -1$"),
+    (":shuffle=4294967296", "the shuffle seed must be between 0 and 4,294,967,295, "
+                            "not 4294967296$"),
+    (":shuffle=2.5", "the shuffle seed must be a whole number, not '2.5'$"),
+    (":shuffle=x", "the shuffle seed must be a whole number, not 'x'$"),
+    (":shuffle=", "the shuffle seed is empty; type a whole number such as 1$"),
+    (":batch=32:shuffle=all", "the shuffle seed must be a whole number, not 'all'$"),
+])
+def test_a_bad_or_misplaced_batch_size_or_shuffle_seed_is_refused(tail, message):
+    with pytest.raises(ConfigurationError, match=message):
+        parse_configuration_string(SEED_STRING + tail)
 
 
 # ---- sessions: exact continuation ----------------------------------------
@@ -348,6 +474,152 @@ def test_settings_that_do_not_describe_the_network_are_not_saved(tmp_path):
     assert not os.path.exists(tmp_path / "s.npz")
 
 
+# ---- sessions in mini-batches (issue 17 §2) ------------------------------------
+
+IRIS = load_dataset("iris")   # 150 samples: batches of 32 are 32, 32, 32, 32 and 22
+
+
+def minibatch_stepper(batch_size=32, shuffle_seed=5):
+    """The iris 6-3 network of CROSS_ENTROPY_STRING, stepped in mini-batches."""
+    network = Form_Network([6, 3], IRIS.inputs, IRIS.targets, "tanh", "softmax", seed=3,
+                           cost="cross_entropy")
+    return Stepper(network, 0.5, batch_size=batch_size, shuffle_seed=shuffle_seed)
+
+
+def held(stepper):
+    """Which samples the stepper's network holds, and how: the batch (or None), the rows."""
+    network = stepper.network
+    batch = network.batch
+    return (None if batch is None else (batch.epoch, batch.number, batch.size, batch.seed,
+                                        batch.rows.tolist()),
+            network.held_rows.tolist(),
+            [layer.sample_size for layer in network.neural_layers])
+
+
+def assert_same_steppers(loaded, original):
+    assert loaded.network.state.tobytes() == original.network.state.tobytes()
+    assert loaded.network.cost == original.network.cost or (
+        np.isnan(loaded.network.cost) and np.isnan(original.network.cost))
+    assert loaded.network.iteration == original.network.iteration
+    assert (loaded.position, loaded.place) == (original.position, original.place)
+    assert loaded.takes_samples == original.takes_samples
+    assert held(loaded) == held(original)
+    assert loaded.mse_values == original.mse_values
+    assert loaded.iteration_points == original.iteration_points
+    assert [str(c) for c in loaded.computations] == [str(c) for c in original.computations]
+
+
+@pytest.mark.parametrize("iterations, computations", [
+    (3, 1),   # just took mini-batch 3 of epoch 0
+    (2, 3),   # into the forward pass of mini-batch 2
+    (4, 2),   # in the last, smaller batch of epoch 0 (22 samples)
+    (5, 1),   # just took mini-batch 0 of epoch 1
+    (4, 20),  # the last computation of the 22-sample batch still to come
+])
+def test_a_minibatch_session_saved_mid_iteration_continues_bit_for_bit(tmp_path, iterations,
+                                                                       computations):
+    original = minibatch_stepper()
+    advance(original, ["iteration"] * iterations + ["computation"] * computations)
+    assert original.takes_samples and original.position == computations
+    settings = parse_configuration_string(CROSS_ENTROPY_STRING)
+    save_session(original, tmp_path / "s.npz", settings, (1, 1))
+    _, extra = load_network(tmp_path / "s.npz")
+    assert extra["configuration"] == CROSS_ENTROPY_STRING + ":batch=32:shuffle=5"
+    assert extra["takes_samples"] is True and extra["session_version"] == 3
+    loaded, loaded_settings, predictions = load_session(tmp_path / "s.npz")
+    assert loaded_settings == dict(settings, batch_size=32, shuffle_seed=5)
+    assert predictions == (1, 1)
+    assert (loaded.batch_size, loaded.shuffle_seed, loaded.learning_rate) == (32, 5, 0.5)
+    assert loaded.takes_samples is True and len(loaded.computations) == 21
+    assert_same_steppers(loaded, original)
+    for number, layer in enumerate(original.network.neural_layers, start=1):
+        for name in [*layer.matrices, "cost"]:
+            assert loaded.computed(number, name) == original.computed(number, name), name
+    # on, across the end of an epoch (iterations 5 → 6 and 10 → 11), and trained
+    after = ["computation"] * 5 + ["layer", "phase"] + ["iteration"] * 8
+    advance(original, after)
+    advance(loaded, after)
+    assert_same_steppers(loaded, original)
+    assert loaded.network.iteration >= 10
+    original.train(7)
+    loaded.train(7)
+    assert_same_steppers(loaded, original)
+    assert loaded.last_step.narration == original.last_step.narration
+    # and both are where one uninterrupted Learn is
+    twin = minibatch_stepper().network
+    values, points = Learn(twin, 0.5, original.network.iteration, batch_size=32, shuffle_seed=5)
+    assert loaded.network.state.tobytes() == twin.state.tobytes()
+    assert loaded.mse_values == list(values) and loaded.iteration_points == list(points)
+
+
+def test_a_minibatch_session_saved_at_the_start_of_an_iteration_takes_the_next_batch(tmp_path):
+    original = minibatch_stepper()
+    advance(original, ["iteration"] * 4)   # the next batch is the last, smaller one
+    save_session(original, tmp_path / "s.npz", parse_configuration_string(CROSS_ENTROPY_STRING))
+    _, extra = load_network(tmp_path / "s.npz")
+    assert (extra["position"], extra["takes_samples"]) == (0, False)   # none taken yet
+    loaded, _, _ = load_session(tmp_path / "s.npz")
+    assert loaded.takes_samples is True   # at position 0: will take (batch_size 32)
+    assert_same_steppers(loaded, original)
+    step, same = loaded.step("computation"), original.step("computation")
+    assert step.narration == same.narration and "(22 of 150)" in step.narration
+    advance(original, ["iteration"] * 3)
+    advance(loaded, ["iteration"] * 3)
+    assert_same_steppers(loaded, original)
+
+
+def test_a_session_saved_after_going_back_to_all_samples_takes_them_all_first(tmp_path):
+    original = minibatch_stepper()
+    advance(original, ["iteration"] * 3)
+    original.batch_size = None   # the network still holds mini-batch 2 of epoch 0
+    assert original.takes_samples and original.network.batch is not None
+    save_session(original, tmp_path / "s.npz", parse_configuration_string(CROSS_ENTROPY_STRING))
+    _, extra = load_network(tmp_path / "s.npz")
+    # all samples are not written; the shuffle seed is the stepper's
+    assert extra["configuration"] == CROSS_ENTROPY_STRING + ":shuffle=5"
+    assert (extra["position"], extra["takes_samples"]) == (0, False)
+    loaded, settings, _ = load_session(tmp_path / "s.npz")
+    assert (settings["batch_size"], settings["shuffle_seed"]) == (None, 5)
+    assert (loaded.batch_size, loaded.shuffle_seed) == (None, 5)
+    assert loaded.takes_samples and len(loaded.computations) == 21
+    assert_same_steppers(loaded, original)
+    step = loaded.step("computation")
+    assert step.written == [(1, "input_matrix")] and "all 150 samples again" in step.narration
+    assert loaded.network.batch is None and loaded.network.neural_layers[0].sample_size == 150
+    original.step("computation")
+    advance(original, ["iteration"] * 3)
+    advance(loaded, ["iteration"] * 3)
+    assert_same_steppers(loaded, original)
+    assert not loaded.takes_samples and len(loaded.computations) == 20
+    # which is Learn on all samples from the batch's iteration on
+    twin = minibatch_stepper().network
+    Learn(twin, 0.5, 3, batch_size=32, shuffle_seed=5)
+    Learn(twin, 0.5, 3)
+    assert loaded.network.state.tobytes() == twin.state.tobytes()
+
+
+@pytest.mark.parametrize("configuration, message", [
+    (CROSS_ENTROPY_STRING + ":batch=151:shuffle=5",
+     "the batch size must be a whole number from 1 to 150, got 151"),
+    (CROSS_ENTROPY_STRING + ":batch=1000", "the batch size must be a whole number from 1 to 150, "
+                                           "got 1,000"),
+    (CROSS_ENTROPY_STRING + ":batch=0:shuffle=5", "the batch size must be at least 1, not 0"),
+    (CROSS_ENTROPY_STRING + ":batch=32:shuffle=-5", "the shuffle seed must be between 0 and"),
+    (CROSS_ENTROPY_STRING + ":shuffle=5:batch=32", "'batch=32' is out of order or given twice"),
+])
+def test_a_minibatch_session_whose_settings_do_not_fit_is_refused(tmp_path, configuration,
+                                                                  message):
+    original = minibatch_stepper()
+    advance(original, ["iteration"] * 2 + ["computation"] * 3)
+    save_session(original, tmp_path / "s.npz", parse_configuration_string(CROSS_ENTROPY_STRING))
+    network, extra = load_network(tmp_path / "s.npz")
+    bad = tmp_path / "bad.npz"
+    save_network(network, bad, extra=dict(extra, configuration=configuration))
+    with pytest.raises(StorageError, match=message) as error:
+        load_session(bad)
+    assert str(error.value).startswith(f"{bad} is not a session this kit can continue")
+
+
 # ---- sessions: files that cannot be trusted --------------------------------
 
 @pytest.fixture
@@ -388,6 +660,13 @@ def saved(tmp_path):
     ({"iteration_points": [1, 1, 2]}, "iteration_points"),
     ({"iteration_points": [1, 2, 4]}, "iteration_points"),
     ({"iteration_points": [1, 2, 3.0]}, "iteration_points"),
+    # session version 3 (issue 17 §2): whether the iteration under way took its samples
+    ({"takes_samples": 1}, "takes_samples must be True or False"),
+    ({"takes_samples": 0}, "takes_samples must be True or False"),
+    ({"takes_samples": "true"}, "takes_samples must be True or False"),
+    ({"takes_samples": None}, "takes_samples must be True or False"),
+    ({"takes_samples": [True]}, "takes_samples must be True or False"),
+    ({"position": 30}, "position"),   # 30 computations, none taking samples: 0 to 29
 ])
 def test_a_tampered_extra_is_refused(tmp_path, saved, change, message):
     _refused_with(tmp_path, saved, change, message)
@@ -472,7 +751,8 @@ def test_the_prediction_score_is_saved_and_loaded(tmp_path, predictions):
     assert all(type(count) is int for count in loaded.predictions)
     assert (loaded.stepper.position, loaded.settings) == (9, settings)
     _, extra = load_network(tmp_path / "s.npz")
-    assert extra["session_version"] == session.SESSION_VERSION == 2
+    assert extra["session_version"] == session.SESSION_VERSION == 3
+    assert extra["takes_samples"] is False   # all samples: none taken
     assert extra["predictions"] == {"right": int(predictions[0]), "asked": int(predictions[1])}
 
 
@@ -500,24 +780,52 @@ def test_a_session_of_version_1_is_migrated_with_no_score(tmp_path, saved):
     save_network(network, tmp_path / "old.npz", extra=old)
     stepper, settings, predictions = load_session(tmp_path / "old.npz")
     assert predictions == (0, 0) and stepper.position == 7 and settings == SEED_SETTINGS
+    assert not stepper.takes_samples and stepper.batch_size is None
     assert session._SESSION_MIGRATIONS[1](old) == {
         **old, "session_version": 2, "predictions": {"right": 0, "asked": 0}}
+    # and on to version 3: FLUX 0.1 had no mini-batches, so no iteration took its samples
+    assert session._SESSION_MIGRATIONS[2](session._SESSION_MIGRATIONS[1](old)) == {
+        **old, "session_version": 3, "predictions": {"right": 0, "asked": 0},
+        "takes_samples": False}
+    assert session._session_extra("old.npz", old) == {
+        **old, "session_version": 3, "predictions": {"right": 0, "asked": 0},
+        "takes_samples": False}
 
 
-@pytest.mark.parametrize("version", [3, 10 ** 30])
+def test_a_session_of_version_2_is_migrated_taking_no_samples(tmp_path, saved):
+    _, network, extra = saved
+    old = {key: value for key, value in extra.items() if key != "takes_samples"}
+    old["session_version"] = 2   # what FLUX saved before mini-batches (issue 17 §2)
+    save_network(network, tmp_path / "v2.npz", extra=old)
+    stepper, settings, predictions = load_session(tmp_path / "v2.npz")
+    assert (stepper.position, settings, predictions) == (7, SEED_SETTINGS, (0, 0))
+    assert not stepper.takes_samples and len(stepper.computations) == 30
+    assert session._SESSION_MIGRATIONS[2](old) == {**old, "session_version": 3,
+                                                   "takes_samples": False}
+
+
+def test_a_session_of_version_3_without_takes_samples_is_refused(tmp_path, saved):
+    _, network, extra = saved
+    bad = {key: value for key, value in extra.items() if key != "takes_samples"}
+    save_network(network, tmp_path / "bad.npz", extra=bad)
+    with pytest.raises(StorageError, match="holds a network but not a saved session"):
+        load_session(tmp_path / "bad.npz")
+
+
+@pytest.mark.parametrize("version", [4, 10 ** 30])
 def test_a_session_of_a_newer_version_is_refused(tmp_path, saved, version):
     _, network, extra = saved
     save_network(network, tmp_path / "new.npz", extra=dict(extra, session_version=version))
     with pytest.raises(StorageError, match="new.npz was saved by a newer FLUX .session version "
-                                           ".*.; this kit continues session versions 1 to 2: "
+                                           ".*.; this kit continues session versions 1 to 3: "
                                            "update flux-widgets to load it"):
         load_session(tmp_path / "new.npz")
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"session_version": 0}, "session_version should be a whole number from 1 to 2, got 0"),
-    ({"session_version": "2"}, "session_version should be a whole number from 1 to 2, got '2'"),
-    ({"session_version": 2.0}, "session_version should be a whole number"),
+    ({"session_version": 0}, "session_version should be a whole number from 1 to 3, got 0"),
+    ({"session_version": "3"}, "session_version should be a whole number from 1 to 3, got '3'"),
+    ({"session_version": 3.0}, "session_version should be a whole number"),
     ({"session_version": True}, "session_version should be a whole number"),
     ({"session_version": None}, "session_version should be a whole number"),
     ({"predictions": {"right": 3, "asked": 2}}, "predictions should be"),
@@ -549,3 +857,9 @@ def test_resume_refuses_what_does_not_fit_the_network():
     stepper.resume(3, [np.float64(0.2), 0.1], [1, 2])
     assert (stepper.position, stepper.mse_values) == (3, [0.2, 0.1]) and not stepper.can_undo
     json.dumps(stepper.mse_values)
+
+
+@pytest.mark.parametrize("tail", [":batch=", ":batch= :shuffle=2"])
+def test_an_empty_batch_part_is_refused_as_every_empty_part_is(tail):
+    with pytest.raises(ConfigurationError, match="the batch size after batch= is empty"):
+        parse_configuration_string(SEED_STRING + tail)

@@ -302,7 +302,8 @@ def test_a_checkpoint_names_what_undo_restores():
     checkpoint = stepper._history[-1]
     assert isinstance(checkpoint, Checkpoint)
     assert [f.name for f in dataclasses.fields(Checkpoint)] == ["network", "position", "curve",
-                                                                 "last_step"]
+                                                                 "last_step", "takes_samples"]
+    assert checkpoint.takes_samples is False   # all samples, as formed: none taken
     assert np.array_equal(checkpoint.network[0], before[0])
     assert checkpoint.network[1:] == before[1:] == (stepper.mse_values[0], 1, None)  # no batch
     assert (checkpoint.position, checkpoint.last_step.iteration) == (0, 1)

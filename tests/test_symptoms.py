@@ -446,3 +446,22 @@ def test_a_saturated_cross_entropy_output_is_not_a_symptom():
         assert np.abs(network.neural_layers[1].dh_da_matrix).max() < SATURATED_BELOW
         found[cost] = neuron_states(stepper).get((2, 0))
     assert found == {"mse": "saturated", "cross_entropy": None}
+
+
+def test_a_mini_batchs_rise_in_cost_is_no_overshoot():
+    """Consecutive mini-batches hold other samples: a rise of the cost (even from 0, a batch
+    a ReLU output fits exactly) asks nothing about η."""
+    from flux_widgets.datasets import load_dataset
+    from flux_widgets.network import Form_Network
+    from flux_widgets.stepper import Stepper
+    from flux_widgets.symptoms import diagnose
+
+    data = load_dataset("parity4")
+    stepper = Stepper(Form_Network([3, 1], data.inputs, data.targets, "relu", "relu", seed=0),
+                      0.5, batch_size=3)
+    for _ in range(12):
+        stepper.step("iteration")
+        assert all(symptom.kind != "overshoot" for symptom in diagnose(stepper))
+    stepper.curve.extend([13, 14], [0.0, 0.5])   # from a cost of exactly 0: no division
+    stepper.network.select_all()
+    assert all(symptom.kind != "overshoot" for symptom in diagnose(stepper))

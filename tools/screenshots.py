@@ -9,8 +9,9 @@ It writes, in docs/images/:
   stepped one layer at a time into the backward pass of iteration 301 (the
   tables show layer 2's gradients, just written);
 * ``panel_present.png``: the same network in presentation mode;
-* ``panel_circles.png``: the circles dataset after 400 iterations, with the
-  output over the input plane;
+* ``panel_circles.png``: the circles dataset after 400 iterations in mini-batches of
+  16, one layer into iteration 401, with the output over the input plane and the
+  current batch's points outlined;
 * ``panel_predict.png``: predict mode on the parity network after 300 iterations: the
   sign of a dC_dw entry predicted, the step run, the verdict with its derivation;
 * ``panel_broken.png``: the dead-ReLU broken network two iterations in: the dead neurons
@@ -52,8 +53,10 @@ for _ in range(4):
     present.step_at_chosen_size()
 present.set_presenting(True)
 present""",
-    """circles = fw.Panel(dataset="circles", layers="8, 1", hidden="tanh")
+    """circles = fw.Panel(dataset="circles", layers="8, 1", hidden="tanh", batch_size=16)
 circles.train(400)
+circles.set_granularity("layer")
+circles.step_at_chosen_size()  # takes the next batch and runs layer 1 forward
 circles""",
     """from flux_widgets.predict import ask
 predict = fw.Panel()
@@ -80,7 +83,7 @@ broken""",
 
 # (file, index of the output, the most pixels of its height to show)
 SHOTS = [("panel_lab.png", 0, 1450), ("panel_present.png", 1, 900),
-         ("panel_circles.png", 2, 1000), ("panel_predict.png", 3, 760),
+         ("panel_circles.png", 2, 1330), ("panel_predict.png", 3, 760),
          ("panel_broken.png", 4, 1120)]
 
 

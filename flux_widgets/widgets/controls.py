@@ -22,8 +22,8 @@ from ..datasets import DATASET_NAMES, DATASETS, Dataset, load_dataset, parse_csv
 from ..network import predicted_class
 from ..errors import ConfigurationError, DataError, FluxError
 from ..checks import (MAX_LAYER_SIZE, MAX_UPLOAD_BYTES, learning_rate_note,  # noqa: F401
-                      parse_init_scale, parse_layer_sizes, parse_learning_rate, parse_seed,
-                      parse_whole_number, seed_note)
+                      parse_batch_size, parse_init_scale, parse_layer_sizes, parse_learning_rate,
+                      parse_seed, parse_shuffle_seed, parse_whole_number, seed_note)
 from ..session import _number_text, parse_activations
 
 __all__ = ["parse_layer_sizes", "parse_learning_rate", "parse_seed", "parse_iterations",
@@ -39,6 +39,11 @@ _NETWORK_LABEL = "Your network's data (given in code)"
 def _activations_text(kinds):
     """``[TANH, RELU]`` → ``"tanh, relu"``, as typed in the per-layer field."""
     return ", ".join(kind.name.lower() for kind in kinds)
+
+
+def _batch_text(batch_size):
+    """A batch size as its field shows it: ``"all"`` for ``None`` (every sample)."""
+    return "all" if batch_size is None else str(batch_size)
 
 
 def parse_iterations(text):
@@ -60,7 +65,8 @@ class Controls:
     """
 
     def __init__(self, layers="8, 4, 1", hidden="leaky_relu", output="sigmoid",
-                 learning_rate=1.0, dataset="parity4", seed=0, init_scale=1.0, cost="mse"):
+                 learning_rate=1.0, dataset="parity4", seed=0, init_scale=1.0, cost="mse",
+                 batch_size=None, shuffle_seed=0):
         names = [(kind.name, kind) for kind in ActivationType]
         hidden_names = [(kind.name, kind) for kind in ActivationType.hidden()]
         # every argument is checked before a widget is made: a refusal leaves none open
@@ -114,6 +120,15 @@ class Controls:
             tooltip="Every initial weight is multiplied by this number: 1 is the usual "
                     "start, 5 makes every weight 5 times as large",
             style={"description_width": "initial"}, layout=widgets.Layout(width="160px"))
+        self.batch_size = widgets.Text(
+            value=_batch_text(batch_size), description="Batch size",
+            tooltip="all: every sample in each iteration (the seed's full batch); a number: "
+                    "mini-batches of that many samples, in a new shuffled order each epoch",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
+        self.shuffle_seed = widgets.Text(
+            value=str(shuffle_seed), description="Shuffle seed",
+            tooltip="The seed of the mini-batches' shuffle: the same seed, the same batches",
+            style={"description_width": "initial"}, layout=widgets.Layout(width="150px"))
         self.form = widgets.Button(description="Form network", button_style="primary",
                                    icon="sitemap")
         self.message = widgets.HTML()
@@ -137,7 +152,8 @@ class Controls:
             widgets.HBox([self.dataset_choice, self.layers, self.input_note]),
             self.csv_box,
             widgets.HBox([self.hidden, self.per_layer, self.output, self.cost]),
-            widgets.HBox([self.learning_rate, self.seed, self.init_scale, self.form]),
+            widgets.HBox([self.learning_rate, self.seed, self.init_scale, self.batch_size,
+                          self.shuffle_seed, self.form]),
             self.note,
             self.message,
         ])
@@ -163,7 +179,8 @@ class Controls:
     def values(self):
         """Every setting, parsed: ``dict`` with the keys of :class:`Controls`' arguments
         (``init_scale``: the weight scale, ``cost`` the CostType; see
-        :func:`~flux_widgets.network.Form_Network`).
+        :func:`~flux_widgets.network.Form_Network`; ``batch_size``, ``None`` for all samples,
+        and ``shuffle_seed``: see :class:`~flux_widgets.stepper.Stepper`).
 
         ``"dataset"`` is the name of a bundled dataset, ``"csv:<file name>"``
         for an uploaded CSV file (ConfigurationError if none is uploaded yet), or
@@ -177,7 +194,8 @@ class Controls:
                 "learning_rate": parse_learning_rate(self.learning_rate.value),
                 "dataset": dataset, "seed": parse_seed(self.seed.value),
                 "init_scale": parse_init_scale(self.init_scale.value),
-                "cost": self.cost.value}
+                "cost": self.cost.value, "batch_size": parse_batch_size(self.batch_size.value),
+                "shuffle_seed": parse_shuffle_seed(self.shuffle_seed.value)}
 
     def set_values(self, settings):
         """Show ``settings`` (as :meth:`values` returns them, a bundled dataset or
@@ -196,6 +214,8 @@ class Controls:
             self.seed.value = "" if settings["seed"] is None else str(settings["seed"])
             self.init_scale.value = _number_text(settings.get("init_scale", 1.0))
             self.cost.value = CostType.parse(settings.get("cost", CostType.MSE))
+            self.batch_size.value = _batch_text(settings.get("batch_size"))
+            self.shuffle_seed.value = str(settings.get("shuffle_seed", 0))
 
     def dataset(self):
         """The chosen dataset: a bundled one, or the uploaded CSV file parsed.

@@ -265,14 +265,9 @@ class NetworkDiagram(View):
         self.nodes = {}  # (column, neuron) -> its element
         self.edges = {}  # (layer, row, column) -> its element, layer by layer, row by row
         self.elements = self._make_nodes() + self._make_edges()
-        self._syncing = True
-        try:
-            self.sample_shown.max = network.sample_size - 1
-        finally:
-            self._syncing = False
         with self._front.hold_sync():
             self._front.elements = self.elements
-            self.update(self.quantity, min(self.sample, network.sample_size - 1))
+            self.update(self.quantity, min(self.sample, self._rows() - 1))
 
     def _chosen(self, change):
         """The learner chose what the edges show, or the sample that colours the neurons."""
@@ -384,10 +379,15 @@ class NetworkDiagram(View):
                 raise ConfigurationError(
                     f"quantity must be 'weights' or 'gradients', got {quantity!r}")
             self.quantity = quantity
+        rows = self._rows()
         if sample is not None:
-            self.sample = whole_number(sample, "sample", 0, self.network.sample_size - 1)
+            self.sample = whole_number(sample, "sample", 0, rows - 1)
+        self.sample = min(self.sample, rows - 1)   # a smaller mini-batch holds fewer rows
         self._syncing = True  # the controls show the choice; their observers stay quiet
         try:
+            self.sample_shown.max = rows - 1
+            self.sample_shown.description = "sample" if self.network.batch is None \
+                else "batch row"
             self.edges_show.value, self.sample_shown.value = self.quantity, self.sample
         finally:
             self._syncing = False
@@ -426,7 +426,7 @@ class NetworkDiagram(View):
         dashed = _LEGEND_LINE.format(colour=NEGATIVE, dashes=" stroke-dasharray='5 3'")
         return (f"<b>{EDGES_SHOW[self.quantity]}.</b> {solid} solid blue = positive, "
                 f"{dashed} dashed orange = negative, width = |value| relative to the "
-                f"largest; neuron fill = its output for the chosen sample ({self.sample}), "
+                f"largest; neuron fill = its output for the chosen {self.sample_words()}, "
                 "white the smallest of its layer, blue the largest."
                 + "".join(f" A neuron drawn as {shape} is {badge} ({meaning})."
                           for badge, (_, shape, meaning) in BADGES.items()
@@ -462,8 +462,8 @@ class NetworkDiagram(View):
         text = [f"Diagram of a {'-'.join(map(str, sizes))} network: "
                 f"{_count(sizes[0], 'input')}, {layers}, {_count(sizes[-1], 'output')}.",
                 f"{EDGES_SHOW[self.quantity]}: solid lines positive, dashed lines negative, "
-                f"the thicker the larger. Neurons are filled by their outputs for sample "
-                f"{self.sample}."]
+                f"the thicker the larger. Neurons are filled by their outputs for "
+                f"{self.sample_words()}."]
         if self.active_layer is not None:
             text.append(f"Layer {self.active_layer} was computed last and is highlighted.")
         edge, node = _EDGE_ID.fullmatch(self.selected), _NODE_ID.fullmatch(self.selected)
@@ -493,15 +493,28 @@ class NetworkDiagram(View):
         """What the diagram shows, in words: the canvas's text alternative on the page."""
         return self._front.label
 
+    def _rows(self):
+        """How many samples the network's matrices hold (a mini-batch's, or all N)."""
+        return self.network.neural_layers[0].sample_size
+
+    def sample_words(self):
+        """``"sample 3"``, or with a mini-batch held ``"sample 17 (row 3 of the mini-batch)"``:
+        the row :attr:`sample` of the matrices, in words."""
+        sample = int(self.network.held_rows[self.sample])
+        return f"sample {sample}" + ("" if self.network.batch is None
+                                     else f" (row {self.sample} of the mini-batch)")
+
     def neuron_outputs(self, column):
-        """The outputs of the neurons of ``column``, a row per sample (column 0: the inputs)."""
-        return (self.network.inputMatrix if column == 0 else
-                self.network.neural_layers[column - 1].activated_output_matrix)
+        """The outputs of the neurons of ``column``, a row per sample held (column 0: the
+        inputs, layer 1's ``input_matrix``: the data, or a mini-batch's rows)."""
+        layers = self.network.neural_layers
+        return (layers[0].input_matrix if column == 0 else
+                layers[column - 1].activated_output_matrix)
 
     def output_text(self, column, neuron):
         """``"its output for sample 3 is 0.52 (positive)"`` (an input: its value)."""
         value = self.neuron_outputs(column)[self.sample, neuron]
-        return (f"its {'value' if column == 0 else 'output'} for sample {self.sample} "
+        return (f"its {'value' if column == 0 else 'output'} for {self.sample_words()} "
                 f"is {signed(value)}")
 
     def edge_text(self, layer, row, column):

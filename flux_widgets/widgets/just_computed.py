@@ -58,6 +58,8 @@ SIGNIFICANT_FIGURES = 3  # a shown number is within 0.5% of the value
 SMALL = 8  # the equation is shown when every matrix in it is at most SMALL x SMALL
 WINDOW = 7  # a larger written matrix: its first WINDOW rows and columns
 
+TAKING = ("input_matrix",)  # what the computation that takes an iteration's samples writes
+
 # Short symbols of the matrices, as in the layer's table (flux_widgets.layer); the last
 # layer's output is y, the targets (the network's outputMatrix) t.
 _SYMBOLS = {
@@ -189,7 +191,8 @@ class JustComputed(View):
         stepper, step = change.stepper, change.step
         if step is not None and step.computations:
             computation = step.computations[-1]
-            before = stepper.before_last_step(computation.layer, computation.writes[-1])
+            before = None if computation.writes == TAKING else \
+                stepper.before_last_step(computation.layer, computation.writes[-1])
             self._show(stepper, computation, step.cost, before)
         else:
             last = stepper.last_step
@@ -206,6 +209,9 @@ class JustComputed(View):
         written matrix held before the step) mark the cells it changed and, when every
         matrix is small, show the equation's matrices too; without, the matrix as it is now."""
         network = stepper.network
+        if computation.writes == TAKING:
+            self._show_taken(network, computation)
+            return
         number, name = computation.layer, computation.writes[-1]
         layer = network.neural_layers[number - 1]
         result = layer.matrices[name]
@@ -246,6 +252,19 @@ class JustComputed(View):
                     row.append(_matrix_table(
                         symbol(n, operand), "targets" if n is None else
                         f"layer {n} {operand}{' before the step' * (matrix is old)}", matrix))
+        self._strip(head, row)
+
+    def _show_taken(self, network, computation):
+        """An iteration took its samples (a mini-batch, or all again): x and t as now held."""
+        x, t = network.neural_layers[0].input_matrix, network.targets
+        head = (f"Layer 1 · input_matrix ({x.shape[0]}x{x.shape[1]}) and the targets "
+                f"({t.shape[0]}x{t.shape[1]}) just taken: {computation.description}")
+        row = [_matrix_table("x", "layer 1 input_matrix", x, written=True),
+               _matrix_table("t", "targets", t, written=True)]
+        self._strip(head, row)
+
+    def _strip(self, head, tables):
+        """Show ``head`` (text) above ``tables`` (HTML pieces, in a row)."""
         self.strip.value = (f"<div class='flux-jc' role='group' aria-label='Just computed'>"
                             f"<div class='flux-jc-head'>{html.escape(head)}</div>"
-                            f"<div class='flux-jc-row'>{''.join(row)}</div></div>")
+                            f"<div class='flux-jc-row'>{''.join(tables)}</div></div>")

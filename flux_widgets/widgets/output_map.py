@@ -4,7 +4,9 @@ As in TensorFlow Playground, every point (x0, x1) of a square grid is fed to
 the network and coloured by what comes out; the samples are drawn over it,
 coloured by their class. The grid is computed with :func:`Predict`, so no
 matrix of the network changes. The figure is built once; :meth:`OutputMap.update`
-gives its heat map new colours in place.
+gives its heat map new colours in place. While the network holds a mini-batch, its
+samples are drawn large with a black outline and the others faded
+(:meth:`OutputMap.show_batch`): size and outline, not colour alone.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ BINARY_COLORS = (palette.NEGATIVE, palette.POSITIVE)
 MAP_COLORS = ("#ed8936", "#f7fafc", "#4299e1")  # low, middle, high output: lighter than points
 CATEGORY_COLORS = palette.CATEGORIES
 NON_FINITE_COLOR = palette.MUTED
+BATCH_STYLE = {"stroke": "black", "stroke-width": 2.5, "opacity": 1}   # a mini-batch's samples
+OTHERS_STYLE = {"opacity": 0.3}
 
 
 def _extent(column):
@@ -80,6 +84,10 @@ class OutputMap:
         ``nan`` where the output is not finite.
     note : str
         ``""``, or a sentence saying how many grid points have non-finite outputs.
+    points : bqplot.Scatter
+        The samples.
+    marked : list of int or None
+        The samples marked as the mini-batch held (:meth:`show_batch`).
     """
 
     def __init__(self, network, inputs, labels, *, resolution=40, output=0,
@@ -100,7 +108,7 @@ class OutputMap:
         if output != "class" and not (is_whole_number(output) and 0 <= output < k):
             raise ConfigurationError(f"output must be an output neuron 0 .. {k - 1} or "
                                      f"'class', got {output!r}")
-        self.network, self.output = network, output
+        self.network, self.output, self.marked = network, output, None
         self.grid_x, self.grid_y = (np.linspace(*_extent(x), resolution) for x in inputs.T)
         # R² x 2: every grid point as one row, the row-major order of an R x R image
         self._points = np.stack(np.meshgrid(self.grid_x, self.grid_y), axis=-1).reshape(-1, 2)
@@ -118,20 +126,35 @@ class OutputMap:
         # cells are greyed by a second map on top, transparent (0) except there (1).
         self._mask = bq.HeatMap(**grid, scales={**xy, "color": bq.ColorScale(
             colors=["rgba(0,0,0,0)", NON_FINITE_COLOR], min=0, max=1)})
-        points = bq.Scatter(x=inputs[:, 0], y=inputs[:, 1], scales=xy, stroke="white",
-                            colors=[palette[label % len(palette)] for label in labels],
-                            stroke_width=1, default_size=30)
+        self.points = bq.Scatter(x=inputs[:, 0], y=inputs[:, 1], scales=xy, stroke="white",
+                                 colors=[palette[label % len(palette)] for label in labels],
+                                 stroke_width=1, default_size=30, selected_style=BATCH_STYLE,
+                                 unselected_style=OTHERS_STYLE)
         self._color_axis = bq.ColorAxis(scale=self._color_scale, side="right")
         axes = [bq.Axis(scale=xy[key], label=name, side=side, tick_values=_ticks(g[0], g[-1], 4))
                 for key, name, side, g in zip("xy", feature_names, ("bottom", "left"),
                                               (self.grid_x, self.grid_y))]
         self.figure = bq.Figure(
-            marks=[self._map, self._mask, points], axes=[*axes, self._color_axis],
-            title="predicted class" if output == "class" else f"output {output}",
+            marks=[self._map, self._mask, self.points], axes=[*axes, self._color_axis],
+            title=self._title(),
             title_style={"font-size": "13px"}, layout={"width": "300px", "height": "300px"},
             fig_margin={"top": 30, "bottom": 40, "left": 45, "right": 60}, padding_x=0,
             padding_y=0)
         self.update()
+
+    def _title(self, batch=None):
+        shown = "predicted class" if self.output == "class" else f"output {self.output}"
+        return shown if batch is None else f"{shown}; mini-batch outlined"
+
+    def show_batch(self, batch):
+        """Mark the samples of mini-batch ``batch`` (a :class:`~flux_widgets.network.Batch`,
+        ``None``: all samples, none marked): outlined in black and larger, the others faded."""
+        selected = None if batch is None else [int(row) for row in batch.rows]
+        if selected != self.marked:
+            self.marked = selected
+            with self.figure.hold_sync():
+                self.points.selected = selected
+                self.figure.title = self._title(batch)
 
     def update(self):
         """Recompute ``values`` (R x R) with ``Predict`` and recolour the heat map in place.
@@ -192,9 +215,13 @@ class OutputMapView(View):
             if network.layers_vector[0] == 2 else None
         self.widget.children = [self.map.figure] if self.map else []
         self.widget.layout.display = None if self.map else "none"
+        if self.map is not None:
+            self.map.show_batch(network.batch)
         if before is not None:
             close_widgets([before.figure])
 
     def step_happened(self, change):
         if self.map is not None and change.wrote(PARAMETER_NAMES):
             self.map.update()
+        if self.map is not None and change.wrote(("input_matrix",)):   # samples taken
+            self.map.show_batch(change.network.batch)

@@ -36,6 +36,7 @@ import numpy as np
 from .. import palette
 from ..datasets import load_dataset
 from ..checks import learning_rate as check_learning_rate
+from ..checks import parse_batch_size, parse_shuffle_seed
 from ..errors import ConfigurationError, FluxError
 from ..network import Form_Network, check_network, check_network_memory
 from ..stepper import STEPPER_COPIES, Stepper
@@ -155,7 +156,7 @@ class Panel(widgets.VBox):
 
     def __init__(self, dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
                  output="sigmoid", learning_rate=1.0, seed=0, predict_seed=0, init_scale=1.0,
-                 network=None, cost="mse"):
+                 network=None, cost="mse", batch_size=None, shuffle_seed=0):
         super().__init__()
         # what close() needs, set first: a panel whose constructor raises is closed too
         self.controls = self.keep = self.training = self._keys = None
@@ -163,20 +164,20 @@ class Panel(widgets.VBox):
         self.views, self._parts = [], []
         try:
             self._build(dataset, layers, hidden, output, learning_rate, seed, predict_seed,
-                        init_scale, network, cost)
+                        init_scale, network, cost, batch_size, shuffle_seed)
         except BaseException:
             self.close()
             raise
         replace_the_panels_of_an_earlier_run(self)
 
     def _build(self, dataset, layers, hidden, output, learning_rate, seed, predict_seed,
-               init_scale, network, cost):
+               init_scale, network, cost, batch_size, shuffle_seed):
         if network is not None:  # checked (and copied) before any widget is made
             given = _given_network(network, learning_rate, "Panel(network=...)")
             learning_rate = given[1]
         self.add_class("flux-panel")  # rows wrap and buttons fit their labels (see _STYLE)
         self.controls = Controls(layers, hidden, output, learning_rate, dataset, seed, init_scale,
-                                 cost)
+                                 cost, batch_size, shuffle_seed)
         self.narration = widgets.HTML(layout=widgets.Layout(min_height="24px"))
         self.narration.add_class("flux-narration")
         self.present = widgets.ToggleButton(description="Present", icon="desktop",
@@ -307,7 +308,10 @@ class Panel(widgets.VBox):
         if self.settings["dataset"] == NETWORK_CHOICE:
             raise ConfigurationError(GIVEN_NOT_KEPT if self.stepper is self._given
                                      else GIVEN_DATA_NOT_KEPT)
-        return self.stepper, self.settings, (self.predicting.right, self.predicting.asked)
+        stepper = self.stepper   # the settings it may have changed since forming: its own
+        settings = dict(self.settings, learning_rate=stepper.learning_rate,
+                        batch_size=stepper.batch_size, shuffle_seed=stepper.shuffle_seed)
+        return stepper, settings, (self.predicting.right, self.predicting.asked)
 
     # ---- forming ---------------------------------------------------------
 
@@ -327,7 +331,9 @@ class Panel(widgets.VBox):
                                settings["hidden"], settings["output"], seed=settings["seed"],
                                init_scale=settings.get("init_scale", 1.0),
                                cost=settings.get("cost", "mse"))
-        stepper = Stepper(network, settings["learning_rate"])
+        stepper = Stepper(network, settings["learning_rate"],
+                          batch_size=settings.get("batch_size"),
+                          shuffle_seed=settings.get("shuffle_seed", 0))
         self.controls.clear_error()
         self._show(stepper, settings, f"Formed {network.describe()} on {data.description} "
                                       "Press <b>Step</b> to compute the first matrix.")
@@ -367,7 +373,8 @@ class Panel(widgets.VBox):
                                if len(set(kinds)) == 1 else list(kinds)),
                     "output": network.output_activation, "learning_rate": learning_rate,
                     "dataset": NETWORK_CHOICE, "seed": network.seed,
-                    "init_scale": network.init_scale, "cost": network.cost_type}
+                    "init_scale": network.init_scale, "cost": network.cost_type,
+                    "batch_size": None, "shuffle_seed": 0}
         stepper = Stepper(network, learning_rate)
         self.controls.use_network_data(network)
         self.controls.set_values(settings)
@@ -479,14 +486,27 @@ class Panel(widgets.VBox):
 
     # ---- stepping --------------------------------------------------------
 
-    def _settings_learning_rate(self):
-        """Take the typed learning rate (the only setting a formed network can change)."""
-        try:
-            self.stepper.learning_rate = parse_learning_rate(self.controls.learning_rate.value)
+    def _take_settings(self):
+        """Take the typed learning rate, batch size and shuffle seed (the settings a formed
+        network can change; the batch settings are read when an iteration begins).
+        False, and the message under the settings, if one is refused."""
+        stepper, controls = self.stepper, self.controls
+        before = (stepper.learning_rate, stepper.batch_size, stepper.shuffle_seed)
+        try:   # all parsed and checked before any is taken
+            rate = parse_learning_rate(controls.learning_rate.value)
+            size = parse_batch_size(controls.batch_size.value)
+            shuffle = parse_shuffle_seed(controls.shuffle_seed.value)
+            stepper.batch_size = size   # checked against the number of samples
+            stepper.learning_rate, stepper.shuffle_seed = rate, shuffle
         except FluxError as error:
-            self.controls.show_error(error)
+            controls.show_error(error)
             return False
-        self.controls.clear_error()
+        controls.clear_error()
+        if (stepper.learning_rate, stepper.batch_size, stepper.shuffle_seed) != before:
+            self.keep.show_configuration()   # the string to share gives the new settings
+        if self.predicting.question is not None and not stepper.position \
+                and stepper.takes_samples:   # its step now takes new samples first:
+            self.predicting.withdraw()       # the question is about rows not held then
         return True
 
     def step(self, granularity):
@@ -495,7 +515,7 @@ class Panel(widgets.VBox):
         In predict mode a step of one computation or layer first asks a question and
         returns None; :meth:`answer` (or :meth:`skip_question`) then runs it."""
         self._require_network()
-        if self.training.running or not self._settings_learning_rate():
+        if self.training.running or not self._take_settings():
             return None
         predicting = self.predicting
         if predicting.wants_to_ask(granularity):
@@ -524,7 +544,11 @@ class Panel(widgets.VBox):
         question = self.predicting.question
         if question is None:
             raise ConfigurationError("no question is waiting: switch Predict on and press Step")
-        if self.training.running or not self._settings_learning_rate():
+        if self.training.running or not self._take_settings():
+            return None
+        if self.predicting.question is None:   # withdrawn: the batch size changed
+            self.narration.value = ("The batch size changed, so this step takes new samples "
+                                    "first and the question no longer applies: press Step.")
             return None
         answer = check_answer(question, self.predicting.chosen_answer()
                               if answer is None else answer, self.network)
@@ -537,7 +561,7 @@ class Panel(widgets.VBox):
         granularity = self.predicting.granularity()
         if granularity is None:
             raise ConfigurationError("no question is waiting to skip")
-        if self.training.running or not self._settings_learning_rate():
+        if self.training.running or not self._take_settings():
             return None
         self.predicting.withdraw()
         return self._run_step(granularity)

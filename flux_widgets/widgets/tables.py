@@ -10,6 +10,8 @@ says so in its heading. Matrices the last step wrote get a thicker border and
 ``✎ written`` in their heading, and the cells whose value changed are bold on a
 tinted background. A chosen neuron (clicked in the diagram) is outlined too:
 its column in the matrices of its layer, and its row of the next layer's weights.
+While the network holds a mini-batch, a per-sample matrix is numbered at the left by
+the samples its rows hold (their rows in the data), and each layer's heading says so.
 
 The colours are JupyterLab's theme variables (``var(--jp-…, fallback)``), so
 the tables read in its light and dark themes alike; the fallbacks are the kit's
@@ -26,7 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import palette
-from ..layer import SEED_MATRIX_NAMES
+from ..layer import PER_SAMPLE_NAMES, SEED_MATRIX_NAMES
 from ..text import significant_text
 from .view import View
 
@@ -65,7 +67,7 @@ _STYLE = f"""<style>
 
 def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_start=0,
                 max_rows=16, max_columns=10, focus_column=None, focus_row=None, computed=True,
-                note=""):
+                note="", row_labels=None):
     """One matrix as HTML: heading ``name (R x C)``, then a window of its cells.
 
     The cells stand in aligned columns of monospaced text (a ``<pre>`` of
@@ -78,7 +80,8 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
     outlined. A ``written`` matrix says ``✎ written`` in its heading; one not
     ``computed`` yet shows ``—`` in every cell and ``not computed yet``. ``note`` (what the
     matrix holds, when it is not what its name says: :meth:`Neural_Layer.matrix_notes`)
-    stands under the heading.
+    stands under the heading. ``row_labels`` numbers the rows at the left (one per row;
+    by default 0, 1, …): a mini-batch's sample numbers.
     """
     rows, columns = matrix.shape
     r0 = min(max(0, row_start), max(0, rows - max_rows))
@@ -108,7 +111,8 @@ def matrix_html(name, matrix, written=False, changed=None, row_start=0, column_s
         lines.append(" ".join(cells))
     # the first line (beside the column numbers) is a space: a browser drops a newline
     # that directly follows <pre>
-    index = "\n".join([" "] + [str(r) for r in range(r0, r1)])
+    index = "\n".join([" "] + [str(r if row_labels is None else row_labels[r])
+                               for r in range(r0, r1)])
     values_class = " class='flux-all-changed'" if every_cell_changed else ""
     notes = {}  # the matrix's class: the note in its heading
     if written:
@@ -219,12 +223,14 @@ class MatrixTables(View):
 
     def _changed(self, key, matrix):
         """The cells of computed ``matrix`` that differ from those shown last of ``key``:
-        a boolean matrix of its shape (every cell when it showed ``—``), or ``None`` when
-        it was not shown before."""
+        a boolean matrix of its shape (every cell when it showed ``—`` or another number of
+        rows: another mini-batch), or ``None`` when it was not shown before."""
         if key not in self._shown:
             return None
         before = self._shown[key]
-        return np.ones(matrix.shape, bool) if before is None else matrix != before
+        if before is None or before.shape != matrix.shape:
+            return np.ones(matrix.shape, bool)
+        return matrix != before
 
     def show(self, written=(), compare=True, layer=None, row=None, column=None):
         """Redraw; ``written`` holds ``(layer, matrix name)`` pairs the last step wrote.
@@ -243,6 +249,19 @@ class MatrixTables(View):
         self._written = set(written)
         layers = (range(1, len(self.network.neural_layers) + 1) if self.layer.value == 0
                   else [self.layer.value])
+        batch = self.network.batch
+        samples = None if batch is None else batch.rows
+        held = len(self.network.held_rows)
+        if self.row_start.max != held - 1:   # a mini-batch of another size, or all samples
+            self._quiet = True
+            try:
+                self.row_start.max = held - 1
+            finally:
+                self._quiet = False
+        rows_note = "" if batch is None else (
+            f" · rows: mini-batch {batch.number} of epoch {batch.epoch}, {held} of the "
+            f"{self.network.sample_size} samples (numbered at the left by their rows in the "
+            "data)")
         parts = []
         for number in layers:
             layer = self.network.neural_layers[number - 1]
@@ -260,11 +279,13 @@ class MatrixTables(View):
                     focus_column, focus_row = own, feeding
                 else:
                     focus_column, focus_row = own, None
+                per_sample = name in PER_SAMPLE_NAMES or name == "input_matrix"
                 tables.append(matrix_html(name, matrix, (number, name) in self._written, changed,
                                           self.row_start.value, self.column_start.value,
                                           self.max_rows, self.max_columns,
                                           focus_column, focus_row, computed,
-                                          notes.get(name, "")))
-            parts.append(f"<h3>Layer {number} · {layer.activation.name}</h3>"
+                                          notes.get(name, ""),
+                                          samples if per_sample else None))
+            parts.append(f"<h3>Layer {number} · {layer.activation.name}{rows_note}</h3>"
                          f"<div class='flux-tables'>{''.join(tables)}</div>")
         self.html.value = "".join(parts)

@@ -32,8 +32,8 @@ class Training:
     """The iterations field, Train and Stop buttons and a progress bar (``row``).
 
     ``panel`` is the :class:`~flux_widgets.widgets.panel.Panel` it trains for; the
-    training calls back three of its methods: ``_settings_learning_rate()`` (take the
-    typed learning rate; False if it is refused), ``_changed(written)`` (redraw the
+    training calls back three of its methods: ``_take_settings()`` (take the
+    typed learning rate, batch size and shuffle seed; False if one is refused), ``_changed(written)`` (redraw the
     views) and ``_set_busy(busy)`` (disable the step buttons while training).
     """
 
@@ -59,7 +59,7 @@ class Training:
 
     def train(self, iterations):
         """Train ``iterations`` at once (no event loop needed); returns the narration."""
-        if not self.panel._settings_learning_rate():
+        if not self.panel._take_settings():
             return None
         self._chunk(iterations, undoable=True)
         return self.panel.narration.value
@@ -90,7 +90,7 @@ class Training:
         except FluxError as error:
             self.panel.narration.value = f"⚠ {error}"
             return None
-        if self.running or not self.panel._settings_learning_rate():
+        if self.running or not self.panel._take_settings():
             return None
         self._stop_requested = False
         self.progress.max, self.progress.value = total, 0

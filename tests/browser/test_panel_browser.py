@@ -496,6 +496,16 @@ def test_a_broken_network_asks_its_question_and_badges_dead_neurons(app, jupyter
     assert_no_widget_errors(page)
 
 
+def run_one_cell(source, size, app, jupyter, page, tmp_path):
+    """A notebook of one code cell, ``source``, opened and run in ``app`` at ``size``."""
+    import nbformat
+
+    path = tmp_path / "one_cell.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), path)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+
+
 PAPER_CELL = ("import flux_widgets as fw\n"
               "from flux_widgets.exercises import paper\n"
               "fw.Panel(network=paper.network(), learning_rate=0.5)")
@@ -508,16 +518,10 @@ def test_the_network_on_paper_steps_to_the_hand_numbers(app, size, jupyter, page
     Step clicks in the browser (six forward, ten backward), one computation each; the
     first backward click says the hand cost, the tables then show layer 1's dC_dw to the
     four digits the worksheets ask for, and nothing went wrong."""
-    import nbformat
-
     from flux_widgets.exercises import paper
     from flux_widgets.widgets.tables import SIGNIFICANT_FIGURES, significant_text
 
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAPER_CELL)])
-    path = tmp_path / "paper.ipynb"
-    nbformat.write(notebook, path)
-    page.set_viewport_size({"width": size[0], "height": size[1]})
-    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    run_one_cell(PAPER_CELL, size, app, jupyter, page, tmp_path)
     panel = page.locator(".flux-panel").first
     narration = panel.locator(".flux-narration").first
     step = panel.locator("button:has-text('Step')").first
@@ -553,13 +557,7 @@ def test_the_cost_control_and_a_cross_entropy_network(app, jupyter, page, tmp_pa
     layer's backward steps say what they compute (∂C/∂p, the Jacobian's diagonal, (y − t)/N)
     in the narration and beside the tables; after a whole iteration the chart is named
     cross-entropy; choosing MSE and Form network names it MSE again."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CROSS_ENTROPY_CELL)])
-    path = tmp_path / "cross_entropy.ipynb"
-    nbformat.write(notebook, path)
-    page.set_viewport_size({"width": 1366, "height": 768})
-    open_notebook_and_run_all(page, jupyter.base_url, jupyter.add(path), app, timeout=120)
+    run_one_cell(CROSS_ENTROPY_CELL, (1366, 768), app, jupyter, page, tmp_path)
     panel = page.locator(".flux-panel").first
     cost = panel.get_by_label("Cost").first
     assert cost.locator("option:checked").inner_text().strip() == "cross-entropy"
@@ -581,4 +579,49 @@ def test_the_cost_control_and_a_cross_entropy_network(app, jupyter, page, tmp_pa
     cost.select_option(label="MSE")
     panel.locator("button:has-text('Form network')").first.click()
     wait_for_text(page, "MSE vs iterations", timeout=20)
+    assert_no_widget_errors(page)
+
+
+BATCH_CELL = ("import flux_widgets as fw\n"
+              "fw.Panel(dataset='circles', layers='6, 1', hidden='tanh', output='sigmoid',\n"
+              "         learning_rate=0.5, batch_size=16, shuffle_seed=2)")
+OUTLINED = """() => [...document.querySelectorAll('.flux-panel .bqplot .dot')]
+    .filter(d => getComputedStyle(d).stroke === 'rgb(0, 0, 0)').length"""
+
+
+@pytest.mark.parametrize("app", ["lab"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+def test_stepping_by_mini_batch(app, size, jupyter, page, tmp_path):
+    """Batches of 16 of the 200 circles: the first Step takes mini-batch 0 (the narration
+    names it and its samples), the tables number its rows by their samples, the output
+    map outlines its 16 points; typing ``all`` in the Batch size field (by keyboard) makes
+    the next iteration take all 200 samples again, and the outlines go."""
+    run_one_cell(BATCH_CELL, size, app, jupyter, page, tmp_path)
+    panel = page.locator(".flux-panel").first
+    batch_field = panel.get_by_label("Batch size").first
+    assert batch_field.input_value() == "16"
+    narration = panel.locator(".flux-narration").first
+    step = panel.locator("button:has-text('Step')").first
+    step.click()
+    wait_for_text(page, "mini-batch 0 of epoch 0, 16 samples", timeout=20)
+    first = re.search(r"the rows of samples (\d+), (\d+)", narration.inner_text()).groups()
+    index = panel.locator("[data-matrix='input_matrix'] pre.flux-index").first
+    assert index.inner_text().split()[:2] == list(first), index.inner_text()
+    wait_for_text(page, "rows: mini-batch 0 of epoch 0, 16 of the 200 samples", timeout=20)
+    page.wait_for_function(f"() => ({OUTLINED})() === 16", timeout=20_000)
+    output_map = panel.locator(".bqplot:has-text('mini-batch outlined')").first
+    output_map.scroll_into_view_if_needed()
+    screenshot(page, f"mini_batch_map_{size[0]}x{size[1]}", locator=output_map)
+    panel.locator("button:has-text('Whole iteration')").first.click()
+    wait_for_text(page, "Iteration 1 (mini-batch 0 of epoch 0, 16 samples), forward",
+                  timeout=20)
+    panel.locator(".flux-narration").first.scroll_into_view_if_needed()
+    screenshot(page, f"mini_batch_{size[0]}x{size[1]}")
+    batch_field.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("all")
+    page.keyboard.press("Tab")
+    step.click()
+    wait_for_text(page, "all 200 samples again", timeout=20)
+    page.wait_for_function(f"() => ({OUTLINED})() === 0", timeout=20_000)
     assert_no_widget_errors(page)
