@@ -1,10 +1,11 @@
 """Build the lessons as a JupyterLite site: JupyterLab and a Python kernel (Pyodide) that run
 in the browser, with no server. Everything comes from the npm registry and PyPI at build time.
 
-Run: ``python lite/build.py [--output lite/_output]`` (needs npm, and the ``[lite]`` extra:
-``pip install -e ".[lite]"``), then serve the folder, e.g.
+Run: ``python lite/build.py [--output lite/_output] [--packages-url URL | --offline]`` (needs
+npm, and the ``[lite]`` extra: ``pip install -e ".[lite]"``), then serve the folder, e.g.
 ``python -m http.server -d lite/_output --bind 127.0.0.1 8000``, and open
-http://127.0.0.1:8000/lab/index.html.
+http://127.0.0.1:8000/lab/index.html; to publish it, copy the folder to any static web server
+(GitHub Pages, a university's).
 
 What goes into the site:
 
@@ -19,13 +20,17 @@ What goes into the site:
   ``import`` in a notebook loads it, as in a full Pyodide distribution;
 * the kit itself (a wheel built from this checkout) and the lessons (``notebooks/``).
 
-What cannot come this way: packages with compiled code (numpy among them, which the kit
-needs) are built for WebAssembly by the Pyodide project and published only in its full
-distribution on its own servers (GitHub releases, a CDN), not on PyPI or npm. They stay
-listed in the lock file, unshipped, and an import of them fails in the browser. The build
-names them: ``flux-lite.json`` in the output lists what was shipped and what is missing.
-The site never reaches for another server (``disablePyPIFallback``; the tests check that
-no request leaves the site's own address).
+What cannot come this way: packages with compiled code (numpy, and pandas, which bqplot
+imports) are built for WebAssembly by the Pyodide project and published only in its full
+distribution (a CDN, GitHub releases), not on PyPI or npm. By default the site's lock file
+points them at that distribution, ``--packages-url`` (Pyodide's CDN for the exact Pyodide
+version, :data:`PYODIDE_CDN`, or a school's mirror of it), each with the sha256 Pyodide's own
+``pyodide-lock.json`` gives, which the browser checks (subresource integrity) before it runs
+a byte: the site a teacher publishes, as every public JupyterLite deployment does. Nothing
+else leaves the site (``disablePyPIFallback``). ``--offline`` builds today's self-contained
+site instead: those packages stay listed, unshipped, and ``import numpy`` fails in the
+browser. ``flux-lite.json`` in the output says what was shipped, what comes from the
+packages URL (with its URL and sha256) and, offline, what is missing.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ KIT = "flux-widgets"
 # the JupyterLab and classic-notebook extensions of ipywidgets: the site has the former
 # already (built from this environment's), the kernel needs neither
 LEFT_OUT = {"jupyterlab-widgets", "widgetsnbextension"}
+PYODIDE_CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"  # Pyodide's distribution
 LITE_SETTINGS = {  # the site's own jupyter-lite.json: no package index but the site's
     "jupyter-lite-schema-version": 0,
     "jupyter-config-data": {"litePluginSettings": {
@@ -158,20 +164,24 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def resolve(lock: dict, kit_wheel: Path, pyodide_dir: Path) -> tuple[list[str], list[str]]:
+def resolve(lock: dict, kit_wheel: Path, pyodide_dir: Path,
+            packages_url: str | None = None) -> tuple[list[str], list[str], list[dict]]:
     """Ship every package the kernel and the kit need that PyPI has as pure Python.
 
     Packages Pyodide has (its lock file) are taken at Pyodide's version; the others at
     the tested version (binder/requirements.txt) or PyPI's newest. Each shipped wheel
-    gets a lock entry, so that importing it in a notebook loads it. Returns the names
-    shipped and the names missing (compiled, so not on PyPI for Pyodide).
+    gets a lock entry, so that importing it in a notebook loads it. A package compiled
+    for WebAssembly (in Pyodide's lock only) is, with ``packages_url``, pointed at
+    ``packages_url + file_name`` (its sha256 kept: the browser checks it), and its own
+    dependencies are shipped; without, it is left missing. Returns the names shipped, the
+    names missing and ``[{name, version, url, sha256}]`` of those taken from the URL.
     """
     environment = pyodide_environment(lock)
     python = environment["python_version"]
     packages = lock["packages"]
     by_name = {canonicalize_name(name): name for name in packages}
     tested = pins()
-    shipped, missing, seen = [], [], set()
+    shipped, missing, seen, remote = [], [], set(), []
     queue = list(map(canonicalize_name, ROOTS))
     wheels = {canonicalize_name(KIT): kit_wheel}
     while queue:
@@ -183,7 +193,13 @@ def resolve(lock: dict, kit_wheel: Path, pyodide_dir: Path) -> tuple[list[str], 
         if name in wheels:
             wheel = wheels[name]
         elif entry is not None and not entry["file_name"].endswith("-none-any.whl"):
-            missing.append(f"{entry['name']}=={entry['version']}")  # compiled for WebAssembly
+            if packages_url is None:   # compiled for WebAssembly: not to be had here
+                missing.append(f"{entry['name']}=={entry['version']}")
+                continue
+            entry["file_name"] = packages_url + entry["file_name"]   # the same checksum
+            remote.append({"name": entry["name"], "version": entry["version"],
+                           "url": entry["file_name"], "sha256": entry["sha256"]})
+            queue += [canonicalize_name(d) for d in entry.get("depends", [])]
             continue
         else:
             version = entry["version"] if entry is not None else tested.get(name)
@@ -204,12 +220,23 @@ def resolve(lock: dict, kit_wheel: Path, pyodide_dir: Path) -> tuple[list[str], 
             "unvendored_tests": False}}
         by_name[name] = key
         shipped.append(f"{key}=={packages[key]['version']}")
-    return shipped, missing
+    return shipped, missing, remote
 
 
-def build(output: Path) -> dict:
-    """Build the site into ``output``; return the report written to ``flux-lite.json``."""
+def build(output: Path, packages_url: str | None = PYODIDE_CDN, offline: bool = False) -> dict:
+    """Build the site into ``output``; return the report written to ``flux-lite.json``.
+
+    ``packages_url`` (``{version}``: the Pyodide version) is where the site's browser
+    takes the packages compiled for WebAssembly; ``offline``: nowhere (see module docs)."""
     version = pyodide_version()
+    if offline:
+        packages_url = None
+    elif not (isinstance(packages_url, str) and packages_url.startswith(("https://",
+                                                                         "http://"))):
+        raise ValueError(f"the packages URL must start with https:// (or http://), got "
+                         f"{packages_url!r}")
+    else:
+        packages_url = packages_url.format(version=version).rstrip("/") + "/"
     with tempfile.TemporaryDirectory(prefix="flux-lite-") as scratch:
         lite_dir = Path(scratch)
         pyodide_dir = lite_dir / "static" / "pyodide"  # the addon's well-known place
@@ -217,7 +244,7 @@ def build(output: Path) -> dict:
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                         "--wheel-dir", str(pyodide_dir), str(ROOT)], check=True)
         kit_wheel = next(pyodide_dir.glob("flux_widgets-*.whl"))
-        shipped, missing = resolve(lock, kit_wheel, pyodide_dir)
+        shipped, missing, remote = resolve(lock, kit_wheel, pyodide_dir, packages_url)
         (pyodide_dir / "pyodide-lock.json").write_text(json.dumps(lock))
         files = lite_dir / "files"
         files.mkdir()
@@ -231,7 +258,9 @@ def build(output: Path) -> dict:
                         str(lite_dir), "--output-dir", str(output)], check=True,
                        cwd=lite_dir, stdout=subprocess.DEVNULL)
     report = {"pyodide": version, "python": lock["info"]["python"],
-              "shipped": sorted(shipped), "missing": sorted(missing)}
+              "packages_url": packages_url, "shipped": sorted(shipped),
+              "from_packages_url": sorted(remote, key=lambda r: r["name"]),
+              "missing": sorted(missing)}
     (output / "flux-lite.json").write_text(json.dumps(report, indent=1))
     return report
 
@@ -240,10 +269,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=OUTPUT,
                         help=f"the site's folder ({OUTPUT.relative_to(ROOT)})")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--packages-url", default=PYODIDE_CDN,
+                       help="where the browser takes the packages compiled for WebAssembly "
+                            "(numpy, pandas): Pyodide's distribution, {version} its version "
+                            f"(default {PYODIDE_CDN}), or a mirror of it")
+    where.add_argument("--offline", action="store_true",
+                       help="take them from nowhere: a site that never leaves its address, "
+                            "whose lessons stop at import numpy")
     args = parser.parse_args()
-    report = build(args.output.resolve())
+    try:
+        report = build(args.output.resolve(), args.packages_url, args.offline)
+    except ValueError as error:
+        parser.error(str(error))
     print(f"JupyterLite site in {args.output}: Pyodide {report['pyodide']} "
           f"(Python {report['python']}), {len(report['shipped'])} Python packages shipped")
+    for package in report["from_packages_url"]:
+        print(f"  the browser takes {package['name']} {package['version']} from "
+              f"{package['url']} (sha256 {package['sha256']})")
     if report["missing"]:
         print("not to be had from PyPI or npm (compiled for WebAssembly only in Pyodide's "
               "own distribution): " + ", ".join(report["missing"]))

@@ -1,13 +1,16 @@
 """The JupyterLite site (lite/build.py) in headless Chromium, served from a local folder.
 
-The site is built from the npm registry and PyPI alone, then served by a static file
-server on 127.0.0.1; every request the page makes to any other address is refused and
-recorded, and there must be none. In the site: the first lesson opens in JupyterLab;
-the Pyodide kernel starts from the site's own copy of Pyodide; ipywidgets and
-ipycytoscape widgets render; the kit installs by ``import``. What the site cannot do yet
-is run the lessons: numpy (and pandas, for bqplot) are compiled for WebAssembly only in
-Pyodide's own distribution, on servers other than PyPI and npm, so the kit's import stops
-at numpy, and the test checks that it stops there and nowhere else (README: JupyterLite).
+The site is built from the npm registry and PyPI alone, as a teacher would publish it:
+numpy and pandas (bqplot's), compiled for WebAssembly only in Pyodide's own distribution,
+are taken by the browser from Pyodide's CDN at the kernel's Pyodide version, with the
+sha256 of Pyodide's lock file. The site is served by a static file server on 127.0.0.1;
+every request the page makes to any other address is answered with an error and recorded
+(nothing leaves the machine). In the site: the first lesson opens in JupyterLab; the
+Pyodide kernel starts from the site's own copy of Pyodide; ipywidgets and ipycytoscape
+widgets render; ``import flux_widgets`` asks for exactly numpy's and pandas's files at the
+CDN and for nothing else outside the site. What was not run here: the lessons themselves,
+which need those two files (README: JupyterLite). The ``--offline`` build is checked to
+name what it lacks.
 """
 
 from __future__ import annotations
@@ -41,17 +44,31 @@ def _lacking() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The built site's folder and its report (``flux-lite.json``)."""
+def lite_build():
+    """lite/build.py as a module (skipped, or failed under FLUX_REQUIRE_BROWSER=1, without
+    what it needs)."""
     lacking = _lacking()
     if lacking:
         (pytest.fail if os.environ.get("FLUX_REQUIRE_BROWSER") == "1" else pytest.skip)(lacking)
     spec = importlib.util.spec_from_file_location("lite_build", ROOT / "lite" / "build.py")
-    lite_build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lite_build)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site(lite_build, tmp_path_factory):
+    """The built site's folder and its report (``flux-lite.json``): the default build."""
     output = tmp_path_factory.mktemp("lite") / "site"
     report = lite_build.build(output)
     return output, report
+
+
+@pytest.fixture(scope="module")
+def pyodide_lock(lite_build, tmp_path_factory):
+    """Pyodide's own pyodide-lock.json, from the npm package ``pyodide`` the site is built of."""
+    return lite_build.fetch_pyodide_core(lite_build.pyodide_version(),
+                                         tmp_path_factory.mktemp("pyodide"))
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +94,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def offline(page, served):
-    """The page, with every request outside the site refused; the refused URLs listed."""
+    """The page, with every request outside the site answered by an error (it never leaves
+    the machine); the refused URLs listed."""
     refused = []
 
     def route(request_route):
@@ -92,7 +110,8 @@ def offline(page, served):
     return page
 
 
-def test_the_site_ships_everything_but_the_compiled_packages(site):
+def test_the_site_ships_everything_and_takes_numpy_and_pandas_from_pyodide(site, pyodide_lock,
+                                                                           lite_build):
     folder, report = site
     assert "flux-widgets==0.1.0" in report["shipped"]
     for needed in ("ipywidgets==8.1.9", "ipycytoscape==1.3.3", "bqplot==0.13.1",
@@ -104,12 +123,23 @@ def test_the_site_ships_everything_but_the_compiled_packages(site):
     shipped = {name.split("==")[0] for name in report["shipped"]}
     for name in shipped:  # each shipped wheel is in the site, with its checksum in the lock
         assert (folder / "static" / "pyodide" / entries[name]["file_name"]).is_file(), name
-    # what is missing is exactly the compiled packages the kit's stack needs: numpy (the
-    # engine) and pandas (bqplot's); both are in Pyodide's lock but compiled for wasm32
-    assert sorted(name.split("==")[0] for name in report["missing"]) == ["numpy", "pandas"]
+    # the compiled packages the kit's stack needs, numpy (the engine) and pandas (bqplot's),
+    # come from Pyodide's distribution at the kernel's exact version, with Pyodide's sha256
+    base = f"https://cdn.jsdelivr.net/pyodide/v{report['pyodide']}/full/"
+    assert report["packages_url"] == base and report["missing"] == []
+    assert base in (ROOT / "README.md").read_text(encoding="utf-8")   # the README says it
+    original = {entry["name"]: entry for entry in pyodide_lock["packages"].values()}
+    assert [package["name"] for package in report["from_packages_url"]] == ["numpy", "pandas"]
     for name in ("numpy", "pandas"):
-        assert entries[name]["file_name"].endswith("_wasm32.whl")
-        assert not (folder / "static" / "pyodide" / entries[name]["file_name"]).exists()
+        assert original[name]["file_name"].endswith("_wasm32.whl")
+        assert entries[name]["file_name"] == base + original[name]["file_name"]
+        assert entries[name]["sha256"] == original[name]["sha256"]
+        assert not (folder / "static" / "pyodide" / original[name]["file_name"]).exists()
+    assert {"python-dateutil", "pytz", "six"} <= shipped   # pandas's own, shipped
+    # every other entry the site's lock adds or changes is a file of the site
+    for name, entry in entries.items():
+        if name not in ("numpy", "pandas") and entry != original.get(name):
+            assert "://" not in entry["file_name"], name
     settings = json.loads((folder / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = settings["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["disablePyPIFallback"] is True
@@ -163,11 +193,35 @@ def test_the_kernel_runs_and_widgets_render_from_the_site_alone(offline, served)
     assert page.flux_refused == []
 
 
-def test_the_kit_installs_by_import_and_stops_only_at_numpy(offline, served):
+def test_the_kit_asks_for_numpy_and_pandas_at_pyodide_and_nothing_else(offline, served, site):
+    """The kit's imports, ``import flux_widgets`` and the panel's chart library, ``import
+    bqplot``: the kernel asks for exactly numpy's and pandas's files at the packages URL
+    (answered here with an error: nothing leaves the machine) and for nothing else outside
+    the site. (Here numpy fails, so the kit's own import stops before it reaches bqplot;
+    the second import asks for pandas as the kit's would.)"""
     page = offline
-    text = run_in_repl(page, served, "import flux_widgets")
-    # flux_widgets itself was found and loaded from the site (the traceback runs inside
-    # it); the first thing it cannot have is numpy
-    assert "flux_widgets/activations.py" in text or "flux_widgets/__init__.py" in text
-    assert "ModuleNotFoundError: No module named 'numpy'" in text
-    assert page.flux_refused == []
+    _, report = site
+    text = run_in_repl(page, served, "\n".join([   # the kernel loads what a cell imports
+        "try:",
+        "    import flux_widgets",
+        "except ImportError as error:",
+        "    print('flux_widgets stopped at:', error)",
+        "try:",
+        "    import bqplot",
+        "except ImportError as error:",
+        "    print('bqplot stopped at:', error)"]))
+    wanted = {package["url"] for package in report["from_packages_url"]}
+    page.wait_for_timeout(1000)
+    assert set(page.flux_refused) == wanted, (page.flux_refused, text)
+    assert "flux_widgets stopped at: No module named 'numpy'" in text, text
+
+
+def test_the_offline_build_names_what_it_lacks(lite_build, tmp_path):
+    output = tmp_path / "offline"
+    report = lite_build.build(output, offline=True)
+    assert report["packages_url"] is None and report["from_packages_url"] == []
+    assert sorted(name.split("==")[0] for name in report["missing"]) == ["numpy", "pandas"]
+    lock = json.loads((output / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    assert all("://" not in entry["file_name"] for entry in lock["packages"].values())
+    with pytest.raises(ValueError, match="must start with https://"):
+        lite_build.build(tmp_path / "bad", packages_url="cdn.example.org/pyodide/")
