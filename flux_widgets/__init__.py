@@ -34,7 +34,9 @@ update_parameters = Update_Parameters
 learn = Learn
 predict = Predict
 
-__version__ = "0.1.0"
+# the version of the kit, written only here (pyproject.toml reads it; semantic versioning,
+# each version with its entry in CHANGELOG.md)
+__version__ = "0.2.0"
 
 
 def __getattr__(name):
