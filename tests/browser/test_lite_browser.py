@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+import flux_widgets
 from tools.browser import screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +114,7 @@ def offline(page, served):
 def test_the_site_ships_everything_and_takes_numpy_and_pandas_from_pyodide(site, pyodide_lock,
                                                                            lite_build):
     folder, report = site
-    assert "flux-widgets==0.1.0" in report["shipped"]
+    assert f"flux-widgets=={flux_widgets.__version__}" in report["shipped"]
     for needed in ("ipywidgets==8.1.9", "ipycytoscape==1.3.3", "bqplot==0.13.1",
                    "anywidget==0.11.0", "psygnal", "ipython", "micropip"):
         assert any(name == needed or name.startswith(needed + "==")
