@@ -106,6 +106,7 @@ class Exports(View):
     # ---- the exports, from Python --------------------------------------------
 
     def _network(self):
+        """The network on screen; ConfigurationError when none was formed yet."""
         if self.stepper is None:
             raise ConfigurationError("there is no network to export yet: form one first")
         return self.stepper.network
@@ -157,6 +158,7 @@ class Exports(View):
         return self.matrix_csv(self.layer.value, self.matrix.value, path)
 
     def _matrix_file(self, extension):
+        """The file of the chosen matrix, ``"tex"`` or ``"csv"``."""
         return matrix_file(self.layer.value, self.matrix.value, extension)
 
     def _write_file(self, write, name):
