@@ -67,7 +67,8 @@ class Cost:
         ``C`` and its first gradient as Unicode text for an output activation, for
         narration (MSE's are the same for every activation).
     formula_latex, gradient_formula_latex : function(activation) -> str
-        The same in LaTeX, without ``$`` delimiters.
+        The same in LaTeX, without ``$`` delimiters, in the same parts: a gradient formula
+        of two (∂C/∂y, then ∂C/∂a) separates them by ``"; "`` in both.
     """
 
     name: str
@@ -215,7 +216,10 @@ CROSS_ENTROPY = Cost(
     _by_output(r"C = -\frac{1}{N} \sum_{n=1}^{N} \sum_{j=1}^{k} t_{nj} \log p_{nj}",
                r"C = -\frac{1}{N} \sum_{n=1}^{N} \sum_{j=1}^{k} \left[t_{nj} \log y_{nj} "
                r"+ \left(1 - t_{nj}\right) \log\left(1 - y_{nj}\right)\right]"),
-    _by_output(r"\frac{\partial C}{\partial a} = \frac{1}{N} \left(p - t\right)",
+    _by_output(r"\frac{\partial C}{\partial p} = -\frac{t}{N p}; "
+               r"\frac{\partial C}{\partial a} = \frac{1}{N} \left(p - t\right)",
+               r"\frac{\partial C}{\partial y} = \frac{1}{N} \left(-\frac{t}{y} + "
+               r"\frac{1 - t}{1 - y}\right); "
                r"\frac{\partial C}{\partial a} = \frac{1}{N} \left(y - t\right)"))
 
 

@@ -27,13 +27,12 @@ from __future__ import annotations
 import math
 import os
 import sys
-from xml.sax.saxutils import escape
-
 import numpy as np
 
 from . import palette
 from .checks import whole_number
 from .errors import ConfigurationError, DataError
+from .svg import document, escape
 
 __all__ = ["MSEGraphPlotter", "MSEChart", "mse_series", "downsample", "decades",
            "uses_log_scale", "ticks", "svg_chart", "LOG_SCALE_DECADES", "TITLE"]
@@ -221,11 +220,13 @@ def _in_notebook():
     return get_ipython is not None and type(get_ipython()).__name__ == "ZMQInteractiveShell"
 
 
-def _title(mse):
-    span = decades(mse)
+def _title(mse, label="MSE"):
+    """The chart's title: ``"MSE vs iterations"`` (``label`` in place of MSE), with a note
+    on a log scale."""
+    title, span = TITLE.replace("MSE", label), decades(mse)
     if span > LOG_SCALE_DECADES:
-        return f"{TITLE} (log scale: the MSE spans {span:.1f} decades)"
-    return TITLE
+        return f"{title} (log scale: the {label} spans {span:.1f} decades)"
+    return title
 
 
 def _number(value):
@@ -331,8 +332,12 @@ def _round_steps(start):
         power += 1
 
 
-def svg_chart(iterations, mse):
-    """A standalone SVG line chart of the (finite, sorted) curve: axes, ticks, labels, line."""
+def svg_chart(iterations, mse, label="MSE"):
+    """A standalone SVG line chart of the (finite, sorted) curve: axes, ticks, labels, line.
+
+    ``iterations`` and ``mse`` are float arrays of shape (n,), n ≥ 1 (as
+    :func:`mse_series` returns them); ``label`` names the cost (``"MSE"``,
+    ``"cross-entropy"``) in the title, the axis and the text alternative."""
     log = uses_log_scale(mse)
     plotted, low, high = _scaled(mse)
     x, y = downsample(iterations, plotted, _SVG_BUCKETS)
@@ -350,11 +355,8 @@ def svg_chart(iterations, mse):
         return bottom - share * (bottom - top)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_SVG_WIDTH}" height="{_SVG_HEIGHT}" '
-        f'viewBox="0 0 {_SVG_WIDTH} {_SVG_HEIGHT}" font-family="sans-serif" font-size="12">',
-        '<rect width="100%" height="100%" fill="white"/>',
         f'<text x="{_SVG_WIDTH / 2}" y="24" text-anchor="middle" font-size="15">'
-        f'{escape(_title(mse))}</text>',
+        f'{escape(_title(mse, label))}</text>',
         f'<g stroke="#333"><line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>'
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}"/></g>',
     ]
@@ -365,20 +367,21 @@ def svg_chart(iterations, mse):
                      f'text-anchor="middle">{_number(tick)}</text>')
     for tick in ticks(mse.min(), mse.max(), log):
         py = to_y(math.log10(tick) if log else tick)
-        label = _number(tick)
         parts.append(f'<line x1="{left - 5}" y1="{py:.1f}" x2="{left}" y2="{py:.1f}" '
                      f'stroke="#333"/><text x="{left - 8}" y="{py + 4:.1f}" '
-                     f'text-anchor="end">{label}</text>')
+                     f'text-anchor="end">{_number(tick)}</text>')
     points = " ".join(f"{to_x(a):.1f},{to_y(b):.1f}" for a, b in zip(x, y))
     parts += [
         f'<polyline fill="none" stroke="{palette.CURVE}" stroke-width="1.5" points="{points}"/>',
         f'<text x="{(left + right) / 2}" y="{_SVG_HEIGHT - 12}" text-anchor="middle">'
         'iteration</text>',
         f'<text x="18" y="{(top + bottom) / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 18 {(top + bottom) / 2})">MSE</text>',
-        "</svg>",
+        f'transform="rotate(-90 18 {(top + bottom) / 2})">{escape(label)}</text>',
     ]
-    return "\n".join(parts) + "\n"
+    said = (f"{_title(mse, label)}: {len(mse)} points, from iteration {_number(x_low)} to "
+            f"{_number(x_high)}; {label} from {_number(mse[0])} to {_number(mse[-1])}, lowest "
+            f"{_number(mse.min())}.")
+    return document(_SVG_WIDTH, _SVG_HEIGHT, parts, said)
 
 
 def _save_svg(path, chart):

@@ -63,8 +63,10 @@ class Computation:
     """One named computation of an iteration.
 
     ``writes`` names the matrices it writes in its layer (``"cost"`` for the
-    cost); ``description`` says it in words and ``formula`` in symbols, with
-    the shapes.
+    cost); ``description`` says it in words, ``formula`` in symbols as Unicode text
+    and ``latex`` in LaTeX (without ``$`` delimiters, for slides), each with the
+    shapes in a bracket: ``"x·W  [16x4 · 4x8 → 16x8]"`` and
+    ``r"x W \\quad [16\\times 4 \\cdot 4\\times 8 \\to 16\\times 8]"``.
     """
 
     phase: str
@@ -72,6 +74,7 @@ class Computation:
     writes: tuple
     description: str
     formula: str
+    latex: str
     run: Callable = field(repr=False, compare=False)
 
     def __str__(self):
@@ -190,24 +193,47 @@ def _shape(matrix):
     return "x".join(str(n) for n in matrix.shape)
 
 
+_SHAPE_LATEX = str.maketrans({"x": r"\times ", "·": r"\cdot", "→": r"\to"})
+
+
+def shapes_latex(shapes):
+    """The shape bracket's text in LaTeX: ``"16x4 · 4x8 → 16x8"`` →
+    ``r"16\\times 4 \\cdot 4\\times 8 \\to 16\\times 8"``."""
+    return shapes.translate(_SHAPE_LATEX)
+
+
+def _shaped(formula, latex, shapes):
+    """``(formula, latex)`` of a computation, each followed by the bracket of ``shapes``
+    (Unicode text such as ``"16x4 · 4x8 → 16x8"``): ``"x·W  [16x4 · …]"`` and
+    ``r"x W \\quad [16\\times 4 \\cdot …]"``."""
+    return f"{formula}  [{shapes}]", rf"{latex} \quad [{shapes_latex(shapes)}]"
+
+
 def _dC_da_computation(layer, kind, a):
     """What the computation of ``dC_da_matrix`` says (see Neural_Layer.compute_dC_da)."""
     if layer.dC_da_from_cost:
         description = (f"dC_da_matrix = (y − t)/N, from y and t: ∂C/∂y times h' simplified "
                        f"({layer.cost.label} with a {kind.name} output)")
-        formula = layer.cost.gradient_formula(kind).split("; ")[-1]
+        formula = layer.cost.gradient_formula(kind).split(";")[-1].strip()
+        latex = layer.cost.gradient_formula_latex(kind).split(";")[-1].strip()
     elif not kind.record.elementwise:
         description = (f"dC_da_matrix = dC_dy_matrix times {kind.name}'s whole Jacobian (not "
                        "diagonal; dh_da_matrix holds its diagonal)")
         formula = "∂C/∂a_j = h_j·(∂C/∂h_j − Σ_k ∂C/∂h_k·h_k)"
+        latex = (r"\frac{\partial C}{\partial a_j} = h_j \left(\frac{\partial C}{\partial h_j}"
+                 r" - \sum_k \frac{\partial C}{\partial h_k} h_k\right)")
     else:
         description, formula = "dC_da_matrix = dC_dy_matrix ⊙ dh_da_matrix", "∂C/∂a = ∂C/∂h ⊙ h'(a)"
-    return description, f"{formula}  [{_shape(a)}]", layer.compute_dC_da
+        latex = r"\frac{\partial C}{\partial a} = \frac{\partial C}{\partial h} \odot h'(a)"
+    return (description, *_shaped(formula, latex, _shape(a)), layer.compute_dC_da)
+
+
+_PARTIAL = r"\frac{{\partial C}}{{\partial {}}}"  # ∂C/∂{} in LaTeX
 
 
 def _layer_computations(network, index, learning_rate_of):
     """What each computation of layer ``index`` (0-based) says and runs:
-    ``{the last name it writes: (description, formula, run)}``."""
+    ``{the last name it writes: (description, formula, latex, run)}``."""
     layers = network.neural_layers
     layer = layers[index]
     number = index + 1
@@ -217,6 +243,7 @@ def _layer_computations(network, index, learning_rate_of):
     samples = layer.sample_size
     kind = layer.activation
     input_name = "input_matrix" if index == 0 else f"input_matrix (= layer {index}'s output)"
+    d = _PARTIAL.format
 
     cost = layer.cost
     if last:
@@ -224,53 +251,59 @@ def _layer_computations(network, index, learning_rate_of):
             network.cost = layer.compute_output_dC_dy(network.targets)
 
         dC_dy = (f"cost {cost.formula(kind)} and dC_dy_matrix = ∂C/∂y",
-                 f"{cost.gradient_formula(kind).split(';')[0]}, N = {samples}  [{_shape(a)}]",
+                 *_shaped(f"{cost.gradient_formula(kind).split(';')[0]}, N = {samples}",
+                          rf"{cost.gradient_formula_latex(kind).split(';')[0]}, \; N = {samples}",
+                          _shape(a)),
                  cost_and_dC_dy)
     else:
         following = layers[index + 1]
         w_next = following.weights_matrix
         dC_dy = (f"dC_dy_matrix = layer {number + 1}'s dC_da_matrix · layer {number + 1}'s "
                  "weights_matrixᵀ",
-                 f"∂C/∂h = ∂C/∂a_next · W_nextᵀ  [{samples}x{w_next.shape[1]} · "
-                 f"{w_next.shape[1]}x{w_next.shape[0]} → {_shape(a)}]",
+                 *_shaped("∂C/∂h = ∂C/∂a_next · W_nextᵀ",
+                          d("h") + " = " + d(r"a_{\text{next}}") + r" W_{\text{next}}^{\top}",
+                          f"{samples}x{w_next.shape[1]} · {w_next.shape[1]}x{w_next.shape[0]} "
+                          f"→ {_shape(a)}"),
                  lambda: layer.compute_hidden_dC_dy(following))
 
     return {
         "weight_and_input_matrix": (
             f"weight_and_input_matrix = {input_name} · weights_matrix",
-            f"x·W  [{_shape(x)} · {_shape(w)} → {_shape(a)}]",
+            *_shaped("x·W", "x W", f"{_shape(x)} · {_shape(w)} → {_shape(a)}"),
             layer.compute_weight_and_input),
         "weight_input_bias_matrix": (
             "weight_input_bias_matrix = weight_and_input_matrix + bias_matrix "
             f"(the bias row repeated for each of the {samples} samples)",
-            f"a = x·W + b  [{_shape(a)} + 1x{a.shape[1]}]",
+            *_shaped("a = x·W + b", "a = x W + b", f"{_shape(a)} + 1x{a.shape[1]}"),
             layer.compute_weight_input_bias),
         "activated_output_matrix": (
             f"activated_output_matrix = h(weight_input_bias_matrix), h = {kind.name}",
-            f"{kind.formula}  [{_shape(a)}]",
+            *_shaped(kind.formula, kind.record.formula_latex, _shape(a)),
             layer.Activate),
         "dC_dy_matrix": dC_dy,
         "dh_da_matrix": (
             f"dh_da_matrix = h'(weight_input_bias_matrix), h = {kind.name}",
-            f"{kind.derivative_formula}  [{_shape(a)}]",
+            *_shaped(kind.derivative_formula, kind.record.derivative_formula_latex, _shape(a)),
             lambda: layer.Dh_Da_Function(last)),
         "dC_da_matrix": _dC_da_computation(layer, kind, a),
         "dC_dw_matrix": (
             "dC_dw_matrix = input_matrixᵀ · dC_da_matrix",
-            f"∂C/∂W = xᵀ·∂C/∂a  [{x.shape[1]}x{x.shape[0]} · {_shape(a)} → {_shape(w)}]",
+            *_shaped("∂C/∂W = xᵀ·∂C/∂a", rf"{d('W')} = x^{{\top}} {d('a')}",
+                     f"{x.shape[1]}x{x.shape[0]} · {_shape(a)} → {_shape(w)}"),
             layer.compute_dC_dw),
         "dC_db_matrix": (
             "dC_db_matrix = column sums of dC_da_matrix",
-            f"∂C/∂b = Σ over the {samples} sample{'s' * (samples != 1)} of ∂C/∂a  "
-            f"[1x{a.shape[1]}]",
+            *_shaped(f"∂C/∂b = Σ over the {samples} sample{'s' * (samples != 1)} of ∂C/∂a",
+                     rf"{d('b')} = \sum_{{n=1}}^{{{samples}}} {d('a_{n}')}",
+                     f"1x{a.shape[1]}"),
             layer.compute_dC_db),
         "weights_matrix": (
             "weights_matrix = weights_matrix − η·dC_dw_matrix",
-            f"W ← W − η·∂C/∂W  [{_shape(w)}]",
+            *_shaped("W ← W − η·∂C/∂W", rf"W \leftarrow W - \eta {d('W')}", _shape(w)),
             lambda: layer.update_weights(learning_rate_of())),
         "bias_matrix": (
             "bias_matrix = bias_matrix − η·dC_db_matrix",
-            f"b ← b − η·∂C/∂b  [1x{a.shape[1]}]",
+            *_shaped("b ← b − η·∂C/∂b", rf"b \leftarrow b - \eta {d('b')}", f"1x{a.shape[1]}"),
             lambda: layer.update_bias(learning_rate_of())),
     }
 
@@ -398,7 +431,7 @@ class Stepper:
         (or ``None`` for all samples), to say which."""
         network, size = self.network, self._batch_size
         N, inputs = network.sample_size, network.layers_vector[0]
-        formula = "x = X[rows], t = T[rows]"
+        formula, latex = "x = X[rows], t = T[rows]", r"x = X_{\text{rows}}, \; t = T_{\text{rows}}"
         if taken is not None:
             description = (f"input_matrix and the targets = the rows of {_rows_text(taken.rows)} "
                            f"({len(taken.rows)} of {N})")
@@ -406,13 +439,13 @@ class Stepper:
         elif size is None:
             description = (f"input_matrix and the targets = all {N} samples again, in order "
                            "(full batch)")
-            formula, rows = "x = X, t = T", N
+            formula, latex, rows = "x = X, t = T", r"x = X, \; t = T", N
         else:
             description = (f"input_matrix and the targets = the next mini-batch of {size} of the "
                            f"{N} samples (a new shuffle each epoch, seed {self._shuffle_seed})")
             rows = size
         return Computation("forward", 1, ("input_matrix",), description,
-                           f"{formula}  [{rows}x{inputs}]", self._take_samples)
+                           *_shaped(formula, latex, f"{rows}x{inputs}"), self._take_samples)
 
     def _take_samples(self):
         """Hold the next mini-batch (:func:`~flux_widgets.network.next_batch`), or all samples."""

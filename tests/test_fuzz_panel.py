@@ -560,6 +560,33 @@ class PanelMachine(RuleBasedStateMachine):
                            stepper.takes_samples, stepper.network.batch),
                           (self.panel.predicting.right, self.panel.predicting.asked))
 
+    @rule(which=st.sampled_from(["diagram_button", "chart_button", "formula_button",
+                                 "latex_button", "csv_button"]),
+          layer=st.integers(1, 5), name=st.sampled_from(SEED_MATRIX_NAMES),
+          figures=st.sampled_from([1, 4, 17]))
+    def export(self, which, layer, name, figures):
+        """An export button, into the run's folder: it writes its file and says where, or
+        says why not; the network stays as it was (the invariants check it)."""
+        exports = self.panel.exports
+        options = [value for _, value in exports.layer.options]
+        exports.layer.value = min(layer, options[-1])
+        exports.matrix.value, exports.figures.value = name, figures
+        here = os.getcwd()
+        os.chdir(self.folder)
+        try:
+            self.press(getattr(exports, which))
+        finally:
+            os.chdir(here)
+        said = exports.message.value
+        if "Wrote " in said:
+            path = html.unescape(re.search(r"Wrote (.*)\.</span>", said).group(1))
+            assert os.path.dirname(path) == os.path.realpath(self.folder) \
+                or os.path.dirname(path) == self.folder
+            assert os.path.getsize(path) > 0
+        else:
+            assert "Nothing written: " in said
+            assert self.has_network or "no network to export" in said
+
     @rule(how=st.sampled_from(["file", "upload", "truncated upload", "garbage upload"]))
     def load(self, how):
         keep = self.panel.keep

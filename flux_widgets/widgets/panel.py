@@ -10,7 +10,8 @@
 - the training row, which trains in chunks without freezing the page (:mod:`.training`);
 - the views, in ``panel.views`` (:mod:`.view`): matrix tables (:mod:`.tables`), the
   network diagram (:mod:`.diagram`), the cost chart (:mod:`.charts`), the output map
-  (:mod:`.output_map`) and the inspector of a clicked edge or neuron (:mod:`.inspector`).
+  (:mod:`.output_map`), the inspector of a clicked edge or neuron (:mod:`.inspector`)
+  and the export box for slides and handouts (:mod:`.exporting`).
 
 Every button asks the stepper for a step and then tells each view what changed. The
 panel computes no math of its own. Forming, loading or pasting a network shows it in
@@ -47,6 +48,7 @@ from .charts import CostChart
 from .closing import close_widgets, replace_the_panels_of_an_earlier_run
 from .controls import NETWORK_CHOICE, Controls, parse_learning_rate
 from .diagram import NetworkDiagram
+from .exporting import Exports
 from .frontend import PanelKeys
 from .hints import Hints, preset_question
 from .inspector import Inspector
@@ -202,10 +204,12 @@ class Panel(widgets.VBox):
         self.training = Training(self)
         self.keep = KeepAndShare(get_state=self._state, on_loaded=self._loaded,
                                  on_settings=self._use_settings)
-        self.setup = widgets.Accordion(children=[self.controls.box, self.keep.box],
-                                       titles=("Network", "Save, load and share"),
-                                       selected_index=0)
         self._make_views(predict_seed)
+        self.setup = widgets.Accordion(children=[self.controls.box, self.keep.box,
+                                                 self.exports.widget],
+                                       titles=("Network", "Save, load and share",
+                                               "Export for slides"),
+                                       selected_index=0)
         for button, action, *arguments in (
                 (self.controls.form, self.form_network),
                 (self.step_button, self.step_at_chosen_size),
@@ -243,8 +247,10 @@ class Panel(widgets.VBox):
         self.cost_chart = CostChart(*CHART_SIZE[:2])
         self.output_map = OutputMapView()
         self.inspector = Inspector(self.diagram, self.tables, self)
+        self.exports = Exports(self.diagram)
         self.views = [self.predicting, self.hints, self.just_computed, self.tables,
-                      self.diagram, self.cost_chart, self.output_map, self.inspector]
+                      self.diagram, self.cost_chart, self.output_map, self.inspector,
+                      self.exports]
         # the widgets the lessons press and read, by their names on the panel
         self.chart = self.cost_chart.figure
         self.info, self.weight_value = self.inspector.info, self.inspector.weight_value
@@ -650,6 +656,30 @@ class Panel(widgets.VBox):
     @property
     def selected_edge(self):
         return self.inspector.selected_edge
+
+    # ---- exports for slides and handouts (see exporting.Exports) -----------
+
+    def export_diagram_svg(self, path=None):
+        """The diagram as drawn, as SVG text; also written to ``path`` if one is given."""
+        return self.exports.diagram_svg(path)
+
+    def export_chart_svg(self, path=None):
+        """The cost chart as SVG text; also written to ``path`` if one is given."""
+        return self.exports.chart_svg(path)
+
+    def export_matrix_latex(self, layer, name, path=None, figures=4, **window):
+        """Matrix ``name`` of ``layer`` as LaTeX (``figures`` significant figures; ``window``:
+        ``max_rows``, ``max_columns``); also written to ``path`` if one is given."""
+        return self.exports.matrix_latex(layer, name, path, figures, **window)
+
+    def export_matrix_csv(self, layer, name, path=None):
+        """Matrix ``name`` of ``layer`` as CSV, every number in full; also written to
+        ``path`` if one is given."""
+        return self.exports.matrix_csv(layer, name, path)
+
+    def export_formula_latex(self, path=None):
+        """The last step's formulas as LaTeX; also written to ``path`` if one is given."""
+        return self.exports.formula_latex(path)
 
     # ---- display and closing ---------------------------------------------
 
