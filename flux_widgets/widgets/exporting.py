@@ -9,7 +9,7 @@ went wrong):
 - **Cost chart SVG**: the cost curve (:func:`flux_widgets.export.chart_svg`);
 - **Matrix LaTeX** and **Matrix CSV**: the matrix chosen by its layer and name, to the
   chosen significant figures (LaTeX) or in full (CSV) (:mod:`flux_widgets.export`);
-- **Step formula LaTeX**: the formulas of the last step (:func:`flux_widgets.export.step_latex`).
+- **Formula LaTeX**: the formulas of the last step (:func:`flux_widgets.export.step_latex`).
 
 The same exports are methods, for a lesson's or an instructor's cell: each returns the
 text and writes it to ``path`` when one is given (:meth:`Exports.diagram_svg`, …; the panel
@@ -54,7 +54,7 @@ class Exports(View):
                                      tooltip=f"Write the diagram as drawn to {DIAGRAM_FILE}")
         self.chart_button = button(description="Cost chart SVG", icon="line-chart",
                                    tooltip=f"Write the cost curve to {CHART_FILE}")
-        self.formula_button = button(description="Step formula LaTeX", icon="file-text",
+        self.formula_button = button(description="Formula LaTeX", icon="file-text",
                                      tooltip=f"Write the last step's formula to {FORMULA_FILE}")
         self.layer = widgets.Dropdown(options=[("layer 1", 1)], value=1, description="Layer",
                                       tooltip="The layer of the matrix to export",
