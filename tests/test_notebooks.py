@@ -93,3 +93,18 @@ def test_the_course_map_lists_every_chapter_once_in_order():
     assert rows == [path.name[:2] for path in CHAPTERS], (
         "every notebooks/NN_*.ipynb needs one row '| NN | chapter | the seed |' in the course "
         "map of notebooks/README.md, in order")
+
+
+def test_no_checked_cell_sends_more_iopub_messages_than_nbval_keeps():
+    """nbval reads a cell's iopub messages only after its reply; ZeroMQ drops what queues up
+    beyond its high-water mark. A checked cell that made and closed a second panel (827
+    messages) lost its printed line on a busy CI machine; the budget keeps every checked cell
+    well below that (tools/run_notebooks.py counts them)."""
+    pytest.importorskip("nbclient")
+    from tools.run_notebooks import CHECKED_CELL_BUDGET, run
+
+    flooded = {path.name: run(path, save=False)[1] for path in NOTEBOOKS}
+    assert not any(flooded.values()), (
+        f"checked cells over {CHECKED_CELL_BUDGET} iopub messages (lesson: {{cell: messages}}): "
+        f"{ {name: cells for name, cells in flooded.items() if cells} }; "
+        "make the widgets in a cell of their own")
