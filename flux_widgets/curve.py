@@ -1,4 +1,4 @@
-"""The MSE curve of a run: the cost of completed iterations, thinned to a bounded size.
+"""The cost curve of a run: the cost of completed iterations, thinned to a bounded size.
 
 The curve keeps the cost of every iteration up to ``limit`` points (the
 stepper's ``curve_points``, default 4096); past that it keeps every 2nd, then
@@ -26,7 +26,7 @@ class CurveSnapshot:
 
     ``latest`` is ``(iteration, cost)`` of the latest point (``None``: no
     point); ``stride`` the stride then; ``whole`` is ``(iteration_points,
-    mse_values)`` of the whole curve, or ``None`` when the curve has since only
+    cost_values)`` of the whole curve, or ``None`` when the curve has since only
     grown (then the points after ``latest`` are dropped and ``latest`` comes
     back if thinning removed it).
     """
@@ -52,8 +52,9 @@ class CostCurve:
     iteration_points : list of int
         Increasing iteration numbers: every iteration while there are at most
         ``limit``, then iterations 1 + k·``stride`` and the latest.
-    mse_values : list of float
-        The cost C of each of those iterations.
+    cost_values : list of float
+        The cost C of each of those iterations (the MSE, or the cross-entropy);
+        ``mse_values`` is the seed's name for the same list.
     stride : int
         1, 2, 4, …: which iterations the curve keeps.
 
@@ -63,8 +64,13 @@ class CostCurve:
     def __init__(self, limit=4096):
         self.limit = limit
         self.iteration_points = []
-        self.mse_values = []
+        self.cost_values = []
         self.stride = 1
+
+    @property
+    def mse_values(self):
+        """The seed's name for :attr:`cost_values` (the same list)."""
+        return self.cost_values
 
     def extend(self, points, costs):
         """Add the costs of completed iterations ``points`` (increasing, after the
@@ -73,7 +79,7 @@ class CostCurve:
             return
         if self.iteration_points and (self.iteration_points[-1] - 1) % self.stride:
             self.iteration_points.pop()  # the latest, kept only because it was the latest
-            self.mse_values.pop()
+            self.cost_values.pop()
         points, costs = np.asarray(points), np.asarray(costs, dtype=np.float64)
         while True:
             keep = (points - 1) % self.stride == 0
@@ -81,18 +87,18 @@ class CostCurve:
             if len(self.iteration_points) + np.count_nonzero(keep) <= self.limit + 1:
                 break
             self.stride *= 2
-            kept = [(i, c) for i, c in zip(self.iteration_points, self.mse_values)
+            kept = [(i, c) for i, c in zip(self.iteration_points, self.cost_values)
                     if (i - 1) % self.stride == 0]
             self.iteration_points[:] = [i for i, _ in kept]
-            self.mse_values[:] = [c for _, c in kept]
+            self.cost_values[:] = [c for _, c in kept]
         self.iteration_points.extend(points[keep].tolist())
-        self.mse_values.extend(costs[keep].tolist())
+        self.cost_values.extend(costs[keep].tolist())
 
     def snapshot(self, whole=False):
         """A :class:`CurveSnapshot` of this curve: its latest point and stride, and
         with ``whole`` a copy of every point (needed to undo anything but growth)."""
-        latest = (self.iteration_points[-1], self.mse_values[-1]) if self.mse_values else None
-        points = (tuple(self.iteration_points), tuple(self.mse_values)) if whole else None
+        latest = (self.iteration_points[-1], self.cost_values[-1]) if self.cost_values else None
+        points = (tuple(self.iteration_points), tuple(self.cost_values)) if whole else None
         return CurveSnapshot(latest, self.stride, points)
 
     def restore(self, snapshot):
@@ -100,11 +106,11 @@ class CostCurve:
         or ``snapshot`` is whole); :data:`EMPTY_CURVE` empties it."""
         self.stride = snapshot.stride
         if snapshot.whole is not None:
-            self.iteration_points[:], self.mse_values[:] = snapshot.whole
+            self.iteration_points[:], self.cost_values[:] = snapshot.whole
         last = snapshot.latest[0] if snapshot.latest else 0
         while self.iteration_points and self.iteration_points[-1] > last:
             self.iteration_points.pop()
-            self.mse_values.pop()
+            self.cost_values.pop()
         if snapshot.latest and (not self.iteration_points or self.iteration_points[-1] != last):
             self.iteration_points.append(last)  # thinned away since: the latest comes back
-            self.mse_values.append(snapshot.latest[1])
+            self.cost_values.append(snapshot.latest[1])

@@ -7,6 +7,8 @@ exception a Python programmer would expect (``ValueError``, ``ArithmeticError``)
 so ``except ValueError`` keeps working.
 """
 
+import numpy as np
+
 
 class FluxError(Exception):
     """Base class of every error the kit raises on purpose."""
@@ -66,10 +68,21 @@ class NonFiniteError(FluxError, ArithmeticError):
         The layer (counted from 1) of the first non-finite matrix; ``None`` for the cost.
     matrix : str
         The name of the first matrix that went non-finite, or ``"cost"``.
+    cost_values, iteration_points : numpy arrays
+        The cost of each iteration completed before it, and their numbers (empty when
+        nothing was completed); ``mse_values`` is the seed's name for ``cost_values``.
     """
 
-    def __init__(self, message, *, iteration, layer, matrix):
+    def __init__(self, message, *, iteration, layer, matrix, cost_values=(),
+                 iteration_points=()):
         super().__init__(message)
         self.iteration = iteration
         self.layer = layer
         self.matrix = matrix
+        self.cost_values = np.asarray(cost_values, dtype=np.float64)
+        self.iteration_points = np.asarray(iteration_points, dtype=np.int64)
+
+    @property
+    def mse_values(self):
+        """The seed's name for :attr:`cost_values`."""
+        return self.cost_values

@@ -164,7 +164,7 @@ def chart_svg(source, cost_label=None):
     ``"MSE"``). Points with nan or inf are left out. ConfigurationError when there is no
     finite point to draw (no iteration completed yet)."""
     if isinstance(source, Stepper):
-        points, label = (source.iteration_points, source.mse_values), source.cost_label
+        points, label = (source.iteration_points, source.cost_values), source.cost_label
     elif isinstance(source, (tuple, list)) and len(source) == 2:
         points, label = source, "MSE"
     else:

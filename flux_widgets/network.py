@@ -631,18 +631,24 @@ def first_non_finite(network, written=None):
 
 class LearnResult(tuple):
     """What :func:`Learn` returns: ``(mse_values, iteration_points)``, as the seed's Learn
-    (it unpacks as those two), and ``epoch_costs`` with ``epoch_points``: with mini-batches,
-    the cost of each epoch that ended, the mean of its batches' costs weighted by their
-    sizes (Σ r_b·C_b / Σ r_b, each C_b as its batch found it, before its update: the
-    "epoch loss" a PyTorch training loop reports; of the batches run in this Learn, for an
-    epoch begun before it), and the iteration it ended at; empty without mini-batches,
+    (it unpacks as those two), also named :attr:`cost_values` (the MSE or the
+    cross-entropy, as the network's ``cost_type`` says; ``mse_values`` is the seed's name)
+    and :attr:`iteration_points`; and ``epoch_costs`` with ``epoch_points``: with
+    mini-batches, the cost of each epoch that ended, the mean of its batches' costs weighted
+    by their sizes (Σ r_b·C_b / Σ r_b, each C_b as its batch found it, before its update:
+    the "epoch loss" a PyTorch training loop reports; of the batches run in this Learn, for
+    an epoch begun before it), and the iteration it ended at; empty without mini-batches,
     where every iteration is an epoch."""
 
-    def __new__(cls, mse_values, iteration_points, epoch_costs=(), epoch_points=()):
-        result = super().__new__(cls, (mse_values, iteration_points))
+    def __new__(cls, cost_values, iteration_points, epoch_costs=(), epoch_points=()):
+        result = super().__new__(cls, (cost_values, iteration_points))
         result.epoch_costs = np.asarray(epoch_costs, dtype=float)
         result.epoch_points = np.asarray(epoch_points, dtype=np.int64)
         return result
+
+    cost_values = property(lambda self: self[0], doc="The cost of each iteration run.")
+    mse_values = property(lambda self: self[0], doc="The seed's name for cost_values.")
+    iteration_points = property(lambda self: self[1], doc="The number of each iteration run.")
 
 
 def next_batch(network, batch_size, shuffle_seed=0):
@@ -702,7 +708,7 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
     iteration and raises :class:`~flux_widgets.errors.NonFiniteError` naming
     the iteration, the layer and the first matrix that went non-finite; the
     network is put back exactly as it was after the last finite iteration, and
-    the error carries ``mse_values`` and ``iteration_points`` up to there.
+    the error carries ``cost_values`` and ``iteration_points`` up to there.
     """
     check_network("Learn", network)
     learning_rate = check_learning_rate(learning_rate)
@@ -717,7 +723,7 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
                                  first.number)
     else:
         network.select_all()
-    mse_values = np.empty(iterations)
+    cost_values = np.empty(iterations)
     epoch_costs, epoch_points, epoch_sum, epoch_samples = [], [], 0.0, 0
     first_point = network.iteration + 1
     start = network.snapshot()
@@ -737,7 +743,7 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
                 batch = batches[k & 1] = next(batches_ahead)
                 network._hold(batch)
             cost = _iterate(network, learning_rate)
-            mse_values[k] = cost
+            cost_values[k] = cost
             # Σ x² over every matrix is finite only if every x is: one pass, and on a
             # small network a few µs faster than state.sum(). An overflow of a finite
             # state (|x| > 1e154) only costs the exact search, which then finds nothing.
@@ -746,7 +752,7 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
                 if where is not None:
                     _roll_back(network, learning_rate, k, start, ring, batches)
                     raise _divergence(where, k, first_point, learning_rate,
-                                      mse_values[:k], np.arange(first_point, first_point + k))
+                                      cost_values[:k], np.arange(first_point, first_point + k))
             if batch_size is not None:
                 epoch_sum, epoch_samples = epoch_sum + cost * len(batch.rows), \
                     epoch_samples + len(batch.rows)
@@ -754,7 +760,7 @@ def Learn(network, learning_rate, iterations, batch_size=None, shuffle_seed=0):
                     epoch_costs.append(epoch_sum / epoch_samples)
                     epoch_points.append(network.iteration)
                     epoch_sum, epoch_samples = 0.0, 0
-    return LearnResult(mse_values, np.arange(first_point, first_point + iterations),
+    return LearnResult(cost_values, np.arange(first_point, first_point + iterations),
                        epoch_costs, epoch_points)
 
 
@@ -770,7 +776,7 @@ def _roll_back(network, learning_rate, k, start, ring, batches):
     _iterate(network, learning_rate)
 
 
-def _divergence(where, k, first_point, learning_rate, mse_values, iteration_points):
+def _divergence(where, k, first_point, learning_rate, cost_values, iteration_points):
     layer, matrix = where
     iteration = first_point + k
     what = "the cost" if layer is None else f"layer {layer}'s {matrix}"
@@ -778,9 +784,8 @@ def _divergence(where, k, first_point, learning_rate, mse_values, iteration_poin
         f"training stopped at iteration {iteration}: {what} became non-finite (inf or nan). "
         f"The learning rate {number_text(learning_rate)} is probably too large for this "
         f"network; it was put back as it was after iteration {iteration - 1}.",
-        iteration=iteration, layer=layer, matrix=matrix)
-    error.mse_values = mse_values
-    error.iteration_points = iteration_points
+        iteration=iteration, layer=layer, matrix=matrix, cost_values=cost_values,
+        iteration_points=iteration_points)
     return error
 
 

@@ -20,7 +20,9 @@ with ::
              "iteration_points": […], "session_version": 3,
              "predictions": {"right": 2, "asked": 3}, "takes_samples": false}
 
-after :func:`load_session` the next step computes exactly what it would have
+(``mse_values`` is the cost curve, the MSE or the cross-entropy: the key keeps the name
+it had in FLUX 0.1, so every session file reads as it did); after :func:`load_session`
+the next step computes exactly what it would have
 computed without the save (the curve is the stepper's, thinned past
 ``curve_points``), and the prediction score (``right`` of ``asked`` predict-mode
 questions answered right, 0 ≤ right ≤ asked) is what it was; ``takes_samples`` is
@@ -323,7 +325,7 @@ def save_session(stepper, path, settings, predictions=(0, 0)):
                                  f"with 0 ≤ right ≤ asked, such as (2, 3), got "
                                  f"{number_text(predictions)}")
     if not (np.isfinite(stepper.network.state).all()
-            and all(math.isfinite(cost) for cost in stepper.mse_values)):
+            and all(math.isfinite(cost) for cost in stepper.cost_values)):
         raise ConfigurationError("the network holds inf or nan since a step diverged, and "
                                  "a session is saved only with finite numbers: step back "
                                  "to its last finite state, then save")
@@ -338,7 +340,7 @@ def save_session(stepper, path, settings, predictions=(0, 0)):
     right, asked = predictions
     save_network(network, path, extra={
         "configuration": configuration, "position": stepper.position,
-        "mse_values": [float(value) for value in stepper.mse_values],
+        "mse_values": [float(value) for value in stepper.cost_values],
         "iteration_points": [int(point) for point in stepper.iteration_points],
         "session_version": SESSION_VERSION,
         "predictions": {"right": int(right), "asked": int(asked)},

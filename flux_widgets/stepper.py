@@ -334,11 +334,12 @@ class Stepper:
     position : int
         Index in ``computations`` of the next computation.
     curve : CostCurve
-        The MSE curve; ``mse_values``, ``iteration_points``, ``curve_stride``
-        and ``curve_points`` read its ``mse_values``, ``iteration_points``,
+        The cost curve; ``cost_values``, ``iteration_points``, ``curve_stride``
+        and ``curve_points`` read its ``cost_values``, ``iteration_points``,
         ``stride`` and ``limit``.
-    mse_values, iteration_points : list
-        The cost of completed iterations and their numbers (for the chart):
+    cost_values, iteration_points : list
+        The cost of completed iterations (MSE or cross-entropy: :attr:`cost_label`;
+        ``mse_values`` is the seed's name for the same list) and their numbers (for the chart):
         every iteration while there are at most ``curve_points``, then
         iterations 1 + k·``curve_stride`` and the latest.
     last_step : Step or None
@@ -459,13 +460,18 @@ class Stepper:
         """How many steps can be undone at most (``history_limit`` within ``history_bytes``)."""
         return self._history.maxlen
 
-    # ---- the MSE curve (read-only views of self.curve) ---------------------
+    # ---- the cost curve (read-only views of self.curve) --------------------
+
+    @property
+    def cost_values(self):
+        """The cost of each completed iteration: MSE or cross-entropy, as :attr:`cost_label`
+        says."""
+        return self.curve.cost_values
 
     @property
     def mse_values(self):
-        """The cost of each completed iteration (the seed's name: with cross-entropy, those
-        are cross-entropies; :attr:`cost_label` says which)."""
-        return self.curve.mse_values
+        """The seed's name for :attr:`cost_values` (the same list)."""
+        return self.curve.cost_values
 
     @property
     def cost_label(self):
@@ -629,7 +635,7 @@ class Stepper:
             learned = Learn(self.network, self._learning_rate, iterations, self._batch_size,
                             self._shuffle_seed) if iterations else ((), (), ())
         except NonFiniteError as error:
-            self.curve.extend(error.iteration_points, error.mse_values)
+            self.curve.extend(error.iteration_points, error.cost_values)
             raise
         self.curve.extend(learned[1], learned[0])
         batch = self.network.batch
@@ -664,7 +670,7 @@ class Stepper:
             epoch, last = batch.epoch - 1, taken - batch.number - 1
         if epoch < 0:
             return None
-        costs = dict(zip(self.iteration_points, self.mse_values))
+        costs = dict(zip(self.iteration_points, self.cost_values))
         points = range(last - count + 1, last + 1)
         if not all(point in costs for point in points):
             return None
@@ -696,7 +702,6 @@ class Stepper:
             f"{checks.number_text(self._learning_rate)} is probably too large for this "
             f"network; it was put back as it was before training, part-way through "
             f"iteration {iteration}.", iteration=iteration, layer=layer, matrix=matrix)
-        error.mse_values, error.iteration_points = np.empty(0), np.empty(0, dtype=np.int64)
         raise error
 
     def set_parameter(self, layer, name, row, column, value):
@@ -740,8 +745,8 @@ class Stepper:
         self._history.append(self._checkpoint(whole_curve=True))
         self._go_back_to(self._formed)
 
-    def resume(self, position, mse_values, iteration_points, formed=None, takes_samples=False):
-        """Continue a saved session: stand at ``position`` with this MSE curve.
+    def resume(self, position, cost_values, iteration_points, formed=None, takes_samples=False):
+        """Continue a saved session: stand at ``position`` with this cost curve.
 
         The network must already hold the saved state; the next step then
         computes exactly what it would have computed in the saved session.
@@ -751,8 +756,9 @@ class Stepper:
         ----------
         position : int
             Index in :attr:`computations` of the next computation.
-        mse_values, iteration_points : list
-            The curve: finite costs ≥ 0, and their iterations (whole numbers
+        cost_values, iteration_points : list
+            The curve (a session file's ``mse_values`` and ``iteration_points``):
+            finite costs ≥ 0, and their iterations (whole numbers
             ≥ 1, increasing, at most ``network.iteration``), of equal length.
         formed : tuple or None
             ``network.snapshot()`` of the network as formed, where :meth:`reset`
@@ -768,11 +774,11 @@ class Stepper:
         position = checks.whole_number(position, "position", 0,
                                        len(iteration_computations(self.network))
                                        - (not takes_samples))
-        if not (isinstance(mse_values, list) and isinstance(iteration_points, list)
-                and len(mse_values) == len(iteration_points)):
+        if not (isinstance(cost_values, list) and isinstance(iteration_points, list)
+                and len(cost_values) == len(iteration_points)):
             raise ConfigurationError("mse_values and iteration_points must be lists of the "
                                      "same length")
-        if not all(checks.is_finite_real(v) and v >= 0 for v in mse_values):
+        if not all(checks.is_finite_real(v) and v >= 0 for v in cost_values):
             raise ConfigurationError("mse_values must hold finite numbers ≥ 0")
         if not (all(checks.is_whole_number(i) for i in iteration_points)
                 and iteration_points == sorted(set(iteration_points))
@@ -783,7 +789,7 @@ class Stepper:
             raise ConfigurationError("formed is not a snapshot of this network")
         self.position, self._takes = position, takes_samples
         self.curve.restore(EMPTY_CURVE)
-        self.curve.extend(iteration_points, [float(v) for v in mse_values])
+        self.curve.extend(iteration_points, [float(v) for v in cost_values])
         self.last_step = None
         self._history.clear()
         self._formed = (self._checkpoint(whole_curve=True) if formed is None

@@ -124,7 +124,7 @@ def _saturated(network, number, neurons):
 
 
 def _overshoot(stepper):
-    costs, points = stepper.mse_values, stepper.iteration_points
+    costs, points = stepper.cost_values, stepper.iteration_points
     if stepper.network.batch is not None:   # a mini-batch's cost: of other samples than the
         return None                         # last one's, so a rise says nothing of η
     if len(costs) < 2 or not np.isfinite(costs[-2:]).all() or costs[-2] <= 0 or \

@@ -404,6 +404,31 @@ def test_the_network_computes_the_cross_entropy_records_numbers(output, targets)
     np.testing.assert_array_equal(last.dC_da_matrix, (y - targets) / 6)
 
 
+@pytest.mark.parametrize("cost, output", [("mse", SIGMOID), ("cross_entropy", SOFTMAX)])
+def test_the_cost_curve_is_named_cost_values_and_the_seeds_mse_values_still_works(cost, output):
+    """Learn's result, the stepper and a divergence error name the curve ``cost_values``
+    (cross-entropies with cross-entropy); ``mse_values`` is the same list, the seed's name."""
+    inputs = np.random.default_rng(2).normal(size=(6, 2))
+    targets = np.eye(3)[[0, 2, 1, 1, 0, 2]]
+    network = fw.Form_Network([4, 3], inputs, targets, "tanh", output, seed=3, cost=cost)
+    before = network_cost(network)
+    result = fw.Learn(network, 0.1, 3)
+    values, points = result                                   # the seed's unpacking
+    assert result.cost_values is result.mse_values is values
+    assert result.iteration_points is points and list(points) == [1, 2, 3]
+    assert values[0] == before                                # this cost, not an MSE
+    stepper = fw.Stepper(fw.Form_Network([4, 3], inputs, targets, "tanh", output, seed=3,
+                                         cost=cost))
+    stepper.step("iteration")
+    assert stepper.cost_values is stepper.mse_values and stepper.cost_values == [before]
+    assert stepper.cost_label == ("MSE" if cost == "mse" else "cross-entropy")
+    diverging = fw.Form_Network([4, 3], inputs, targets, "tanh", "linear", seed=3)
+    with pytest.raises(fw.NonFiniteError) as caught:
+        fw.Learn(diverging, 1e3, 50)
+    assert caught.value.cost_values is caught.value.mse_values
+    assert len(caught.value.cost_values) == len(caught.value.iteration_points)
+
+
 @pytest.mark.parametrize("kind", ["softmax", "sigmoid"])
 def test_dC_dy_beyond_float64_is_capped_at_e_to_the_709(kind):
     """A probability below e^-709 (a logit gap of 800; a sigmoid logit of ±800) has a true

@@ -287,7 +287,7 @@ def curve(mse):
     """A stand-in stepper holding just a curve, and the Change that shows it."""
     from flux_widgets.widgets.view import Change
 
-    stepper = types.SimpleNamespace(mse_values=list(mse), cost_label="MSE",
+    stepper = types.SimpleNamespace(cost_values=list(mse), cost_label="MSE",
                                     iteration_points=list(range(1, len(mse) + 1)))
     return stepper, Change(stepper)
 
@@ -316,12 +316,12 @@ def test_cost_chart_follows_the_stepper_and_sends_only_what_changed():
 
     step = stepper.step("iteration")  # completes iteration 1
     chart.step_happened(Change(stepper, None, step))
-    assert list(line.x) == [1] and list(line.y) == stepper.mse_values
+    assert list(line.x) == [1] and list(line.y) == stepper.cost_values
     assert chart.line is line and chart.figure is figure
 
     stepper.train(20)
     chart.step_happened(Change(stepper))
-    assert list(line.x) == stepper.iteration_points and np.allclose(line.y, stepper.mse_values)
+    assert list(line.x) == stepper.iteration_points and np.allclose(line.y, stepper.cost_values)
     stepper.undo()
     chart.step_happened(Change(stepper))
     assert list(line.x) == stepper.iteration_points == [1]
@@ -339,7 +339,7 @@ def test_cost_chart_switches_to_a_log_scale_past_two_decades_and_back():
     assert not chart.log_scale
     linear = chart.line
 
-    stepper.mse_values.append(1e-4)
+    stepper.cost_values.append(1e-4)
     stepper.iteration_points.append(3)
     chart.step_happened(change)
     assert chart.log_scale and isinstance(figure.axes[1].scale, bqplot.LogScale)
@@ -347,7 +347,7 @@ def test_cost_chart_switches_to_a_log_scale_past_two_decades_and_back():
     assert list(chart.line.y) == [0.3, 0.1, 1e-4] and list(chart.line.colors) == [palette.CURVE]
     assert linear.comm is None and x_scale.comm is not None  # the old mark is closed
 
-    stepper.mse_values.pop()
+    stepper.cost_values.pop()
     stepper.iteration_points.pop()
     chart.step_happened(change)
     assert not chart.log_scale and list(chart.line.y) == [0.3, 0.1]
@@ -364,7 +364,7 @@ def test_cost_chart_in_large_type_keeps_room_for_its_labels_across_a_change_of_s
     chart.resize("45vw", "50vh", "large")
     stepper, change = curve([0.3, 0.1])
     chart.network_replaced(stepper)
-    stepper.mse_values.append(1e-4)
+    stepper.cost_values.append(1e-4)
     stepper.iteration_points.append(3)
     chart.step_happened(change)  # the MSE axis is a new (log) axis now
     assert chart.log_scale

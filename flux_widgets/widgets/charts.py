@@ -1,7 +1,7 @@
 """The panel's cost chart: the stepper's MSE curve as a bqplot figure, updated in place.
 
 :class:`CostChart` is a :class:`~flux_widgets.widgets.view.View`. It reads
-``stepper.mse_values`` and ``stepper.iteration_points`` (the curve the stepper keeps,
+``stepper.cost_values`` and ``stepper.iteration_points`` (the curve the stepper keeps,
 see :class:`~flux_widgets.stepper.Stepper`) and prepares them with the engine's
 functions (:mod:`flux_widgets.mse_graph`): points with ``nan`` or ``inf`` left out,
 long curves downsampled, a log scale over more than 2 decades, round tick values. It
@@ -173,11 +173,11 @@ class CostChart(View):
     def _show(self, stepper):
         # The stepper only appends to its curve, thins it or cuts its end (a step back),
         # so its length and last point tell whether it changed since it was shown.
-        shown = (len(stepper.mse_values), stepper.iteration_points[-1:], stepper.mse_values[-1:])
+        shown = (len(stepper.cost_values), stepper.iteration_points[-1:], stepper.cost_values[-1:])
         if shown == self._shown:
             return
         self._shown = shown
-        self._points = _points(stepper.mse_values, stepper.iteration_points)
+        self._points = _points(stepper.cost_values, stepper.iteration_points)
         self._draw()
 
     def _draw(self):
