@@ -81,6 +81,7 @@ class Exports(View):
             widgets.HBox([self.layer, self.matrix, self.figures, self.latex_button,
                           self.csv_button]),
             self.message])
+        self.widget.add_class("flux-exports")
         for control, write, name in (
                 (self.diagram_button, self.diagram_svg, lambda: DIAGRAM_FILE),
                 (self.chart_button, self.chart_svg, lambda: CHART_FILE),

@@ -625,3 +625,61 @@ def test_stepping_by_mini_batch(app, size, jupyter, page, tmp_path):
     wait_for_text(page, "all 200 samples again", timeout=20)
     page.wait_for_function(f"() => ({OUTLINED})() === 0", timeout=20_000)
     assert_no_widget_errors(page)
+
+
+EXPORT_SETTINGS = dict(dataset="parity4", layers="8, 4, 1", hidden="leaky_relu",
+                       output="sigmoid", learning_rate=1.0, seed=0)
+EXPORT_CELL = f"import flux_widgets as fw\nfw.Panel(**{EXPORT_SETTINGS!r})"
+
+
+@pytest.mark.parametrize("app", ["lab"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "projector"])
+def test_export_for_slides_writes_its_files_next_to_the_notebook(app, size, jupyter, page,
+                                                                 tmp_path):
+    """The Export for slides section, opened in the browser after a Step (axe-core finds
+    nothing in it): Diagram SVG (pressed by keyboard), Formula LaTeX and Matrix LaTeX of
+    layer 2's weights each say where they wrote, the notebook's folder: the SVG with one shape per
+    neuron (17) and one line per edge (68), and each file exactly what the same panel
+    exports in this process."""
+    from xml.etree import ElementTree
+
+    from test_accessibility_browser import axe_violations
+
+    import flux_widgets as fw
+
+    run_one_cell(EXPORT_CELL, size, app, jupyter, page, tmp_path)
+    folder = jupyter.path   # the notebook's folder, where its kernel runs
+    panel = page.locator(".flux-panel").first
+    panel.locator("button:has-text('Step')").first.click()
+    wait_for_text(page, "Iteration 1, layer 1: weight_and_input_matrix", timeout=20)
+    panel.get_by_text("Export for slides").first.click()
+    box = panel.locator(".flux-exports").first
+    diagram = box.get_by_role("button", name="Diagram SVG")
+    diagram.wait_for(timeout=20_000)
+    diagram.focus()
+    page.keyboard.press("Enter")
+    wait_for_text(page, f"Wrote {folder / 'flux_diagram.svg'}.", timeout=20)
+    box.get_by_role("button", name="Formula LaTeX").click()
+    wait_for_text(page, f"Wrote {folder / 'flux_step_formula.tex'}.", timeout=20)
+    box.get_by_label("Layer").select_option(label="layer 2")
+    box.get_by_role("button", name="Matrix LaTeX").click()
+    wait_for_text(page, f"Wrote {folder / 'flux_layer2_weights_matrix.tex'}.", timeout=20)
+    box.scroll_into_view_if_needed()
+    screenshot(page, f"export_{size[0]}x{size[1]}")
+    assert axe_violations(page, ".flux-exports") == []   # open, with a message shown
+
+    svg = "{http://www.w3.org/2000/svg}"
+    root = ElementTree.parse(folder / "flux_diagram.svg").getroot()
+    neurons = [g for g in root.iter(f"{svg}g") if g.get("class") == "neuron"]
+    edges = [line for line in root.iter(f"{svg}line") if line.get("class") == "edge"]
+    assert (len(neurons), len(edges)) == (17, 68)
+    here = fw.Panel(**EXPORT_SETTINGS)
+    here.step_button.click()
+    try:
+        assert (folder / "flux_diagram.svg").read_text() == here.export_diagram_svg()
+        assert (folder / "flux_step_formula.tex").read_text() == here.export_formula_latex()
+        assert ((folder / "flux_layer2_weights_matrix.tex").read_text()
+                == here.export_matrix_latex(2, "weights_matrix"))
+    finally:
+        here.close()
+    assert_no_widget_errors(page)
