@@ -67,10 +67,8 @@ class CostCurve:
         self.cost_values = []
         self.stride = 1
 
-    @property
-    def mse_values(self):
-        """The seed's name for :attr:`cost_values` (the same list)."""
-        return self.cost_values
+    mse_values = property(lambda self: self.cost_values,
+                          doc="The seed's name for :attr:`cost_values` (the same list).")
 
     def extend(self, points, costs):
         """Add the costs of completed iterations ``points`` (increasing, after the

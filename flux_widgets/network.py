@@ -647,7 +647,7 @@ class LearnResult(tuple):
         return result
 
     cost_values = property(lambda self: self[0], doc="The cost of each iteration run.")
-    mse_values = property(lambda self: self[0], doc="The seed's name for cost_values.")
+    mse_values = cost_values   # the seed's name
     iteration_points = property(lambda self: self[1], doc="The number of each iteration run.")
 
 

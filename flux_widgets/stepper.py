@@ -468,10 +468,7 @@ class Stepper:
         says."""
         return self.curve.cost_values
 
-    @property
-    def mse_values(self):
-        """The seed's name for :attr:`cost_values` (the same list)."""
-        return self.curve.cost_values
+    mse_values = cost_values   # the seed's name for the same list
 
     @property
     def cost_label(self):

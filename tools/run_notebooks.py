@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import nbformat
@@ -37,10 +38,14 @@ CHECKED_CELL_BUDGET = 600   # iopub messages of a checked cell (a panel is made 
 
 
 class CountingClient(NotebookClient):
-    """A NotebookClient that counts each cell's iopub messages in ``self.messages``."""
+    """A NotebookClient that counts each cell's iopub messages: ``messages[cell index]``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.messages = Counter()
 
     def process_message(self, msg, cell, cell_index):
-        self.messages[cell_index] = self.messages.get(cell_index, 0) + 1
+        self.messages[cell_index] += 1
         return super().process_message(msg, cell, cell_index)
 
 
@@ -70,13 +75,12 @@ def run(path, save):
     started = time.perf_counter()
     client = CountingClient(notebook, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
-    client.messages = {}
     client.execute()
     seconds = time.perf_counter() - started
     code = [index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
-    flooded = {number: client.messages.get(index, 0) for number, index in enumerate(code)
+    flooded = {number: client.messages[index] for number, index in enumerate(code)
                if is_checked(notebook.cells[index])
-               and client.messages.get(index, 0) > CHECKED_CELL_BUDGET}
+               and client.messages[index] > CHECKED_CELL_BUDGET}
     if save:
         nbformat.write(without_widget_views(notebook), path)
     return seconds, flooded
